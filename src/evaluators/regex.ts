@@ -1,0 +1,46 @@
+/**
+ * `type: regex` evaluators, matched with RE2 (re2js): linear time whatever the pattern, so a user's
+ * `(a+)+$` cannot hang a run, and RE2's inline flags `(?i)`, `(?s)`, `(?m)` work as prompt files expect.
+ */
+import { RE2JS } from 're2js';
+import { excerpt, verdict, type Verdict } from './result';
+
+const compiled = new Map<string, RE2JS>();
+
+/** Compiles an RE2 pattern, or returns the engine's reason it is invalid. */
+export function compileRegex(pattern: string): { regex?: RE2JS; error?: string } {
+  const hit = compiled.get(pattern);
+  if (hit) return { regex: hit };
+  try {
+    const regex = RE2JS.compile(pattern);
+    if (compiled.size > 1000) compiled.clear();
+    compiled.set(pattern, regex);
+    return { regex };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { error: message.replace(/^error parsing regexp: /, '') };
+  }
+}
+
+/** True when `pattern` matches anywhere in `text`. Throws on an invalid pattern (validated at load). */
+export function regexMatches(pattern: string, text: string): boolean {
+  const { regex, error } = compileRegex(pattern);
+  if (!regex) throw new Error(`invalid regex ${pattern}: ${error}`);
+  return regex.matcher(text).find();
+}
+
+/**
+ * Scores `output` against an RE2 pattern. With `expect: 'no-match'` (evaluator scoping) it passes when the
+ * pattern does NOT match.
+ */
+export function scoreRegex(pattern: string, output: string, expect: 'match' | 'no-match' = 'match'): Verdict {
+  const { regex, error } = compileRegex(pattern);
+  if (!regex) return verdict(false, `invalid regex /${pattern}/: ${error}`);
+  const m = regex.matcher(output ?? '');
+  const found = m.find();
+  const where = found ? `matched "${excerpt(m.group(0) ?? '', 60)}"` : 'no match';
+  if (expect === 'no-match') {
+    return verdict(!found, `must not match /${pattern}/: ${where}`);
+  }
+  return verdict(found, `/${pattern}/: ${where}`);
+}

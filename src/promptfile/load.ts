@@ -1,0 +1,389 @@
+/**
+ * Prompt file -> typed PromptFile, or every problem at once as diagnostics with file, line and column.
+ * parse (positions) -> schema -> semantic checks -> model. Pure apart from reading the file.
+ */
+import * as fs from 'node:fs';
+import { type Diagnostic, type Severity, UserError } from './errors';
+import {
+  BUILTIN_JUDGES,
+  type BuiltinJudge,
+  type Evaluator,
+  type EvaluatorMethod,
+  type Message,
+  type ModelParameters,
+  type PromptFile,
+  type TestRow,
+  type VariableDeclaration,
+} from './model';
+import { parseSource, type ParsedSource, type PathSegment } from './parse';
+import { keyName, schemaDiagnostics } from './schema';
+import { didYouMean } from './suggest';
+import { placeholders } from './template';
+import { compileRegex } from '../evaluators/regex';
+import { builtinJudgeNeeds } from '../evaluators/judge';
+
+export interface LoadResult {
+  file?: PromptFile;
+  diagnostics: Diagnostic[];
+}
+
+/** Reads and loads a prompt file from disk. Never throws for bad input: problems come back as diagnostics. */
+export function loadPromptFile(path: string): LoadResult {
+  let bytes: Buffer;
+  try {
+    const stat = fs.statSync(path);
+    if (stat.isDirectory()) return { diagnostics: [fileProblem(path, 'is a directory, not a prompt file')] };
+    bytes = fs.readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(error);
+    return { diagnostics: [fileProblem(path, `cannot be read: ${why}`)] };
+  }
+  return loadPromptFileText(path, bytes);
+}
+
+/** Loads a prompt file, throwing a UserError that lists every error when it is invalid. */
+export function loadPromptFileOrThrow(path: string): { file: PromptFile; warnings: Diagnostic[] } {
+  const result = loadPromptFile(path);
+  if (!result.file) throw UserError.fromDiagnostics(result.diagnostics);
+  return { file: result.file, warnings: result.diagnostics.filter((d) => d.severity === 'warning') };
+}
+
+/** Loads a prompt file from its bytes or text; `path` names it in diagnostics. */
+export function loadPromptFileText(path: string, bytes: Buffer | string): LoadResult {
+  const parsed = parseSource(path, bytes);
+  if (!parsed.source) return { diagnostics: parsed.diagnostics };
+  const source = parsed.source;
+  if (source.value === null || typeof source.value !== 'object' || Array.isArray(source.value)) {
+    return {
+      diagnostics: [
+        { severity: 'error', file: path, line: 1, column: 1, key: '', message: 'a prompt file must be a YAML mapping with name, messages, testData and evaluators' },
+      ],
+    };
+  }
+  const diagnostics = [...schemaDiagnostics(source), ...new Semantics(source).check()];
+  diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  return { file: normalise(path, source), diagnostics };
+}
+
+function fileProblem(file: string, message: string): Diagnostic {
+  return { severity: 'error', file, line: 0, column: 0, key: '', message: `${file} ${message}` };
+}
+
+type Raw = Record<string, unknown>;
+
+const isRecord = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const TEMPLATE_SYNTAX = /\{\{|\{%|\{#/;
+
+/** Checks that JSON Schema cannot express: evaluator methods, regexes, placeholder coverage, variables. */
+class Semantics {
+  private readonly out: Diagnostic[] = [];
+  private readonly root: Raw;
+
+  constructor(private readonly source: ParsedSource) {
+    this.root = source.value as Raw;
+  }
+
+  check(): Diagnostic[] {
+    this.parameters();
+    this.responseFormat();
+    const names = this.evaluators();
+    this.rows();
+    this.coverage();
+    this.declarations();
+    void names;
+    return this.out;
+  }
+
+  private report(severity: Severity, path: PathSegment[], message: string, at: 'key' | 'value' = 'key'): void {
+    const pos = this.source.position(path, at);
+    this.out.push({ severity, file: this.source.file, line: pos.line, column: pos.column, key: keyName(path), message });
+  }
+
+  private parameters(): void {
+    const p = this.root['modelParameters'];
+    if (!isRecord(p)) return;
+    for (const [alias, canonical] of [
+      ['max_tokens', 'maxTokens'],
+      ['top_p', 'topP'],
+    ] as const) {
+      if (!(alias in p)) continue;
+      if (canonical in p) {
+        this.report('error', ['modelParameters', alias], `both '${canonical}' and its alias '${alias}' are set; keep '${canonical}'`);
+      } else {
+        this.report('warning', ['modelParameters', alias], `'${alias}' is accepted as an alias of '${canonical}'; the format's name is '${canonical}'`);
+      }
+    }
+  }
+
+  private responseFormat(): void {
+    const format = this.root['responseFormat'];
+    const schema = this.root['jsonSchema'];
+    if (format === 'json_schema' && schema === undefined) {
+      this.report('error', ['responseFormat'], "responseFormat 'json_schema' needs a 'jsonSchema'");
+    }
+    if (typeof schema === 'string') {
+      try {
+        JSON.parse(schema);
+      } catch (error) {
+        this.report('error', ['jsonSchema'], `'jsonSchema' is not valid JSON: ${(error as Error).message}`, 'value');
+      }
+    }
+  }
+
+  private evaluators(): Set<string> {
+    const seen = new Map<string, number>();
+    asArray(this.root['evaluators']).forEach((raw, i) => {
+      if (!isRecord(raw)) return;
+      const at: PathSegment[] = ['evaluators', i];
+      const name = typeof raw['name'] === 'string' ? raw['name'] : `#${i + 1}`;
+      if (typeof raw['name'] === 'string') {
+        if (seen.has(name)) {
+          this.report('error', [...at, 'name'], `duplicate evaluator name '${name}' (also evaluators[${seen.get(name)}]); names become metric names and must be unique`, 'value');
+        } else seen.set(name, i);
+        if (TEMPLATE_SYNTAX.test(name)) {
+          this.report('error', [...at, 'name'], `evaluator name '${name}' contains template syntax ({{, {% or {#), which promptfoo would render in metric names`, 'value');
+        }
+      }
+      const methods = methodsOf(raw);
+      if (methods.length === 0) {
+        this.report('error', at, `evaluator '${name}' has no method; give one of 'string', 'type: regex' with 'pattern', 'llm' or 'uses'`, 'value');
+      } else if (methods.length > 1) {
+        this.report('error', at, `evaluator '${name}' has more than one method (${methods.join(' and ')}); give exactly one`, 'value');
+      }
+      const type = raw['type'];
+      if (type === 'regex' && typeof raw['pattern'] !== 'string') {
+        this.report('error', [...at, 'type'], `evaluator '${name}' is 'type: regex' but has no 'pattern'`);
+      }
+      if ((type === 'string' || type === 'llm' || type === 'uses') && !(type in raw)) {
+        this.report('error', [...at, 'type'], `evaluator '${name}' is 'type: ${type}' but has no '${type}' section`);
+      }
+      for (const key of ['pattern', 'regex'] as const) {
+        const pattern = raw[key];
+        if (typeof pattern !== 'string') continue;
+        const { error } = compileRegex(pattern);
+        if (error) this.report('error', [...at, key], `evaluator '${name}' has an invalid regex: ${error}`, 'value');
+      }
+      const str = raw['string'];
+      if (isRecord(str) && !['equals', 'contains', 'startsWith', 'endsWith'].some((k) => typeof str[k] === 'string' && str[k] !== '')) {
+        this.report('error', [...at, 'string'], `evaluator '${name}' has a 'string' section with no non-empty equals, contains, startsWith or endsWith`);
+      }
+      const uses = raw['uses'];
+      if (typeof uses === 'string' && !(BUILTIN_JUDGES as readonly string[]).includes(uses)) {
+        this.report('error', [...at, 'uses'], `evaluator '${name}' uses unknown evaluator '${uses}'; known: ${BUILTIN_JUDGES.join(', ')}${didYouMean(uses, BUILTIN_JUDGES)}`, 'value');
+      }
+      const llm = raw['llm'];
+      if (isRecord(llm)) {
+        const choices = asArray(llm['choices']).filter(isRecord).map((c) => String(c['choice']));
+        const dup = choices.find((c, k) => choices.indexOf(c) !== k);
+        if (dup !== undefined) this.report('error', [...at, 'llm', 'choices'], `evaluator '${name}' lists choice '${dup}' twice`);
+      }
+    });
+    return new Set(seen.keys());
+  }
+
+  private rows(): void {
+    asArray(this.root['testData']).forEach((raw, i) => {
+      if (!isRecord(raw) || !('variables' in raw)) return;
+      for (const key of Object.keys(raw)) {
+        if (key !== 'variables' && key !== 'description') {
+          this.report('error', ['testData', i, key], `unknown key '${key}' in testData[${i}]: a row with 'variables:' may only also have 'description'${didYouMean(key, ['variables', 'description'])}`);
+        }
+      }
+    });
+  }
+
+  /** Every placeholder in messages and string evaluators must get a value from every row. */
+  private coverage(): void {
+    const used = this.usedPlaceholders();
+    const rows = asArray(this.root['testData']);
+    if (rows.length === 0 && used.size > 0) {
+      const first = [...used.values()][0] as PathSegment[];
+      this.report('warning', first, `messages use ${[...used.keys()].map((n) => `{{${n}}}`).join(', ')} but testData has no rows, so nothing will be evaluated`, 'value');
+      return;
+    }
+    rows.forEach((raw, i) => {
+      const values = rowValues(raw);
+      if (!values) return;
+      for (const [name, where] of used) {
+        if (name in values) continue;
+        this.report('error', ['testData', i], `testData[${i}] gives no value for {{${name}}}, used in ${keyName(where)}${didYouMean(name, Object.keys(values))}`, 'value');
+      }
+    });
+    asArray(this.root['evaluators']).forEach((raw, i) => {
+      if (!isRecord(raw) || typeof raw['uses'] !== 'string') return;
+      if (!(BUILTIN_JUDGES as readonly string[]).includes(raw['uses'])) return;
+      for (const need of builtinJudgeNeeds(raw['uses'] as BuiltinJudge)) {
+        rows.forEach((row, r) => {
+          const values = rowValues(row);
+          if (values && !(need in values)) {
+            this.report('error', ['testData', r], `testData[${r}] gives no '${need}', which evaluator '${String(raw['name'])}' (${raw['uses']}) needs`, 'value');
+          }
+        });
+      }
+    });
+  }
+
+  private usedPlaceholders(): Map<string, PathSegment[]> {
+    const used = new Map<string, PathSegment[]>();
+    asArray(this.root['messages']).forEach((m, i) => {
+      if (!isRecord(m) || typeof m['content'] !== 'string') return;
+      for (const name of placeholders(m['content'])) if (!used.has(name)) used.set(name, ['messages', i, 'content']);
+    });
+    asArray(this.root['evaluators']).forEach((e, i) => {
+      if (!isRecord(e) || !isRecord(e['string'])) return;
+      for (const [k, v] of Object.entries(e['string'])) {
+        if (typeof v !== 'string') continue;
+        for (const name of placeholders(v)) if (!used.has(name)) used.set(name, ['evaluators', i, 'string', k]);
+      }
+    });
+    return used;
+  }
+
+  /** Dialect: rows should use only declared variables, and every declared variable should be used. */
+  private declarations(): void {
+    const decls = asArray(this.root['variables']).filter(isRecord);
+    if (!Array.isArray(this.root['variables'])) return;
+    const declared = new Map<string, number>();
+    decls.forEach((d, i) => {
+      if (typeof d['name'] !== 'string') return;
+      if (declared.has(d['name'])) this.report('error', ['variables', i, 'name'], `variable '${d['name']}' is declared twice`, 'value');
+      declared.set(d['name'], i);
+    });
+    const used = this.usedPlaceholders();
+    for (const [name, i] of declared) {
+      if (!used.has(name)) {
+        this.report('warning', ['variables', i, 'name'], `variable '${name}' is declared but no message or evaluator uses {{${name}}}`, 'value');
+      }
+    }
+    asArray(this.root['testData']).forEach((raw, r) => {
+      const values = rowValues(raw);
+      if (!values) return;
+      const nested = isRecord(raw) && isRecord(raw['variables']);
+      for (const name of Object.keys(values)) {
+        if (declared.has(name)) {
+          const decl = decls[declared.get(name) as number];
+          const type = decl?.['type'];
+          const v = values[name];
+          const ok = type === 'number' ? typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) : type === 'boolean' ? typeof v === 'boolean' || v === 'true' || v === 'false' : true;
+          if (!ok && v !== '' && v !== null) {
+            this.report('warning', nested ? ['testData', r, 'variables', name] : ['testData', r, name], `testData[${r}] gives '${name}' the value ${JSON.stringify(v)}, but it is declared as type ${String(type)}`, 'value');
+          }
+          continue;
+        }
+        this.report('warning', nested ? ['testData', r, 'variables', name] : ['testData', r, name], `testData[${r}] sets '${name}', which 'variables' does not declare${didYouMean(name, [...declared.keys()])}`);
+      }
+    });
+  }
+}
+
+function methodsOf(raw: Raw): string[] {
+  const methods: string[] = [];
+  if ('string' in raw) methods.push('string');
+  if ('pattern' in raw || 'regex' in raw) methods.push('regex');
+  if ('llm' in raw) methods.push('llm');
+  if ('uses' in raw) methods.push('uses');
+  return methods;
+}
+
+/** A row's variables, from either dialect; undefined when the row is not a mapping. */
+function rowValues(raw: unknown): Record<string, unknown> | undefined {
+  if (!isRecord(raw)) return undefined;
+  if (isRecord(raw['variables'])) return raw['variables'];
+  return raw;
+}
+
+function scalarText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  return String(v);
+}
+
+function normalise(path: string, source: ParsedSource): PromptFile {
+  const root = source.value as Raw;
+  const line = (p: PathSegment[]) => source.position(p).line;
+  const params = isRecord(root['modelParameters']) ? root['modelParameters'] : {};
+  const parameters: ModelParameters = {};
+  const temperature = params['temperature'];
+  const maxTokens = params['maxTokens'] ?? params['max_tokens'];
+  const topP = params['topP'] ?? params['top_p'];
+  if (typeof temperature === 'number') parameters.temperature = temperature;
+  if (typeof maxTokens === 'number') parameters.maxTokens = maxTokens;
+  if (typeof topP === 'number') parameters.topP = topP;
+
+  const messages: Message[] = asArray(root['messages']).map((m, i) => {
+    const r = m as Raw;
+    return { role: r['role'] as Message['role'], content: String(r['content']), line: line(['messages', i]) };
+  });
+
+  const variables: VariableDeclaration[] = asArray(root['variables']).map((v, i) => {
+    const r = v as Raw;
+    return {
+      name: String(r['name']),
+      type: (r['type'] as VariableDeclaration['type']) ?? 'string',
+      ...(typeof r['description'] === 'string' ? { description: r['description'] } : {}),
+      line: line(['variables', i]),
+    };
+  });
+
+  const rows: TestRow[] = asArray(root['testData']).map((raw, index) => {
+    const r = raw as Raw;
+    const values = rowValues(r) ?? {};
+    const row: TestRow = {
+      index,
+      line: line(['testData', index]),
+      variables: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, scalarText(v)])),
+    };
+    if (isRecord(r['variables']) && typeof r['description'] === 'string') row.description = r['description'];
+    return row;
+  });
+
+  const evaluators: Evaluator[] = asArray(root['evaluators']).map((raw, index) => {
+    const r = raw as Raw;
+    let method: EvaluatorMethod;
+    if (isRecord(r['string'])) {
+      const s = r['string'];
+      method = {
+        kind: 'string',
+        check: Object.fromEntries(['equals', 'contains', 'startsWith', 'endsWith'].filter((k) => typeof s[k] === 'string').map((k) => [k, s[k] as string])),
+      };
+    } else if (isRecord(r['llm'])) {
+      const l = r['llm'];
+      method = {
+        kind: 'llm',
+        judge: {
+          prompt: String(l['prompt']),
+          ...(typeof l['modelId'] === 'string' ? { modelId: l['modelId'] } : {}),
+          ...(typeof l['systemPrompt'] === 'string' ? { systemPrompt: l['systemPrompt'] } : {}),
+          choices: asArray(l['choices']).map((c) => ({ choice: String((c as Raw)['choice']), score: Number((c as Raw)['score']) })),
+        },
+      };
+    } else if (typeof r['uses'] === 'string') {
+      method = { kind: 'uses', uses: r['uses'] as BuiltinJudge };
+    } else {
+      method = { kind: 'regex', pattern: String(r['pattern'] ?? r['regex']) };
+    }
+    return { ...method, name: String(r['name']), index, line: line(['evaluators', index]) };
+  });
+
+  const file: PromptFile = {
+    path,
+    name: String(root['name']),
+    authors: asArray(root['authors']).map(String),
+    metadata: isRecord(root['metadata']) ? root['metadata'] : {},
+    parameters,
+    variables,
+    messages,
+    rows,
+    evaluators,
+  };
+  if (typeof root['description'] === 'string') file.description = root['description'];
+  if (root['version'] !== undefined) file.version = String(root['version']);
+  if (typeof root['model'] === 'string') file.model = root['model'];
+  if (typeof root['responseFormat'] === 'string') file.responseFormat = root['responseFormat'] as PromptFile['responseFormat'];
+  if (root['jsonSchema'] !== undefined) {
+    file.jsonSchema = typeof root['jsonSchema'] === 'string' ? JSON.parse(root['jsonSchema']) : root['jsonSchema'];
+  }
+  return file;
+}

@@ -1,0 +1,167 @@
+/**
+ * The published JSON Schema (schema/prompt-file.schema.json), compiled once, and its errors turned into
+ * one clear sentence each, pointing at the YAML line.
+ */
+import Ajv, { type ErrorObject } from 'ajv';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Diagnostic } from './errors';
+import type { ParsedSource, PathSegment } from './parse';
+import { didYouMean } from './suggest';
+
+export const SCHEMA_PATH = path.resolve(__dirname, '../../schema/prompt-file.schema.json');
+
+type JsonSchema = { properties?: Record<string, JsonSchema>; items?: JsonSchema; [k: string]: unknown };
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+let schemaCache: JsonSchema | undefined;
+
+function schema(): JsonSchema {
+  schemaCache ??= JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')) as JsonSchema;
+  return schemaCache;
+}
+
+function validate(): ReturnType<Ajv['compile']> {
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema());
+  return validator;
+}
+
+/** Validates data against the schema; returns one diagnostic per problem. */
+export function schemaDiagnostics(source: ParsedSource): Diagnostic[] {
+  const check = validate();
+  if (check(source.value)) return [];
+  const errors = dedupe(check.errors ?? []);
+  return errors.map((e) => toDiagnostic(source, e));
+}
+
+/** Drops errors that only restate another (ajv reports each failed branch of a type union). */
+function dedupe(errors: ErrorObject[]): ErrorObject[] {
+  const seen = new Set<string>();
+  const out: ErrorObject[] = [];
+  for (const e of errors) {
+    const key = `${e.instancePath}|${e.keyword}|${e.keyword === 'additionalProperties' ? String(e.params['additionalProperty']) : ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(e);
+  }
+  return out;
+}
+
+function pointerToPath(pointer: string): PathSegment[] {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** Renders a path the way a user reads it: `messages[1].role`. */
+export function keyName(p: readonly PathSegment[]): string {
+  return p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+/** The schema node that describes the value at `p`. */
+function schemaAt(p: readonly PathSegment[]): JsonSchema | undefined {
+  let node: JsonSchema | undefined = schema();
+  for (const seg of p) {
+    if (!node) return undefined;
+    if (typeof seg === 'number') node = node.items;
+    else node = node.properties?.[seg] ?? (node['additionalProperties'] as JsonSchema | undefined);
+  }
+  return node;
+}
+
+function typeOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `the string "${v.length > 30 ? v.slice(0, 29) + '…' : v}"`;
+  return `${typeof v} ${String(v)}`;
+}
+
+/** `{{ x }}` unquoted parses as a mapping whose single key is a mapping. */
+function isBraceMapping(v: unknown): boolean {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length === 1 && /^\{.*\}$/.test(keys[0] ?? '');
+}
+
+function valueAt(root: unknown, p: readonly PathSegment[]): unknown {
+  let v = root;
+  for (const seg of p) v = (v as Record<string | number, unknown> | undefined)?.[seg];
+  return v;
+}
+
+function expectedType(t: unknown): string {
+  const names: Record<string, string> = {
+    string: 'a string',
+    number: 'a number',
+    integer: 'a whole number',
+    boolean: 'true or false',
+    object: 'a mapping',
+    array: 'a list',
+    null: 'empty',
+  };
+  const list = Array.isArray(t) ? t : [t];
+  const words = list.map((x) => names[String(x)] ?? String(x));
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
+function where(p: readonly PathSegment[]): string {
+  return p.length === 0 ? 'at the top level' : `in '${keyName(p)}'`;
+}
+
+function toDiagnostic(source: ParsedSource, e: ErrorObject): Diagnostic {
+  const at = pointerToPath(e.instancePath);
+  const value = valueAt(source.value, at);
+  let keyPath: PathSegment[] = at;
+  let anchor: 'key' | 'value' = 'value';
+  let message: string;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const extra = String(e.params['additionalProperty']);
+      keyPath = [...at, extra];
+      anchor = 'key';
+      const known = Object.keys(schemaAt(at)?.properties ?? {});
+      message = `unknown key '${extra}' ${where(at)}${didYouMean(extra, known)}`;
+      break;
+    }
+    case 'required': {
+      const missing = String(e.params['missingProperty']);
+      message = `missing required key '${missing}' ${where(at)}`;
+      break;
+    }
+    case 'type':
+      message = `'${keyName(at)}' must be ${expectedType(e.params['type'])}, not ${typeOf(value)}`;
+      if (isBraceMapping(value)) message += `; quote it: YAML reads an unquoted {{...}} as a mapping`;
+      anchor = 'value';
+      break;
+    case 'enum': {
+      const allowed = (e.params['allowedValues'] as unknown[]).map(String);
+      const last = at[at.length - 1];
+      const what = last === 'role' ? 'message role' : `value for '${keyName(at)}'`;
+      message = `unknown ${what} '${String(value)}'; expected one of ${allowed.join(', ')}${didYouMean(String(value), allowed)}`;
+      break;
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      message = `'${keyName(at)}' must be ${e.params['comparison']} ${e.params['limit']}, not ${String(value)}`;
+      break;
+    case 'minItems':
+      message = `'${keyName(at)}' must have at least ${e.params['limit']} item${e.params['limit'] === 1 ? '' : 's'}`;
+      break;
+    case 'minLength':
+      message = `'${keyName(at)}' must not be empty`;
+      break;
+    case 'pattern':
+      message = `'${keyName(at)}' value '${String(value)}' is not a valid name (letters, digits, _ and -, not starting with a digit)`;
+      break;
+    default:
+      message = `'${keyName(at) || 'file'}' ${e.message ?? 'is invalid'}`;
+  }
+  const pos = source.position(keyPath, anchor);
+  return { severity: 'error', file: source.file, line: pos.line, column: pos.column, key: keyName(keyPath), message };
+}
