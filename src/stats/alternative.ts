@@ -1,0 +1,31 @@
+/**
+ * Which way a test looks. `less`: the observed count is smaller than the null says;
+ * `greater`: larger; `two-sided`: either way.
+ */
+export type Alternative = 'two-sided' | 'less' | 'greater';
+
+/** The result of a hypothesis test. */
+export interface TestResult {
+  /** The p-value, in [0, 1]. Exactly 1 when there was no evidence to weigh (no trials). */
+  p: number;
+  alternative: Alternative;
+}
+
+/**
+ * Tolerance when a two-sided exact test sums "outcomes at most as likely as the one observed".
+ * Without it, floating-point noise decides whether a tie in probability counts; R uses the same 1e-7.
+ */
+export const RELATIVE_TIE = 1 + 1e-7;
+
+/** Sums the probabilities of a discrete distribution that are no more likely than the observed outcome. */
+export function twoSidedFromDensity(density: readonly number[], observedIndex: number): number {
+  const observed = density[observedIndex] ?? 0;
+  let p = 0;
+  for (const d of density) if (d <= observed * RELATIVE_TIE) p += d;
+  return clampProbability(p);
+}
+
+/** Keeps a summed probability inside [0, 1] despite rounding. */
+export function clampProbability(p: number): number {
+  return Math.min(1, Math.max(0, p));
+}
