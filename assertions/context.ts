@@ -1,0 +1,15 @@
+/** The part of promptfoo's assertion context our adapters read. */
+import type { EvaluatorAssertionConfig } from '../src/suite/tests';
+import type { RowContext } from '../src/suite/row';
+
+export interface AssertionContext extends RowContext {
+  config?: EvaluatorAssertionConfig & Record<string, unknown>;
+  prompt?: string;
+}
+
+/** The assertion's evaluator config, or an explanation of why it is missing. */
+export function evaluatorConfig(context: AssertionContext): EvaluatorAssertionConfig {
+  const config = context.config;
+  if (!config?.evaluator) throw new Error('promptfile assertion called without an evaluator in its config');
+  return config;
+}

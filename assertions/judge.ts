@@ -1,0 +1,38 @@
+/**
+ * promptfoo adapter for model-graded evaluators (`llm` judges and `uses: github/...`). The grader is the
+ * provider configured in promptfooconfig.yaml (test generator config `grader:`). With no grader the row gets
+ * a clear failing result, never a pass.
+ */
+import { builtinJudge, judgeMessages, scoreJudgeAnswer } from '../src/evaluators/judge';
+import { readRow } from '../src/suite/row';
+import { decodeMessages } from '../src/variants/call';
+import { callProvider } from '../providers/delegate';
+import { evaluatorConfig, type AssertionContext } from './context';
+
+export async function judge(output: string, context: AssertionContext) {
+  const { evaluator, grader, judgeThreshold } = evaluatorConfig(context);
+  if (evaluator.kind !== 'llm' && evaluator.kind !== 'uses') throw new Error(`judge adapter got a ${evaluator.kind} evaluator`);
+  const definition = evaluator.kind === 'llm' ? evaluator.judge : builtinJudge(evaluator.uses);
+  if (!grader) {
+    return {
+      pass: false,
+      score: 0,
+      reason: `evaluator '${evaluator.name}' is model-graded but no grader is configured: set grader: { id: ... } in the promptfile test generator's config`,
+    };
+  }
+  const row = readRow(context);
+  const userTurns = decodeMessages(typeof context.prompt === 'string' ? context.prompt : '[]').filter((m) => m.role === 'user');
+  const input = row.variables['input'] ?? userTurns.map((m) => m.content).join('\n\n');
+  const messages = judgeMessages(definition, String(output ?? ''), row.variables, input);
+  const id = evaluator.kind === 'llm' && definition.modelId && !grader.id ? definition.modelId : grader.id;
+  let answer;
+  try {
+    answer = await callProvider(id, grader.config ?? {}, messages);
+  } catch (error) {
+    return { pass: false, score: 0, reason: `grader ${id} failed: ${(error as Error).message}` };
+  }
+  if (answer.error) return { pass: false, score: 0, reason: `grader ${id} failed: ${answer.error}` };
+  const text = typeof answer.output === 'string' ? answer.output : JSON.stringify(answer.output);
+  const verdict = scoreJudgeAnswer(definition, text, judgeThreshold);
+  return { pass: verdict.pass, score: verdict.score, reason: verdict.reason };
+}

@@ -1,0 +1,42 @@
+/**
+ * The embedded offline baseline: a deterministic reference answer for prompt files we have a reference for
+ * (the gossip architect), so `npm run eval` runs with no API key and no network. It is labelled a baseline,
+ * never passed off as a model; for any other prompt file it returns one clear error.
+ */
+import { prepareCall } from '../src/variants/call';
+import { referenceAnswer } from '../src/reference/registry';
+import type { ProviderContext, ProviderOptions } from './options';
+
+export const OFFLINE_LABEL = 'offline reference (baseline, not a model)';
+
+export default class OfflineReferenceProvider {
+  readonly config: Record<string, unknown>;
+  label?: string;
+
+  constructor(options: ProviderOptions = {}) {
+    this.config = options.config ?? {};
+  }
+
+  id(): string {
+    return OFFLINE_LABEL;
+  }
+
+  async callApi(prompt: string, context?: ProviderContext) {
+    let call;
+    try {
+      call = prepareCall(prompt, context, {});
+    } catch (error) {
+      return { error: `${this.id()}: ${(error as Error).message}` };
+    }
+    const answer = referenceAnswer(call.file, call.row.variables);
+    if ('error' in answer) return { error: `${this.id()}: ${answer.error}` };
+    const words = answer.output.split(/\s+/).length;
+    return {
+      output: answer.output,
+      tokenUsage: { prompt: 0, completion: words, total: words },
+      cost: 0,
+      cached: false,
+      metadata: { variant: this.id(), model: 'offline-reference', baseline: true },
+    };
+  }
+}

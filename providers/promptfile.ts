@@ -1,0 +1,81 @@
+/**
+ * The prompt-file model provider: calls the model a prompt file names, with its modelParameters and this
+ * variant's overrides, through promptfoo's own providers. With `record` (or PROMPTFILE_RECORD=<dir>) each
+ * live response is also saved as a cassette for replay.
+ *
+ *   providers:
+ *     - id: file://providers/promptfile.ts                      # reference: the file's own settings
+ *     - { id: file://providers/promptfile.ts, config: { model: gpt-4o-mini, temperature: 1 } }
+ */
+import * as path from 'node:path';
+import { cassettePath, cassetteKey, cassetteRequest, writeCassette } from '../src/cassettes/cassette';
+import { prepareCall, targetConfig } from '../src/variants/call';
+import { ignoresTemperature, keyVariable, variantLabel, type VariantOverrides } from '../src/variants/variant';
+import { callProvider } from './delegate';
+import { overridesFrom, passThroughFrom, type ProviderOptions, type ProviderContext } from './options';
+
+const warned = new Set<string>();
+
+export default class PromptfileProvider {
+  readonly config: Record<string, unknown>;
+  private readonly overrides: VariantOverrides;
+  label?: string;
+
+  constructor(options: ProviderOptions = {}) {
+    this.config = options.config ?? {};
+    this.overrides = overridesFrom(this.config);
+  }
+
+  id(): string {
+    return variantLabel(this.overrides, this.config['reference'] === true || Object.keys(this.overrides).length === 0);
+  }
+
+  async callApi(prompt: string, context?: ProviderContext) {
+    const name = this.label ?? this.id();
+    let call;
+    try {
+      call = prepareCall(prompt, context, this.overrides);
+    } catch (error) {
+      return { error: `${name}: ${(error as Error).message}` };
+    }
+    const { settings, messages, file, row } = call;
+    const passThrough = passThroughFrom(this.config);
+    const keyVar = keyVariable(settings.target);
+    if (keyVar && !process.env[keyVar] && passThrough['apiKey'] === undefined && passThrough['apiKeyRequired'] !== false) {
+      return { error: `${name}: ${keyVar} is not set, so ${settings.target} cannot be called` };
+    }
+    const temperatureIgnored = settings.temperature !== undefined && ignoresTemperature(settings.target);
+    if (temperatureIgnored && !warned.has(settings.target)) {
+      warned.add(settings.target);
+      process.stderr.write(`promptfile: ${settings.target} ignores temperature; ${name} runs at the model's own setting\n`);
+    }
+    const repeat = context?.repeatIndex ?? 0;
+    let response;
+    try {
+      response = await callProvider(settings.target, targetConfig(settings, passThrough), messages);
+    } catch (error) {
+      return { error: `${name}: ${settings.target} failed: ${(error as Error).message}` };
+    }
+    const metadata = {
+      variant: name,
+      model: settings.model,
+      target: settings.target,
+      temperature: settings.temperature ?? null,
+      ...(temperatureIgnored ? { temperatureIgnored: true } : {}),
+    };
+    if (response.error) return { ...response, error: `${name}: ${response.error}`, metadata };
+    const output = typeof response.output === 'string' ? response.output : JSON.stringify(response.output ?? '');
+    const recordDir = (this.config['record'] as string | undefined) ?? process.env['PROMPTFILE_RECORD'];
+    if (recordDir) {
+      const request = cassetteRequest(settings, messages, repeat);
+      writeCassette(cassettePath(path.resolve(recordDir), file.name, request, row.origin?.row ?? 0), {
+        key: cassetteKey(request),
+        promptFile: file.path,
+        row: row.origin?.row ?? 0,
+        request,
+        response: { output, ...(response.tokenUsage ? { tokenUsage: response.tokenUsage } : {}), ...(response.cost !== undefined ? { cost: response.cost } : {}) },
+      });
+    }
+    return { output, tokenUsage: response.tokenUsage, cost: response.cost, cached: false, metadata };
+  }
+}

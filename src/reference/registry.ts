@@ -1,0 +1,20 @@
+/** Offline reference answers, by prompt file. Deterministic; used as the no-key baseline. */
+import type { PromptFile } from '../promptfile/model';
+import { gossipArchitect } from './gossip';
+
+type Reference = (variables: Record<string, string>) => string;
+
+const REFERENCES: Record<string, Reference> = {
+  peer_to_peer_gossip_protocol_architect: gossipArchitect,
+};
+
+/** The reference answer for a row, or an error saying there is no reference for this prompt file. */
+export function referenceAnswer(file: PromptFile, variables: Record<string, string>): { output: string } | { error: string } {
+  const reference = REFERENCES[file.name];
+  if (!reference) {
+    return {
+      error: `no offline reference for prompt file '${file.name}' (${file.path}); references exist for: ${Object.keys(REFERENCES).join(', ')}. Set a model API key, or replay cassettes, to evaluate it`,
+    };
+  }
+  return { output: reference(variables) };
+}

@@ -1,0 +1,126 @@
+/**
+ * Prompt files + scoping -> promptfoo test cases: one test per row, one assertion per applicable evaluator,
+ * each with `metric` set to the evaluator's name so promptfoo's report shows a named score per evaluator.
+ * Row data is encoded (codec.ts) so promptfoo passes it through as data.
+ */
+import * as path from 'node:path';
+import type { Diagnostic } from '../promptfile/errors';
+import { UserError } from '../promptfile/errors';
+import type { Evaluator, PromptFile, TestRow } from '../promptfile/model';
+import { encode, encodeRecord } from './codec';
+import { FILE_VAR, type RowOrigin } from './row';
+import { planRow, scopeFor, validateScope, type ExtraAssertion, type ScopeConfig } from './scope';
+
+/** Where our promptfoo assertion adapters live; absolute so the config may sit anywhere. */
+export const ASSERTIONS_DIR = path.resolve(__dirname, '../../assertions');
+
+/** A promptfoo grader: a provider id and its options, used by `llm` and `uses:` evaluators. */
+export interface GraderConfig {
+  id: string;
+  config?: Record<string, unknown>;
+  label?: string;
+}
+
+/** The test generator's config, as written under `tests: - path: ... config:` in promptfooconfig.yaml. */
+export interface SuiteConfig {
+  /** Prompt files, directories or globs; default every prompts/**\/*.prompt.y(a)ml. */
+  files?: string | string[];
+  scope?: ScopeConfig;
+  grader?: GraderConfig;
+  /** Minimum judge score for a pass; default: above 0, as gh models. */
+  judgeThreshold?: number;
+}
+
+/** What our evaluator assertions receive in `config`. Never rendered by promptfoo (it is cloned as is). */
+export interface EvaluatorAssertionConfig {
+  evaluator: Evaluator;
+  expect: 'match' | 'no-match';
+  file: string;
+  evaluatorLine: number;
+  grader?: GraderConfig;
+  judgeThreshold?: number;
+}
+
+/** A promptfoo test case, the subset we produce. */
+export interface PromptfooTest {
+  description: string;
+  vars: Record<string, string>;
+  assert: Record<string, unknown>[];
+  metadata: { promptfile: RowOrigin; [k: string]: unknown };
+}
+
+const ADAPTER: Record<Evaluator['kind'], string> = {
+  string: 'string.ts:string',
+  regex: 'regex.ts:regex',
+  llm: 'judge.ts:judge',
+  uses: 'judge.ts:judge',
+};
+
+/** One promptfoo assertion for one evaluator on one row. */
+export function evaluatorAssertion(
+  file: PromptFile,
+  evaluator: Evaluator,
+  expect: 'match' | 'no-match',
+  suite: SuiteConfig,
+): Record<string, unknown> {
+  const config: EvaluatorAssertionConfig = {
+    evaluator,
+    expect,
+    file: file.path,
+    evaluatorLine: evaluator.line,
+  };
+  if (evaluator.kind === 'llm' || evaluator.kind === 'uses') {
+    if (suite.grader) config.grader = suite.grader;
+    if (suite.judgeThreshold !== undefined) config.judgeThreshold = suite.judgeThreshold;
+  }
+  return {
+    type: 'javascript',
+    value: `file://${path.join(ASSERTIONS_DIR, ADAPTER[evaluator.kind])}`,
+    metric: evaluator.name,
+    config,
+  };
+}
+
+/** A short, single-line description of a row for promptfoo's report. */
+export function describeRow(file: PromptFile, row: TestRow): string {
+  const summary =
+    row.description ??
+    (Object.entries(row.variables)
+      .map(([k, v]) => `${k}=${v.replace(/\s+/g, ' ').trim() || '""'}`)
+      .join(', ') ||
+      'no variables');
+  const short = summary.length > 90 ? `${summary.slice(0, 89)}…` : summary;
+  return `${file.name} #${row.index} (line ${row.line}): ${short}`;
+}
+
+/** The promptfoo test cases for one prompt file. */
+export function testsForFile(file: PromptFile, suite: SuiteConfig = {}): PromptfooTest[] {
+  const scope = scopeFor(suite.scope, file);
+  if (scope) validateScope(scope, file, `scope['${file.path}']`);
+  return file.rows.map((row) => {
+    const plan = planRow(file, row.index, scope);
+    const assert: Record<string, unknown>[] = [
+      ...plan.evaluators.map((a) => evaluatorAssertion(file, a.evaluator, a.expect, suite)),
+      ...plan.assert.map((a: ExtraAssertion) => ({ ...a })),
+    ];
+    return {
+      description: encode(describeRow(file, row)),
+      vars: { [FILE_VAR]: encode(file.path), ...encodeRecord(row.variables) },
+      assert,
+      metadata: { promptfile: { file: file.path, name: file.name, row: row.index, line: row.line } },
+    };
+  });
+}
+
+/** Throws when any prompt file named in the scope is not part of the run, so a typo cannot silently unscope. */
+export function checkScopeTargets(scope: ScopeConfig | undefined, files: PromptFile[]): void {
+  if (!scope) return;
+  const problems: Diagnostic[] = [];
+  for (const key of Object.keys(scope)) {
+    const norm = key.replace(/\\/g, '/').replace(/^\.\//, '');
+    if (!files.some((f) => f.path.replace(/\\/g, '/').replace(/^\.\//, '') === norm || f.name === key)) {
+      problems.push({ severity: 'error', file: 'promptfooconfig.yaml', line: 0, column: 0, key: `scope.${key}`, message: `scope names '${key}', which is not among the prompt files of this run (${files.map((f) => f.path).join(', ')})` });
+    }
+  }
+  if (problems.length > 0) throw new UserError(problems.map((p) => p.message).join('\n'), problems);
+}

@@ -1,0 +1,61 @@
+/**
+ * Everything about one model call that does not need the network: which prompt file and row it is for, the
+ * messages (decoded from the prompt promptfoo hands over), and the settings after the variant's overrides.
+ */
+import { decode } from '../suite/codec';
+import { promptFileAt } from '../suite/files';
+import type { ChatMessage } from '../suite/messages';
+import { readRow, type RowContext, type RowView } from '../suite/row';
+import type { PromptFile } from '../promptfile/model';
+import { callSettings, type CallSettings, type VariantOverrides } from './variant';
+
+export interface PreparedCall {
+  file: PromptFile;
+  row: RowView;
+  messages: ChatMessage[];
+  settings: CallSettings;
+}
+
+/** Decodes the chat prompt our prompt function produced. */
+export function decodeMessages(prompt: string): ChatMessage[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(prompt);
+  } catch {
+    return [{ role: 'user', content: decode(prompt) }];
+  }
+  if (!Array.isArray(parsed)) return [{ role: 'user', content: decode(prompt) }];
+  return parsed.map((m: { role?: unknown; content?: unknown }) => ({
+    role: (typeof m.role === 'string' ? m.role : 'user') as ChatMessage['role'],
+    content: typeof m.content === 'string' ? decode(m.content) : JSON.stringify(m.content),
+  }));
+}
+
+/** Prepares a call from what promptfoo passes a provider. */
+export function prepareCall(prompt: string, context: RowContext | undefined, overrides: VariantOverrides): PreparedCall {
+  const row = readRow(context);
+  if (!row.file) throw new Error('this test was not generated from a prompt file (no __promptfile var)');
+  const file = promptFileAt(row.file);
+  return { file, row, messages: decodeMessages(prompt), settings: callSettings(file, overrides) };
+}
+
+/** The promptfoo provider config for a target family, from our settings and the user's pass-through options. */
+export function targetConfig(settings: CallSettings, passThrough: Record<string, unknown>): Record<string, unknown> {
+  const family = settings.target.split(':')[0];
+  const config: Record<string, unknown> = { ...passThrough };
+  if (settings.temperature !== undefined) config['temperature'] = settings.temperature;
+  if (family === 'ollama') {
+    if (settings.maxTokens !== undefined) config['num_predict'] = settings.maxTokens;
+    if (settings.topP !== undefined) config['top_p'] = settings.topP;
+    return config;
+  }
+  if (settings.maxTokens !== undefined) config['max_tokens'] = settings.maxTokens;
+  if (settings.topP !== undefined) config['top_p'] = settings.topP;
+  if ((family === 'openai' || family === 'azure') && settings.responseFormat && settings.responseFormat !== 'text') {
+    config['response_format'] =
+      settings.responseFormat === 'json_schema'
+        ? { type: 'json_schema', json_schema: { name: 'response', strict: true, schema: settings.jsonSchema } }
+        : { type: 'json_object' };
+  }
+  return config;
+}
