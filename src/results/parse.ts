@@ -1,0 +1,184 @@
+/**
+ * Turns the JSON that `promptfoo eval -o results.json` writes into attempts and trials. Pure: no file access.
+ *
+ * Facts about promptfoo 0.121's output this relies on (measured, see tests/fixtures/results):
+ * - `results.results[]` holds one entry per (test, repeat, prompt x provider column). `--repeat N` expands each test
+ *   into N consecutive `testIdx` values; no field carries the repeat index, and `testIdx` restarts at 0 in a run
+ *   filtered with `--filter-first-n`/`--filter-range`/`--filter-sample`. So rows are identified by
+ *   `testCase.metadata.promptfile` (file and row index) when present, else by a hash of description and vars,
+ *   and repeats are numbered by order of `testIdx` within (variant, row).
+ * - `failureReason` is 0 (passed), 1 (an assertion failed) or 2 (error). `error` is ALSO set on plain assertion
+ *   failures (to the failing reason), so it only means "errored" when `failureReason` is absent (older files).
+ *   An errored row has `gradingResult: null`: its evaluators become ERROR trials, taken from `testCase.assert`.
+ * - `gradingResult.componentResults[k]` is one assertion's verdict, with the assertion (and its `metric`, `config`).
+ */
+import { createHash } from 'node:crypto';
+import { fileError } from './fileError';
+import { Attempt, Outcome, RowRef, Trial, Usage } from './trial';
+
+/** One parsed results file, before repeats are numbered across files. */
+export interface ResultsFile {
+  source: string;
+  evalId?: string;
+  /** In promptfoo's order (`testIdx`, then column); `repeat` is numbered within this file. */
+  attempts: Attempt[];
+  trials: Trial[];
+}
+
+type Json = Record<string, unknown>;
+
+/** Parses a promptfoo results document (already JSON-decoded) read from `source`. Throws UserError on a wrong shape. */
+export function parseResults(document: unknown, source: string): ResultsFile {
+  const results = record(record(document)?.['results']);
+  const rows = results?.['results'];
+  if (!results || !Array.isArray(rows)) {
+    throw fileError(source, 'not a promptfoo results file (expected `results.results`, as `promptfoo eval -o results.json` writes it)');
+  }
+  const columns = Array.isArray(results['prompts']) ? results['prompts'].map(record) : [];
+  const variantOf = variantNamer(columns);
+  const ordered = rows
+    .map((row, index) => {
+      const r = record(row);
+      if (!r) throw fileError(source, `results.results[${index}] is not an object`);
+      return r;
+    })
+    .sort((a, b) => (num(a['testIdx']) ?? 0) - (num(b['testIdx']) ?? 0) || (num(a['promptIdx']) ?? 0) - (num(b['promptIdx']) ?? 0));
+
+  const seen = new Map<string, number>();
+  const attempts: Attempt[] = [];
+  const trials: Trial[] = [];
+  for (const r of ordered) {
+    const variant = variantOf(r);
+    const row = rowOf(r);
+    const slot = `${variant}\u0000${row.key}`;
+    const repeat = seen.get(slot) ?? 0;
+    seen.set(slot, repeat + 1);
+    const error = errorOf(r);
+    const outcome: Outcome = error !== undefined ? 'error' : r['success'] === true ? 'pass' : 'fail';
+    attempts.push({ variant, row, repeat, outcome, ...(error !== undefined && { error }), usage: usageOf(r), source });
+    const verdicts = error !== undefined ? errorVerdicts(r, error) : gradedVerdicts(r);
+    for (const [evaluator, v] of verdicts) {
+      trials.push({ variant, evaluator, row, repeat, outcome: v.outcome, reason: v.reason, ...(v.line !== undefined && { evaluatorLine: v.line }), source });
+    }
+  }
+  const evalId = str(record(document)?.['evalId']);
+  return { source, ...(evalId !== undefined && { evalId }), attempts, trials };
+}
+
+interface Verdict {
+  outcome: Outcome;
+  reason: string;
+  line?: number;
+}
+
+/** One verdict per evaluator; an evaluator made of several assertions passes only if all of them pass. */
+function gradedVerdicts(r: Json): Map<string, Verdict> {
+  const out = new Map<string, Verdict>();
+  const components = record(r['gradingResult'])?.['componentResults'];
+  for (const c of Array.isArray(components) ? components.map(record) : []) {
+    if (!c) continue;
+    const assertion = record(c['assertion']);
+    const name = evaluatorName(assertion);
+    const pass = c['pass'] === true;
+    const previous = out.get(name);
+    if (previous && (previous.outcome === 'fail' || pass)) continue;
+    out.set(name, { outcome: pass ? 'pass' : 'fail', reason: str(c['reason']) ?? '', ...lineOf(assertion) });
+  }
+  return out;
+}
+
+/** An errored row still names its evaluators (from the test's assertions), each with an ERROR outcome. */
+function errorVerdicts(r: Json, error: string): Map<string, Verdict> {
+  const out = new Map<string, Verdict>();
+  const asserts = record(r['testCase'])?.['assert'];
+  for (const a of Array.isArray(asserts) ? asserts.map(record) : []) {
+    if (a) out.set(evaluatorName(a), { outcome: 'error', reason: error, ...lineOf(a) });
+  }
+  return out;
+}
+
+function evaluatorName(assertion: Json | undefined): string {
+  return str(assertion?.['metric']) ?? str(assertion?.['type']) ?? 'assertion';
+}
+
+function lineOf(assertion: Json | undefined): { line?: number } {
+  const line = num(record(assertion?.['config'])?.['evaluatorLine']);
+  return line !== undefined && Number.isInteger(line) && line > 0 ? { line } : {};
+}
+
+function errorOf(r: Json): string | undefined {
+  const message = str(r['error']) ?? str(record(r['response'])?.['error']) ?? 'error';
+  const reason = r['failureReason'];
+  if (reason === 2) return message;
+  if (reason !== undefined) return undefined;
+  const errored = str(record(r['response'])?.['error']) !== undefined || (str(r['error']) !== undefined && !record(r['gradingResult']));
+  return errored ? message : undefined;
+}
+
+/** Variant = the provider's label, else its id; qualified with the prompt's label if it serves several prompts. */
+function variantNamer(columns: (Json | undefined)[]): (r: Json) => string {
+  const perProvider = new Map<string, Set<string>>();
+  for (const c of columns) {
+    const provider = str(c?.['provider']);
+    if (provider === undefined) continue;
+    perProvider.set(provider, (perProvider.get(provider) ?? new Set()).add(str(c?.['label']) ?? ''));
+  }
+  return (r) => {
+    const provider = record(r['provider']);
+    const name = str(provider?.['label']) ?? str(provider?.['id']) ?? str(r['provider']) ?? 'unknown provider';
+    if ((perProvider.get(name)?.size ?? 0) < 2) return name;
+    return `${name} [${str(record(r['prompt'])?.['label']) ?? `prompt ${num(r['promptIdx']) ?? 0}`}]`;
+  };
+}
+
+function rowOf(r: Json): RowRef {
+  const testCase = record(r['testCase']);
+  const origin = record(record(testCase?.['metadata'])?.['promptfile']) ?? record(record(r['metadata'])?.['promptfile']);
+  const file = str(origin?.['file']);
+  const index = num(origin?.['row']);
+  const line = num(origin?.['line']);
+  if (file !== undefined && index !== undefined) {
+    return { key: `${file}#${index}`, label: line !== undefined ? `${file}:${line}` : `${file} row ${index + 1}`, file, ...(line !== undefined && { line }) };
+  }
+  const description = str(testCase?.['description']);
+  const hash = createHash('sha256')
+    .update(canonicalJson({ description: description ?? null, vars: r['vars'] ?? testCase?.['vars'] ?? null }))
+    .digest('hex')
+    .slice(0, 12);
+  return { key: `test:${hash}`, label: description ?? `test ${hash}` };
+}
+
+function usageOf(r: Json): Usage {
+  const tokens = record(r['tokenUsage']) ?? record(record(r['response'])?.['tokenUsage']);
+  return {
+    promptTokens: num(tokens?.['prompt']) ?? 0,
+    completionTokens: num(tokens?.['completion']) ?? 0,
+    totalTokens: num(tokens?.['total']) ?? 0,
+    cost: num(r['cost']) ?? 0,
+    latencyMs: num(r['latencyMs']) ?? 0,
+  };
+}
+
+/** JSON with object keys sorted, so equal values hash equally whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const r = record(value);
+  if (r) {
+    const keys = Object.keys(r).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(r[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function record(value: unknown): Json | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+

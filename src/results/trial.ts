@@ -1,0 +1,70 @@
+/**
+ * The table everything downstream reads: one Trial per (variant, row, repeat, evaluator), and one Attempt per
+ * (variant, row, repeat) carrying what the call cost. Built from promptfoo results files (see parse.ts).
+ */
+
+/** An ERROR is neither a pass nor a fail: the model call or the grading broke, so nothing was measured. */
+export type Outcome = 'pass' | 'fail' | 'error';
+
+/** Which row of the dataset a trial belongs to. */
+export interface RowRef {
+  /**
+   * Stable identity across runs and shards: `prompts/x.prompt.yml#2` for a prompt-file row (0-based index),
+   * otherwise `test:` and a hash of the test's description and vars (so no var value is ever written out).
+   */
+  key: string;
+  /** For people: `prompts/x.prompt.yml:84`, or the test's description. */
+  label: string;
+  /** The prompt file, as `metadata.promptfile.file` gives it (relative to the config's directory). */
+  file?: string;
+  /** 1-based line of the row in the prompt file. */
+  line?: number;
+}
+
+/** Tokens, cost and time of one model call. Grading calls (LLM judges) are not included. */
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  /** In US dollars, as promptfoo estimates it; 0 when it does not know the price. */
+  cost: number;
+  latencyMs: number;
+}
+
+/** One call of one variant on one row: a cell of promptfoo's results table. */
+export interface Attempt {
+  /** The promptfoo column: the provider's label (else its id). */
+  variant: string;
+  row: RowRef;
+  /** 0-based; counts this variant's attempts at this row across every merged file, in order. */
+  repeat: number;
+  outcome: Outcome;
+  /** What went wrong, for an `error` outcome. */
+  error?: string;
+  usage: Usage;
+  /** The results file it came from. */
+  source: string;
+}
+
+/** One evaluator's verdict on one attempt. */
+export interface Trial {
+  variant: string;
+  /** The assertion's `metric` (our suite sets it to the evaluator's name); else the assertion type. */
+  evaluator: string;
+  row: RowRef;
+  repeat: number;
+  outcome: Outcome;
+  /** The grader's explanation, or the error. Held in memory for reports; never written to a baseline. */
+  reason: string;
+  /** 1-based line of the evaluator in the prompt file, from the assertion's `config.evaluatorLine`. */
+  evaluatorLine?: number;
+  source: string;
+}
+
+/** Everything read from one or more results files. */
+export interface TrialTable {
+  trials: Trial[];
+  attempts: Attempt[];
+  /** The files read, in order. */
+  sources: string[];
+}

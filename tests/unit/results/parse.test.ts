@@ -1,0 +1,128 @@
+import { parseResults } from '../../../src/results/parse';
+import { mergeResults } from '../../../src/results/merge';
+
+type Row = Record<string, unknown>;
+
+const doc = (rows: Row[], prompts: Row[] = []) => ({ evalId: 'e1', results: { version: 3, prompts, results: rows } });
+
+const component = (metric: string | undefined, pass: boolean, extra: Row = {}) => ({
+  pass,
+  score: pass ? 1 : 0,
+  reason: pass ? 'ok' : 'nope',
+  assertion: { type: 'contains', value: 'x', ...(metric !== undefined && { metric }), ...extra },
+});
+
+const result = (over: Row): Row => ({
+  testIdx: 0,
+  promptIdx: 0,
+  provider: { id: 'openai:chat:m1', label: 'A' },
+  success: true,
+  failureReason: 0,
+  vars: { q: 'hello' },
+  testCase: { vars: { q: 'hello' }, assert: [{ type: 'contains', value: 'x', metric: 'M' }] },
+  gradingResult: { pass: true, componentResults: [component('M', true)] },
+  tokenUsage: { prompt: 3, completion: 4, total: 7 },
+  cost: 0.01,
+  latencyMs: 12,
+  ...over,
+});
+
+describe('parsing promptfoo rows into trials', () => {
+  it('uses the provider id when a provider has no label', () => {
+    const parsed = parseResults(doc([result({ provider: { id: 'openai:chat:m1' } })]), 'r.json');
+    expect(parsed.trials[0]?.variant).toBe('openai:chat:m1');
+  });
+
+  it('treats failureReason 2 as an error even when grading results are present', () => {
+    const parsed = parseResults(doc([result({ success: false, failureReason: 2, error: 'boom' })]), 'r.json');
+    expect(parsed.trials.map((t) => t.outcome)).toEqual(['error']);
+    expect(parsed.attempts[0]).toMatchObject({ outcome: 'error', error: 'boom' });
+  });
+
+  it('does not mistake `error` on an assertion failure (failureReason 1) for an error', () => {
+    const row = result({
+      success: false,
+      failureReason: 1,
+      error: 'Expected output to contain "x"',
+      gradingResult: { pass: false, componentResults: [component('M', false)] },
+    });
+    expect(parseResults(doc([row]), 'r.json').trials.map((t) => t.outcome)).toEqual(['fail']);
+  });
+
+  it('falls back, without failureReason, to "error set and nothing graded" = error', () => {
+    const row = result({ success: false, failureReason: undefined, error: 'timeout', gradingResult: null });
+    expect(parseResults(doc([row]), 'r.json').trials.map((t) => t.outcome)).toEqual(['error']);
+  });
+
+  it('combines several assertions with one metric: the evaluator passes only if all pass', () => {
+    const row = result({
+      success: false,
+      failureReason: 1,
+      gradingResult: { pass: false, componentResults: [component('M', true), component('M', false), component('N', true)] },
+    });
+    const trials = parseResults(doc([row]), 'r.json').trials;
+    expect(trials.map((t) => `${t.evaluator}=${t.outcome}`)).toEqual(['M=fail', 'N=pass']);
+  });
+
+  it('names an assertion without a metric by its type', () => {
+    const row = result({ gradingResult: { pass: true, componentResults: [component(undefined, true)] } });
+    expect(parseResults(doc([row]), 'r.json').trials[0]?.evaluator).toBe('contains');
+  });
+
+  it('ignores a malformed evaluatorLine instead of pointing at a wrong line', () => {
+    const row = result({
+      gradingResult: { pass: true, componentResults: [component('M', true, { config: { evaluatorLine: 'x' } })] },
+    });
+    expect(parseResults(doc([row]), 'r.json').trials[0]?.evaluatorLine).toBeUndefined();
+  });
+
+  it('keys rows without prompt-file metadata by a hash, never by var values', () => {
+    const parsed = parseResults(doc([result({ vars: { secret: 'hunter2' } })]), 'r.json');
+    const row = parsed.trials[0]?.row;
+    expect(row?.key).toMatch(/^test:[0-9a-f]{12}$/);
+    expect(JSON.stringify(row)).not.toContain('hunter2');
+  });
+
+  it('gives the same hash whatever the order of vars', () => {
+    const a = parseResults(doc([result({ vars: { x: '1', y: '2' } })]), 'r.json').trials[0]?.row.key;
+    const b = parseResults(doc([result({ vars: { y: '2', x: '1' } })]), 'r.json').trials[0]?.row.key;
+    expect(a).toBe(b);
+  });
+
+  it('keeps two prompts served by one provider apart (one variant per promptfoo column)', () => {
+    const prompts = [
+      { label: 'p1', provider: 'A' },
+      { label: 'p2', provider: 'A' },
+    ];
+    const rows = [result({ promptIdx: 0, prompt: { label: 'p1' } }), result({ promptIdx: 1, prompt: { label: 'p2' } })];
+    expect(parseResults(doc(rows, prompts), 'r.json').trials.map((t) => t.variant)).toEqual(['A [p1]', 'A [p2]']);
+  });
+
+  it('numbers repeats in testIdx order, whatever order the rows are listed in', () => {
+    const origin = { promptfile: { file: 'f.prompt.yml', name: 'f', row: 0, line: 9 } };
+    const rows = [2, 0, 1].map((testIdx) =>
+      result({ testIdx, latencyMs: testIdx, testCase: { metadata: origin, assert: [] } }),
+    );
+    const attempts = parseResults(doc(rows), 'r.json').attempts;
+    expect(attempts.map((a) => [a.repeat, a.usage.latencyMs])).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ]);
+  });
+});
+
+describe('merging results files', () => {
+  const file = (source: string, evalId: string) => ({ ...parseResults(doc([result({})]), source), evalId });
+
+  it('continues repeat numbers from one file to the next', () => {
+    const table = mergeResults([file('a.json', 'e1'), file('b.json', 'e2')]);
+    expect(table.trials.map((t) => t.repeat)).toEqual([0, 1]);
+    expect(table.attempts.map((a) => a.repeat)).toEqual([0, 1]);
+    expect(table.sources).toEqual(['a.json', 'b.json']);
+  });
+
+  it('refuses the same eval twice', () => {
+    expect(() => mergeResults([file('a.json', 'e1'), file('b.json', 'e1')])).toThrow(/b\.json: error: is the same eval \(e1\) as a\.json/);
+  });
+});
