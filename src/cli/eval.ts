@@ -29,6 +29,7 @@ Options:
       --replay [DIR]    serve live variants from cassettes, calling no model (default cassettes/)
       --offline         run no live model (offline reference and replays only)
   -o, --output DIR      results directory (default results/)
+      --shard I/N       run the I-th of N contiguous slices of the rows (merge the shards in compare/gate)
       --cache           let promptfoo cache responses (off by default so repeats are independent)`;
 
 /** Runs `eval`. */
@@ -36,7 +37,7 @@ export async function evaluate(argv: string[], out: Output): Promise<number> {
   const args = parseArgs(
     argv,
     {
-      values: ['config', 'matrix', 'repeat', 'output'],
+      values: ['config', 'matrix', 'repeat', 'output', 'shard'],
       optionalValues: ['record', 'replay'],
       booleans: ['offline', 'cache'],
       aliases: { c: 'config', m: 'matrix', r: 'repeat', o: 'output' },
@@ -82,6 +83,12 @@ export async function evaluate(argv: string[], out: Output): Promise<number> {
   const pfArgs = ['eval', '-c', runConfigPath, '-o', json, '-o', html, '--no-progress-bar'];
   if (!args.flags['cache']) pfArgs.push('--no-cache');
   if (repeat !== undefined) pfArgs.push('--repeat', String(repeat));
+  const shard = stringFlag(args, 'shard');
+  if (shard !== undefined) {
+    const range = shardRange(shard, files.reduce((n, f) => n + f.rows.length, 0));
+    out.error(`promptfile: shard ${shard} runs rows ${range}`);
+    pfArgs.push('--filter-range', range);
+  }
   pfArgs.push(...args.rest);
   const code = await runPromptfoo(pfArgs, { env: { ...process.env, PROMPTFOO_PASS_RATE_THRESHOLD: '0' } });
   if (code !== 0 && code !== 100) {
@@ -100,6 +107,15 @@ export async function evaluate(argv: string[], out: Output): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** The `--filter-range` for shard `I/N` of `total` tests: contiguous, covering every test exactly once. */
+export function shardRange(spec: string, total: number): string {
+  const m = /^(\d+)\/(\d+)$/.exec(spec);
+  const i = Number(m?.[1]);
+  const n = Number(m?.[2]);
+  if (!m || n < 1 || i < 1 || i > n) throw new UserError(`promptfile eval: --shard ${spec} must be I/N with 1 <= I <= N`);
+  return `${Math.floor(((i - 1) * total) / n)}:${Math.floor((i * total) / n)}`;
 }
 
 /** The prompt files the config's promptfile test generator would load. */
