@@ -1,0 +1,220 @@
+/**
+ * Runs one evaluation through the real promptfoo CLI, the way a user would, in a throwaway directory:
+ * writes promptfooconfig.yaml (absolute `file://` paths into this repository) and the prompt files there,
+ * spawns `promptfoo eval --no-cache -o results.json` with that directory as cwd and a private
+ * PROMPTFOO_CONFIG_DIR, and returns what came out. The child gets no inherited environment: only PATH, the
+ * offline flags and what the test passes, so no real key or base URL can leak in, and OpenAI traffic goes to
+ * a dead loopback port unless the test points it at its server.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+
+/** The repository root. */
+export const REPO = path.resolve(__dirname, '../../..');
+const ENTRYPOINT = path.join(REPO, 'node_modules/promptfoo/dist/src/entrypoint.js');
+
+/** A `file://` reference to a file of this repository, e.g. `repoFile('providers/replay.ts')`. */
+export function repoFile(relative: string): string {
+  return `file://${path.join(REPO, relative)}`;
+}
+
+/** Where OpenAI calls go when a test names no server: a loopback port nothing listens on. */
+export const DEAD_BASE_URL = 'http://127.0.0.1:9/v1';
+
+/** A promptfoo provider entry. */
+export interface ProviderEntry {
+  id: string;
+  label?: string;
+  config?: Record<string, unknown>;
+}
+
+/** The live prompt-file provider with `config` (model, temperature, apiBaseUrl, ...). */
+export function live(config: Record<string, unknown> = {}, label?: string): ProviderEntry {
+  return { id: repoFile('providers/promptfile.ts'), ...(label ? { label } : {}), ...(Object.keys(config).length ? { config } : {}) };
+}
+
+/** The replay provider with `config` (cassettes, model, temperature). */
+export function replay(config: Record<string, unknown>, label?: string): ProviderEntry {
+  return { id: repoFile('providers/replay.ts'), ...(label ? { label } : {}), config };
+}
+
+/** The offline reference provider. */
+export function offline(label = 'offline reference (baseline, not a model)'): ProviderEntry {
+  return { id: repoFile('providers/offline.ts'), label };
+}
+
+export interface EvalOptions {
+  /** Files to create in the run directory, by relative path (prompt files, local.txt, evil.js...). */
+  files?: Record<string, string>;
+  /** Repository files to copy in, by repository-relative path (kept at the same relative path). */
+  copy?: string[];
+  providers: ProviderEntry[];
+  /** The test generator's config (files, scope, grader, ...). Default `{ files: 'prompts/**\/*.prompt.yml' }`. */
+  suite?: Record<string, unknown>;
+  /** Replaces the whole generated config (the test then writes it with `files`); `providers`/`suite` are ignored. */
+  configText?: string;
+  /** Extra CLI arguments, e.g. ['--repeat', '3']. */
+  args?: string[];
+  /** Environment for the child, on top of the offline flags. A value of `undefined` removes a default. */
+  env?: Record<string, string | undefined>;
+  /** Reuse this directory instead of a fresh one (e.g. a second run next to recorded cassettes). */
+  dir?: string;
+  /** Kill the child after this many ms (default 90 s). */
+  timeoutMs?: number;
+}
+
+/** One row of promptfoo's JSON output (`results.results[i]`), the fields tests read. */
+export interface RowResult {
+  success: boolean;
+  failureReason: number;
+  error?: string | null;
+  score: number;
+  promptIdx: number;
+  testIdx: number;
+  provider: { id: string; label?: string };
+  prompt: { raw: string; label: string };
+  vars: Record<string, string>;
+  namedScores: Record<string, number>;
+  response?: { output?: unknown; error?: string; metadata?: Record<string, unknown> };
+  gradingResult?: {
+    pass: boolean;
+    score: number;
+    reason: string;
+    namedScores?: Record<string, number>;
+    componentResults?: { pass: boolean; score: number; reason: string; assertion?: { metric?: string } }[];
+  } | null;
+  testCase: { description?: string; metadata?: { promptfile?: { file: string; name: string; row: number } } };
+  metadata?: Record<string, unknown>;
+}
+
+/** One column of promptfoo's JSON output (`results.prompts[i]`). */
+export interface PromptColumn {
+  provider: string;
+  label: string;
+  metrics?: {
+    score: number;
+    testPassCount: number;
+    testFailCount: number;
+    testErrorCount: number;
+    namedScores: Record<string, number>;
+    namedScoresCount: Record<string, number>;
+    namedScoreWeights?: Record<string, number>;
+  };
+}
+
+export interface EvalResults {
+  prompts: PromptColumn[];
+  results: RowResult[];
+  stats: { successes: number; failures: number; errors: number };
+}
+
+export interface EvalRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Parsed `results` of results.json, or undefined when the run wrote none. */
+  results: EvalResults | undefined;
+  /** results.json as written, '' when absent. */
+  resultsText: string;
+  dir: string;
+  configDir: string;
+  durationMs: number;
+}
+
+const OFFLINE_ENV = {
+  PROMPTFOO_DISABLE_TELEMETRY: '1',
+  PROMPTFOO_DISABLE_UPDATE: '1',
+  PROMPTFOO_DISABLE_SHARING: '1',
+  PROMPTFOO_DISABLE_RUNTIME_WARNINGS: '1',
+  NO_COLOR: '1',
+};
+
+/** A fresh temp directory for one run. */
+export function tempDir(prefix = 'promptfile-it-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** The promptfooconfig.yaml text for providers + test generator config, with absolute plugin paths. */
+export function configFor(providers: ProviderEntry[], suite: Record<string, unknown> = { files: 'prompts/**/*.prompt.yml' }): string {
+  return stringify({
+    description: 'promptfile integration test',
+    prompts: [{ id: `${repoFile('prompts/promptfile.ts')}:render`, label: 'promptfile' }],
+    providers,
+    tests: [{ path: `${repoFile('prompts/promptfile.ts')}:tests`, config: suite }],
+  });
+}
+
+/** Writes the run directory and runs `promptfoo eval` in it. */
+export async function runEval(options: EvalOptions): Promise<EvalRun> {
+  const dir = options.dir ?? tempDir();
+  const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'promptfoo-config-'));
+  for (const rel of options.copy ?? []) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.copyFileSync(path.join(REPO, rel), path.join(dir, rel));
+  }
+  for (const [rel, text] of Object.entries(options.files ?? {})) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  const configText = options.configText ?? configFor(options.providers, options.suite);
+  fs.writeFileSync(path.join(dir, 'promptfooconfig.yaml'), configText);
+  const out = path.join(dir, 'results.json');
+  fs.rmSync(out, { force: true });
+
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: configDir,
+    PROMPTFOO_CONFIG_DIR: configDir,
+    OPENAI_BASE_URL: DEAD_BASE_URL,
+    ...OFFLINE_ENV,
+  };
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  const args = [ENTRYPOINT, 'eval', '-c', 'promptfooconfig.yaml', '--no-cache', '--no-progress-bar', '-o', 'results.json', ...(options.args ?? [])];
+  const started = Date.now();
+  const { code, stdout, stderr } = await spawnCollect(args, dir, env, options.timeoutMs ?? 90_000);
+  const durationMs = Date.now() - started;
+  const resultsText = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
+  const results = resultsText ? (JSON.parse(resultsText) as { results: EvalResults }).results : undefined;
+  return { code, stdout, stderr, results, resultsText, dir, configDir, durationMs };
+}
+
+function spawnCollect(args: string[], cwd: string, env: Record<string, string>, timeoutMs: number) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => {
+      stderr += `\n[harness] killed after ${timeoutMs} ms\n`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** How a row ended: 'PASS', or 'FAIL: <reason>' / 'ERROR: <error>', so a failed expectation shows why. */
+export function verdict(row: RowResult): string {
+  if (row.success) return 'PASS';
+  if (row.failureReason === 2) return `ERROR: ${row.error ?? row.response?.error ?? ''}`;
+  return `FAIL: ${row.gradingResult?.reason ?? row.error ?? ''}`;
+}
+
+/** Every row's verdict, in promptfoo's order; with no results, the run's exit code and console tail. */
+export function verdicts(run: EvalRun): string[] {
+  if (!run.results) return [`NO RESULTS (exit ${run.code}): ${run.stderr.slice(-1500)} ${run.stdout.slice(-1500)}`];
+  return run.results.results.map(verdict);
+}
