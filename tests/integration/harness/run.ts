@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 
 /** The repository root. */
 export const REPO = path.resolve(__dirname, '../../..');
@@ -51,11 +51,11 @@ export interface EvalOptions {
   files?: Record<string, string>;
   /** Repository files to copy in, by repository-relative path (kept at the same relative path). */
   copy?: string[];
-  providers: ProviderEntry[];
+  providers?: ProviderEntry[];
   /** The test generator's config (files, scope, grader, ...). Default `{ files: 'prompts/**\/*.prompt.yml' }`. */
   suite?: Record<string, unknown>;
-  /** Replaces the whole generated config (the test then writes it with `files`); `providers`/`suite` are ignored. */
-  configText?: string;
+  /** A whole config to write instead of one built from `providers` and `suite` (e.g. from `repoConfig()`). */
+  config?: PromptfooConfig;
   /** Extra CLI arguments, e.g. ['--repeat', '3']. */
   args?: string[];
   /** Environment for the child, on top of the offline flags. A value of `undefined` removes a default. */
@@ -147,6 +147,25 @@ export function configFor(providers: ProviderEntry[], suite: Record<string, unkn
   });
 }
 
+/** promptfoo's config as an object (what promptfooconfig.yaml holds). */
+export type PromptfooConfig = Record<string, unknown> & { providers?: ProviderEntry[]; tests?: { path: string; config?: Record<string, unknown> }[] };
+
+/**
+ * The repository's own promptfooconfig.yaml, with its relative `file://` plugin paths made absolute so it
+ * runs from any directory. Prompt-file globs in the generator config stay relative to the run directory.
+ */
+export function repoConfig(): PromptfooConfig {
+  const absolute = (value: unknown): unknown => {
+    if (typeof value === 'string' && value.startsWith('file://') && !value.startsWith('file:///')) {
+      return `file://${path.join(REPO, value.slice('file://'.length))}`;
+    }
+    if (Array.isArray(value)) return value.map(absolute);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, absolute(v)]));
+    return value;
+  };
+  return absolute(parse(fs.readFileSync(path.join(REPO, 'promptfooconfig.yaml'), 'utf8'))) as PromptfooConfig;
+}
+
 /** Writes the run directory and runs `promptfoo eval` in it. */
 export async function runEval(options: EvalOptions): Promise<EvalRun> {
   const dir = options.dir ?? tempDir();
@@ -159,7 +178,7 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.writeFileSync(path.join(dir, rel), text);
   }
-  const configText = options.configText ?? configFor(options.providers, options.suite);
+  const configText = options.config ? stringify(options.config) : configFor(options.providers ?? [], options.suite);
   fs.writeFileSync(path.join(dir, 'promptfooconfig.yaml'), configText);
   const out = path.join(dir, 'results.json');
   fs.rmSync(out, { force: true });
