@@ -1,0 +1,115 @@
+/**
+ * Renders a comparison of variants as a terminal table, Markdown or JSON.
+ */
+import { CompareResult, Rate } from '../gate/compare';
+import { escapeMarkdown } from './escape';
+import {
+  formatCost,
+  formatCount,
+  formatInteger,
+  formatInterval,
+  formatLatency,
+  formatP,
+  formatRate,
+} from './format';
+import { textTable } from './table';
+
+/** Output formats of `renderCompare`. */
+export type CompareFormat = 'text' | 'markdown' | 'json';
+
+/** Renders a comparison in the given format. */
+export function renderCompare(result: CompareResult, format: CompareFormat): string {
+  switch (format) {
+    case 'text':
+      return compareText(result);
+    case 'markdown':
+      return compareMarkdown(result);
+    case 'json':
+      return `${JSON.stringify(result, null, 2)}\n`;
+  }
+}
+
+/** `17/20  85%  [64%, 95%]  1 error`, the cell every format shows. */
+function cell(rate: Rate | undefined): string {
+  if (!rate) return 'not run';
+  const errors = rate.errors > 0 ? `, ${rate.errors} error${rate.errors === 1 ? '' : 's'}` : '';
+  if (rate.trials === 0) return `no graded trials${errors}`;
+  return `${formatRate(rate.rate)} ${formatCount(rate.passes, rate.trials)} ${formatInterval(rate.interval.low, rate.interval.high)}${errors}`;
+}
+
+function usageRows(result: CompareResult): string[][] {
+  return result.variants.map((v) => [
+    v.variant,
+    formatInteger(v.usage.attempts),
+    formatInteger(v.usage.erroredAttempts),
+    formatInteger(v.usage.totalTokens),
+    formatCost(v.usage.cost),
+    formatLatency(v.usage.meanLatencyMs),
+  ]);
+}
+
+const USAGE_HEADER = ['Variant', 'Calls', 'Errors', 'Tokens', 'Cost', 'Mean latency'];
+
+function comparisonRows(result: CompareResult): string[][] {
+  return result.comparisons
+    .filter((c) => c.pairs > 0)
+    .map((c) => [
+      `${c.a} vs ${c.b}`,
+      c.evaluator,
+      String(c.pairs),
+      `${c.aOnly} / ${c.bOnly}`,
+      formatP(c.p),
+      formatP(c.pAdjusted),
+      c.winner ?? '–',
+    ]);
+}
+
+const COMPARISON_HEADER = ['Variants', 'Evaluator', 'Pairs', 'Only A / only B', 'McNemar', 'Holm', 'Better'];
+
+function compareText(result: CompareResult): string {
+  const rates = result.evaluators.map((e) => [e, ...result.variants.map((v) => cell(v.evaluators[e]))]);
+  rates.push(['(all evaluators)', ...result.variants.map((v) => cell(v.overall))]);
+  const parts = [
+    'Pass rate by evaluator (passes/graded trials, Wilson 95% interval)',
+    textTable(['Evaluator', ...result.variants.map((v) => v.variant)], rates),
+    '',
+    'Usage',
+    textTable(USAGE_HEADER, usageRows(result), ['left', 'right', 'right', 'right', 'right', 'right']),
+  ];
+  const comparisons = comparisonRows(result);
+  if (comparisons.length > 0) {
+    parts.push('', `Paired comparisons (McNemar exact, Holm-corrected, alpha ${result.alpha})`);
+    parts.push(textTable(COMPARISON_HEADER, comparisons));
+  }
+  parts.push('', 'Verdicts', ...result.verdicts.map((v) => `- ${v.text}`));
+  return `${parts.join('\n')}\n`;
+}
+
+function compareMarkdown(result: CompareResult): string {
+  const md = (cells: string[]) => `| ${cells.map(escapeMarkdown).join(' | ')} |`;
+  const table = (header: string[], rows: string[][]) =>
+    [md(header), `|${header.map(() => ' --- ').join('|')}|`, ...rows.map(md)].join('\n');
+  const rates = result.evaluators.map((e) => [e, ...result.variants.map((v) => cell(v.evaluators[e]))]);
+  rates.push(['All evaluators', ...result.variants.map((v) => cell(v.overall))]);
+  const parts = [
+    '## Variant comparison',
+    '',
+    ...result.verdicts.map((v) => `- ${escapeMarkdown(v.text)}`),
+    '',
+    '### Pass rate by evaluator',
+    '',
+    'Passes / graded trials, with the Wilson 95% interval. Errors are counted apart.',
+    '',
+    table(['Evaluator', ...result.variants.map((v) => v.variant)], rates),
+    '',
+    '### Usage',
+    '',
+    table(USAGE_HEADER, usageRows(result)),
+  ];
+  const comparisons = comparisonRows(result);
+  if (comparisons.length > 0) {
+    parts.push('', `### Paired comparisons (McNemar exact, Holm-corrected, alpha ${result.alpha})`, '');
+    parts.push(table(COMPARISON_HEADER, comparisons));
+  }
+  return `${parts.join('\n')}\n`;
+}
