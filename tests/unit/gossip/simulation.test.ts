@@ -1,0 +1,122 @@
+import { clearSpreadCache, simulateSpread, simulateSpreadTrials } from '../../../src/gossip/simulation';
+import { expectedPushRounds, lowerBoundRounds, roundsFloor } from '../../../src/gossip/rounds';
+
+describe('the spread simulation against the reference’s table (N = 10^6)', () => {
+  // Three seeds each: about a second per mode on the project's machines.
+  it('push with fanout 1 takes about 35 rounds (reference: 35.2, range 33–39)', () => {
+    const summary = simulateSpreadTrials({ mode: 'push', nodes: 1_000_000, fanout: 1 }, 3);
+    expect(summary.meanRoundsToFull).toBeGreaterThanOrEqual(33);
+    expect(summary.meanRoundsToFull).toBeLessThanOrEqual(37);
+    expect(summary.minRoundsToFull).toBeGreaterThanOrEqual(lowerBoundRounds(1_000_000, 1));
+  });
+
+  it('push-pull with fanout 1 takes about 16.4 rounds', () => {
+    const summary = simulateSpreadTrials({ mode: 'push-pull', nodes: 1_000_000, fanout: 1 }, 3);
+    expect(summary.meanRoundsToFull).toBeGreaterThanOrEqual(15);
+    expect(summary.meanRoundsToFull).toBeLessThanOrEqual(18);
+  });
+});
+
+describe('the spread simulation at smaller N', () => {
+  const N = 50_000;
+
+  it('push stays within +0 to +2 rounds of log_(1+f) N + ln N / f for f = 1..4', () => {
+    for (const fanout of [1, 2, 3, 4]) {
+      const mean = simulateSpreadTrials({ mode: 'push', nodes: N, fanout }, 8).meanRoundsToFull;
+      const formula = expectedPushRounds(N, fanout);
+      expect(mean).toBeGreaterThan(formula - 0.5);
+      expect(mean).toBeLessThan(formula + 2.5);
+    }
+  });
+
+  it('pull finishes faster than push at f = 1 (its tail squares the uninformed fraction)', () => {
+    const pull = simulateSpreadTrials({ mode: 'pull', nodes: N, fanout: 1 }, 8).meanRoundsToFull;
+    const push = simulateSpreadTrials({ mode: 'push', nodes: N, fanout: 1 }, 8).meanRoundsToFull;
+    const pushPull = simulateSpreadTrials({ mode: 'push-pull', nodes: N, fanout: 1 }, 8).meanRoundsToFull;
+    expect(pull).toBeLessThan(push);
+    expect(pushPull).toBeLessThan(pull);
+  });
+
+  it('no push run ever beats the hard lower bound, and no mode beats its floor on average', () => {
+    for (const fanout of [1, 3]) {
+      const push = simulateSpreadTrials({ mode: 'push', nodes: 2_000, fanout }, 20);
+      expect(push.minRoundsToFull).toBeGreaterThanOrEqual(lowerBoundRounds(2_000, fanout));
+      for (const mode of ['pull', 'push-pull'] as const) {
+        const summary = simulateSpreadTrials({ mode, nodes: 2_000, fanout }, 20);
+        expect(summary.meanRoundsToFull).toBeGreaterThanOrEqual(roundsFloor(2_000, fanout, mode));
+      }
+    }
+  });
+
+  it('push-pull beats the push bound (16.4 < 20 at 10^6), so the push bound is not its floor', () => {
+    const pushPull = simulateSpreadTrials({ mode: 'push-pull', nodes: 50_000, fanout: 1 }, 5);
+    expect(pushPull.meanRoundsToFull).toBeLessThan(lowerBoundRounds(50_000, 1));
+  });
+
+  it('reaches 99% before 100%, and coverage never decreases without churn', () => {
+    const run = simulateSpread({ mode: 'push', nodes: N, fanout: 2, seed: 7 });
+    expect(run.roundsTo99).not.toBeNull();
+    expect(run.roundsTo99!).toBeLessThanOrEqual(run.roundsToFull!);
+    for (let i = 1; i < run.coverage.length; i++)
+      expect(run.coverage[i]!).toBeGreaterThanOrEqual(run.coverage[i - 1]!);
+    expect(run.coverage[run.coverage.length - 1]).toBe(1);
+    expect(run.survivors).toBe(N);
+  });
+});
+
+describe('churn', () => {
+  it('fails the given fraction of live nodes per round and costs rounds', () => {
+    const calm = simulateSpreadTrials({ mode: 'push', nodes: 20_000, fanout: 1 }, 6).meanRoundsToFull;
+    const churned = simulateSpreadTrials({ mode: 'push', nodes: 20_000, fanout: 1, churn: 0.02 }, 6);
+    expect(churned.incomplete).toBe(0);
+    expect(churned.meanRoundsToFull).toBeGreaterThan(calm);
+    const run = simulateSpread({ mode: 'push', nodes: 20_000, fanout: 1, churn: 0.02, seed: 1 });
+    const rounds = run.roundsToFull!;
+    const expectedSurvivors = 1 + 19_999 * Math.pow(0.98, rounds);
+    expect(run.survivors).toBeGreaterThan(expectedSurvivors * 0.97);
+    expect(run.survivors).toBeLessThan(expectedSurvivors * 1.03);
+  });
+
+  it('counts only live nodes in coverage', () => {
+    const run = simulateSpread({ mode: 'push-pull', nodes: 5_000, fanout: 2, churn: 0.05, seed: 3 });
+    expect(run.roundsToFull).not.toBeNull();
+    expect(run.survivors).toBeLessThan(5_000);
+    expect(run.coverage[run.coverage.length - 1]).toBe(1);
+  });
+});
+
+describe('determinism and the cache', () => {
+  it('the same (mode, N, f, churn, seed) gives the same run, and a repeat is served from the cache', () => {
+    clearSpreadCache();
+    const params = { mode: 'pull', nodes: 1_000_000, fanout: 2, churn: 0.001, seed: 42 } as const;
+    const t0 = performance.now();
+    const first = simulateSpread(params);
+    const uncached = performance.now() - t0;
+    const t1 = performance.now();
+    const second = simulateSpread({ ...params });
+    const cached = performance.now() - t1;
+    expect(second).toBe(first);
+    expect(cached).toBeLessThan(uncached / 10);
+    clearSpreadCache();
+    expect(simulateSpread(params)).toEqual(first);
+  });
+
+  it('different seeds give different runs', () => {
+    const a = simulateSpread({ mode: 'push', nodes: 10_000, fanout: 1, seed: 1 });
+    const b = simulateSpread({ mode: 'push', nodes: 10_000, fanout: 1, seed: 2 });
+    expect(a.messages).not.toBe(b.messages);
+  });
+
+  it('handles 10^6 nodes in about a second', () => {
+    const t0 = performance.now();
+    const run = simulateSpread({ mode: 'push', nodes: 1_000_000, fanout: 3, seed: 99 });
+    expect(performance.now() - t0).toBeLessThan(1500);
+    expect(run.roundsToFull).toBeGreaterThanOrEqual(lowerBoundRounds(1_000_000, 3));
+  });
+
+  it('rejects parameters that have no meaning', () => {
+    expect(() => simulateSpread({ mode: 'push', nodes: 1, fanout: 1 })).toThrow(RangeError);
+    expect(() => simulateSpread({ mode: 'push', nodes: 10, fanout: 0 })).toThrow(RangeError);
+    expect(() => simulateSpread({ mode: 'push', nodes: 10, fanout: 1, churn: 1 })).toThrow(RangeError);
+  });
+});
