@@ -197,7 +197,7 @@ function spread(p: Required<SpreadParameters>): SpreadRun {
         for (let j = 0; j < f; j++) {
           const v = partnerOf(u);
           messages++;
-          if (dead[v] === 0 && informedAt[v] < round) {
+          if (dead[v] === 0 && informedAt[v]! < round) {
             learned = true;
             break;
           }
@@ -217,10 +217,10 @@ function spread(p: Required<SpreadParameters>): SpreadRun {
           const v = partnerOf(u);
           messages++;
           if (dead[v] === 1) continue;
-          if (informedAt[u] < round && informedAt[v] === NEVER) {
+          if (informedAt[u]! < round && informedAt[v] === NEVER) {
             informedAt[v] = round;
             informedAlive++;
-          } else if (informedAt[v] < round && informedAt[u] === NEVER) {
+          } else if (informedAt[v]! < round && informedAt[u] === NEVER) {
             informedAt[u] = round;
             informedAlive++;
           }
