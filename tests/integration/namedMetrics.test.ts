@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { live, runEval, type EvalRun } from './harness/run';
+import { live, runEval, variantOf, type EvalRun } from './harness/run';
 import { startModelServer, type ModelServer } from './harness/server';
 
 const FIXTURE = fs.readFileSync(path.join(__dirname, 'fixtures/named_metrics.prompt.yml'), 'utf8');
@@ -53,7 +53,7 @@ describe('named metrics: one per evaluator, per variant and per row', () => {
 
   test('each row reports a score per evaluator name', () => {
     const rows = (run.results?.results ?? []).map((r) => ({
-      variant: r.provider.label,
+      variant: variantOf(r),
       topic: r.response?.output === undefined ? '?' : String(/alpha|beta/.exec(String(r.response.output))?.[0]),
       namedScores: r.namedScores,
     }));

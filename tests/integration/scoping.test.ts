@@ -3,7 +3,7 @@
  * The seed applies four regexes to every row (gh models' all-on-all), so even perfect answers fail without
  * scoping: a correct refusal mentions no Merkle tree, a correct design prints no refusal JSON.
  */
-import { live, repoConfig, runEval, verdict, verdicts, type EvalRun, type PromptfooConfig, type RowResult } from './harness/run';
+import { live, repoConfig, runEval, variantOf, verdict, verdicts, type EvalRun, type PromptfooConfig, type RowResult } from './harness/run';
 import { startModelServer, type LoggedRequest, type ModelServer } from './harness/server';
 
 const SEED = 'prompts/peer_to_peer_gossip_protocol_architect.prompt.yml';
@@ -42,8 +42,7 @@ function configWith(server: ModelServer, scoped: boolean, variants: Record<strin
 function byVariantAndRow(run: EvalRun): Record<string, Record<number, RowResult>> {
   const out: Record<string, Record<number, RowResult>> = {};
   for (const r of run.results?.results ?? []) {
-    const label = r.provider.label ?? r.provider.id;
-    (out[label] ??= {})[r.testCase.metadata?.promptfile?.row ?? -1] = r;
+    (out[variantOf(r)] ??= {})[r.testCase.metadata?.promptfile?.row ?? -1] = r;
   }
   return out;
 }

@@ -1,7 +1,7 @@
 /**
  * Runs one evaluation through the real promptfoo CLI, the way a user would, in a throwaway directory:
  * writes promptfooconfig.yaml (absolute `file://` paths into this repository) and the prompt files there,
- * spawns `promptfoo eval --no-cache -o results.json` with that directory as cwd and a private
+ * spawns `promptfoo eval --no-cache -o results.json` (caching optional) with that directory as cwd and a private
  * PROMPTFOO_CONFIG_DIR, and returns what came out. The child gets no inherited environment: only PATH, the
  * offline flags and what the test passes, so no real key or base URL can leak in, and OpenAI traffic goes to
  * a dead loopback port unless the test points it at its server.
@@ -62,6 +62,8 @@ export interface EvalOptions {
   env?: Record<string, string | undefined>;
   /** Reuse this directory instead of a fresh one (e.g. a second run next to recorded cassettes). */
   dir?: string;
+  /** Let promptfoo use its response cache (default false: `--no-cache`), as a user's plain `promptfoo eval` does. */
+  cache?: boolean;
   /** Kill the child after this many ms (default 90 s). */
   timeoutMs?: number;
 }
@@ -194,7 +196,7 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const args = [ENTRYPOINT, 'eval', '-c', 'promptfooconfig.yaml', '--no-cache', '--no-progress-bar', '-o', 'results.json', ...(options.args ?? [])];
+  const args = [ENTRYPOINT, 'eval', '-c', 'promptfooconfig.yaml', ...(options.cache ? [] : ['--no-cache']), '--no-progress-bar', '-o', 'results.json', ...(options.args ?? [])];
   const started = Date.now();
   const { code, stdout, stderr } = await spawnCollect(args, dir, env, options.timeoutMs ?? 90_000);
   const durationMs = Date.now() - started;
@@ -223,6 +225,11 @@ function spawnCollect(args: string[], cwd: string, env: Record<string, string>, 
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** The variant (column) a row belongs to: its provider's label, else the provider's id(). */
+export function variantOf(row: RowResult): string {
+  return row.provider.label || row.provider.id;
 }
 
 /** How a row ended: 'PASS', or 'FAIL: <reason>' / 'ERROR: <error>', so a failed expectation shows why. */
