@@ -1,0 +1,179 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { UserError } from '../../../src/promptfile/errors';
+import { buildBaseline, parseBaseline, readBaseline, serializeBaseline } from '../../../src/gate/baseline';
+import { readTrials } from '../../../src/results/read';
+import { trialTable } from './build';
+
+const FIXTURE = path.resolve(__dirname, '../../fixtures/results/repeat3.json');
+
+describe('baselines are stable and diff-friendly', () => {
+  it('the same trials give byte-identical output', () => {
+    const a = serializeBaseline(buildBaseline(readTrials([FIXTURE])));
+    const b = serializeBaseline(buildBaseline(readTrials([FIXTURE])));
+    expect(a).toBe(b);
+  });
+
+  it('the order trials arrive in does not matter', () => {
+    const table = readTrials([FIXTURE]);
+    const reversed = { ...table, trials: [...table.trials].reverse() };
+    expect(serializeBaseline(buildBaseline(reversed))).toBe(serializeBaseline(buildBaseline(table)));
+  });
+
+  it('survives a round trip through its own parser unchanged', () => {
+    const text = serializeBaseline(buildBaseline(readTrials([FIXTURE])));
+    expect(serializeBaseline(parseBaseline(text, 'baseline.json'))).toBe(text);
+  });
+
+  it('puts one count object per line, with sorted keys and rows in natural order', () => {
+    const text = serializeBaseline(
+      buildBaseline(
+        trialTable([
+          { variant: 'b', evaluator: 'E', row: 10, outcomes: 'P' },
+          { variant: 'b', evaluator: 'E', row: 2, outcomes: 'PF' },
+          { variant: 'a', evaluator: 'E', row: 0, outcomes: 'E' },
+        ]),
+      ),
+    );
+    expect(text).toBe(
+      [
+        '{',
+        '  "schemaVersion": 1,',
+        '  "variants": {',
+        '    "a": {',
+        '      "E": {',
+        '        "rows": {',
+        '          "prompts/x.prompt.yml#0": { "errors": 1, "passes": 0, "trials": 0 }',
+        '        },',
+        '        "total": { "errors": 1, "passes": 0, "trials": 0 }',
+        '      }',
+        '    },',
+        '    "b": {',
+        '      "E": {',
+        '        "rows": {',
+        '          "prompts/x.prompt.yml#2": { "errors": 0, "passes": 1, "trials": 2 },',
+        '          "prompts/x.prompt.yml#10": { "errors": 0, "passes": 1, "trials": 1 }',
+        '        },',
+        '        "total": { "errors": 0, "passes": 2, "trials": 3 }',
+        '      }',
+        '    }',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('holds counts only: no model output, reasons, prompts or var values', () => {
+    const text = serializeBaseline(
+      buildBaseline(
+        trialTable([{ variant: 'v', evaluator: 'E', outcomes: 'PF', reason: 'SECRET model said sk-123' }]),
+      ),
+    );
+    expect(text).not.toMatch(/SECRET|sk-123|results\.json|:10/);
+    const fixture = serializeBaseline(buildBaseline(readTrials([FIXTURE])));
+    expect(fixture).not.toMatch(/unsafe|Push|CDN|scripted|127\.0\.0\.1/);
+  });
+
+  it('keeps a hostile variant name as data', () => {
+    const baseline = buildBaseline(trialTable([{ variant: '__proto__', evaluator: 'E', outcomes: 'P' }]));
+    expect(Object.keys(baseline.variants)).toEqual(['__proto__']);
+    expect(parseBaseline(serializeBaseline(baseline), 'b.json').variants['__proto__']).toBeDefined();
+  });
+});
+
+describe('reading a baseline refuses a bad one with one clear sentence', () => {
+  const good = () =>
+    JSON.parse(
+      serializeBaseline(buildBaseline(trialTable([{ variant: 'v', evaluator: 'E', outcomes: 'PF' }]))),
+    );
+  // any: each case pokes at a different path of the parsed JSON; typing every path would hide what the case changes.
+  const problem = (mutate: (doc: any) => void): string => {
+    const doc = good();
+    mutate(doc);
+    try {
+      parseBaseline(JSON.stringify(doc), 'baseline.json');
+    } catch (error) {
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as Error).message).not.toContain('\n');
+      return (error as Error).message;
+    }
+    throw new Error('expected a UserError');
+  };
+
+  it('not JSON', () => {
+    expect(() => parseBaseline('{', 'baseline.json')).toThrow(
+      /^baseline\.json: error: baseline is not valid JSON/,
+    );
+  });
+
+  it('not a baseline', () => {
+    expect(() => parseBaseline('[]', 'baseline.json')).toThrow(/not a baseline file/);
+    expect(() => parseBaseline('{"results": {}}', 'baseline.json')).toThrow(/not a baseline file/);
+  });
+
+  it('from a newer version', () => {
+    expect(problem((d) => (d['schemaVersion'] = 2))).toMatch(
+      /schemaVersion 2 is newer than this tool reads \(1\)/,
+    );
+  });
+
+  it('with an unknown key', () => {
+    expect(problem((d) => (d['extra'] = 1))).toMatch(/unknown key "extra"/);
+  });
+
+  it('with a negative or fractional count', () => {
+    expect(
+      problem((d) => (d['variants']['v']['E']['rows']['prompts/x.prompt.yml#0']['passes'] = -1)),
+    ).toMatch(
+      /variants\["v"\]\["E"\]\.rows\["prompts\/x\.prompt\.yml#0"\]\.passes must be a whole number of at least 0, found -1/,
+    );
+    expect(problem((d) => (d['variants']['v']['E']['total']['trials'] = 1.5))).toMatch(
+      /total\.trials must be a whole number/,
+    );
+  });
+
+  it('with more passes than trials', () => {
+    expect(
+      problem((d) => {
+        d['variants']['v']['E']['rows']['prompts/x.prompt.yml#0']['passes'] = 3;
+        d['variants']['v']['E']['total']['passes'] = 3;
+      }),
+    ).toMatch(/has more passes than trials/);
+  });
+
+  it('edited by hand so the total no longer adds up', () => {
+    expect(problem((d) => (d['variants']['v']['E']['total']['passes'] = 2))).toMatch(
+      /total is not the sum of its rows/,
+    );
+  });
+
+  it('missing parts', () => {
+    expect(problem((d) => delete d['variants']['v']['E']['total'])).toMatch(
+      /must be an object with exactly "passes", "trials" and "errors"/,
+    );
+    expect(problem((d) => (d['variants'] = []))).toMatch(/"variants" must be an object/);
+  });
+
+  describe('from disk', () => {
+    let dir: string;
+    beforeAll(() => (dir = mkdtempSync(path.join(tmpdir(), 'baseline-'))));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('reads a good file', () => {
+      const file = path.join(dir, 'good.json');
+      writeFileSync(
+        file,
+        serializeBaseline(buildBaseline(trialTable([{ variant: 'v', evaluator: 'E', outcomes: 'P' }]))),
+      );
+      expect(readBaseline(file).variants['v']?.['E']?.total).toEqual({ errors: 0, passes: 1, trials: 1 });
+    });
+
+    it('says a missing file is missing', () => {
+      expect(() => readBaseline(path.join(dir, 'none.json'))).toThrow(
+        /none\.json: error: baseline file not found$/,
+      );
+    });
+  });
+});
