@@ -32,7 +32,10 @@ export function parseResults(document: unknown, source: string): ResultsFile {
   const results = record(record(document)?.['results']);
   const rows = results?.['results'];
   if (!results || !Array.isArray(rows)) {
-    throw fileError(source, 'not a promptfoo results file (expected `results.results`, as `promptfoo eval -o results.json` writes it)');
+    throw fileError(
+      source,
+      'not a promptfoo results file (expected `results.results`, as `promptfoo eval -o results.json` writes it)',
+    );
   }
   const columns = Array.isArray(results['prompts']) ? results['prompts'].map(record) : [];
   const variantOf = variantNamer(columns);
@@ -42,7 +45,11 @@ export function parseResults(document: unknown, source: string): ResultsFile {
       if (!r) throw fileError(source, `results.results[${index}] is not an object`);
       return r;
     })
-    .sort((a, b) => (num(a['testIdx']) ?? 0) - (num(b['testIdx']) ?? 0) || (num(a['promptIdx']) ?? 0) - (num(b['promptIdx']) ?? 0));
+    .sort(
+      (a, b) =>
+        (num(a['testIdx']) ?? 0) - (num(b['testIdx']) ?? 0) ||
+        (num(a['promptIdx']) ?? 0) - (num(b['promptIdx']) ?? 0),
+    );
 
   const seen = new Map<string, number>();
   const attempts: Attempt[] = [];
@@ -55,10 +62,27 @@ export function parseResults(document: unknown, source: string): ResultsFile {
     seen.set(slot, repeat + 1);
     const error = errorOf(r);
     const outcome: Outcome = error !== undefined ? 'error' : r['success'] === true ? 'pass' : 'fail';
-    attempts.push({ variant, row, repeat, outcome, ...(error !== undefined && { error }), usage: usageOf(r), source });
+    attempts.push({
+      variant,
+      row,
+      repeat,
+      outcome,
+      ...(error !== undefined && { error }),
+      usage: usageOf(r),
+      source,
+    });
     const verdicts = error !== undefined ? errorVerdicts(r, error) : gradedVerdicts(r);
     for (const [evaluator, v] of verdicts) {
-      trials.push({ variant, evaluator, row, repeat, outcome: v.outcome, reason: v.reason, ...(v.line !== undefined && { evaluatorLine: v.line }), source });
+      trials.push({
+        variant,
+        evaluator,
+        row,
+        repeat,
+        outcome: v.outcome,
+        reason: v.reason,
+        ...(v.line !== undefined && { evaluatorLine: v.line }),
+        source,
+      });
     }
   }
   const evalId = str(record(document)?.['evalId']);
@@ -111,7 +135,9 @@ function errorOf(r: Json): string | undefined {
   const reason = r['failureReason'];
   if (reason === 2) return message;
   if (reason !== undefined) return undefined;
-  const errored = str(record(r['response'])?.['error']) !== undefined || (str(r['error']) !== undefined && !record(r['gradingResult']));
+  const errored =
+    str(record(r['response'])?.['error']) !== undefined ||
+    (str(r['error']) !== undefined && !record(r['gradingResult']));
   return errored ? message : undefined;
 }
 
@@ -125,7 +151,8 @@ function variantNamer(columns: (Json | undefined)[]): (r: Json) => string {
   }
   return (r) => {
     const provider = record(r['provider']);
-    const name = str(provider?.['label']) ?? str(provider?.['id']) ?? str(r['provider']) ?? 'unknown provider';
+    const name =
+      str(provider?.['label']) ?? str(provider?.['id']) ?? str(r['provider']) ?? 'unknown provider';
     if ((perProvider.get(name)?.size ?? 0) < 2) return name;
     return `${name} [${str(record(r['prompt'])?.['label']) ?? `prompt ${num(r['promptIdx']) ?? 0}`}]`;
   };
@@ -133,16 +160,24 @@ function variantNamer(columns: (Json | undefined)[]): (r: Json) => string {
 
 function rowOf(r: Json): RowRef {
   const testCase = record(r['testCase']);
-  const origin = record(record(testCase?.['metadata'])?.['promptfile']) ?? record(record(r['metadata'])?.['promptfile']);
+  const origin =
+    record(record(testCase?.['metadata'])?.['promptfile']) ?? record(record(r['metadata'])?.['promptfile']);
   const file = str(origin?.['file']);
   const index = num(origin?.['row']);
   const line = num(origin?.['line']);
   if (file !== undefined && index !== undefined) {
-    return { key: `${file}#${index}`, label: line !== undefined ? `${file}:${line}` : `${file} row ${index + 1}`, file, ...(line !== undefined && { line }) };
+    return {
+      key: `${file}#${index}`,
+      label: line !== undefined ? `${file}:${line}` : `${file} row ${index + 1}`,
+      file,
+      ...(line !== undefined && { line }),
+    };
   }
   const description = str(testCase?.['description']);
   const hash = createHash('sha256')
-    .update(canonicalJson({ description: description ?? null, vars: r['vars'] ?? testCase?.['vars'] ?? null }))
+    .update(
+      canonicalJson({ description: description ?? null, vars: r['vars'] ?? testCase?.['vars'] ?? null }),
+    )
     .digest('hex')
     .slice(0, 12);
   return { key: `test:${hash}`, label: description ?? `test ${hash}` };
@@ -181,4 +216,3 @@ function str(value: unknown): string | undefined {
 function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
-

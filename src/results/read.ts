@@ -10,7 +10,8 @@ import { TrialTable } from './trial';
 
 /** Reads one or more `promptfoo eval -o *.json` files (shards of one eval are merged) into a trial table. */
 export function readTrials(paths: readonly string[]): TrialTable {
-  if (paths.length === 0) throw new UserError('no results file given; pass the JSON that `promptfoo eval -o` wrote');
+  if (paths.length === 0)
+    throw new UserError('no results file given; pass the JSON that `promptfoo eval -o` wrote');
   return mergeResults(paths.map((path) => parseResults(readJson(path), path)));
 }
 
@@ -20,12 +21,19 @@ function readJson(path: string): unknown {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw fileError(path, code === 'ENOENT' ? 'results file not found' : `cannot read the results file (${code ?? String(error)})`);
+    throw fileError(
+      path,
+      code === 'ENOENT'
+        ? 'results file not found'
+        : `cannot read the results file (${code ?? String(error)})`,
+    );
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw fileError(path, `not valid JSON (${(error as Error).message}); write results with \`-o results.json\``);
+    throw fileError(
+      path,
+      `not valid JSON (${(error as Error).message}); write results with \`-o results.json\``,
+    );
   }
 }
-

@@ -3,7 +3,10 @@ import { mergeResults } from '../../../src/results/merge';
 
 type Row = Record<string, unknown>;
 
-const doc = (rows: Row[], prompts: Row[] = []) => ({ evalId: 'e1', results: { version: 3, prompts, results: rows } });
+const doc = (rows: Row[], prompts: Row[] = []) => ({
+  evalId: 'e1',
+  results: { version: 3, prompts, results: rows },
+});
 
 const component = (metric: string | undefined, pass: boolean, extra: Row = {}) => ({
   pass,
@@ -58,7 +61,10 @@ describe('parsing promptfoo rows into trials', () => {
     const row = result({
       success: false,
       failureReason: 1,
-      gradingResult: { pass: false, componentResults: [component('M', true), component('M', false), component('N', true)] },
+      gradingResult: {
+        pass: false,
+        componentResults: [component('M', true), component('M', false), component('N', true)],
+      },
     });
     const trials = parseResults(doc([row]), 'r.json').trials;
     expect(trials.map((t) => `${t.evaluator}=${t.outcome}`)).toEqual(['M=fail', 'N=pass']);
@@ -71,7 +77,10 @@ describe('parsing promptfoo rows into trials', () => {
 
   it('ignores a malformed evaluatorLine instead of pointing at a wrong line', () => {
     const row = result({
-      gradingResult: { pass: true, componentResults: [component('M', true, { config: { evaluatorLine: 'x' } })] },
+      gradingResult: {
+        pass: true,
+        componentResults: [component('M', true, { config: { evaluatorLine: 'x' } })],
+      },
     });
     expect(parseResults(doc([row]), 'r.json').trials[0]?.evaluatorLine).toBeUndefined();
   });
@@ -94,8 +103,14 @@ describe('parsing promptfoo rows into trials', () => {
       { label: 'p1', provider: 'A' },
       { label: 'p2', provider: 'A' },
     ];
-    const rows = [result({ promptIdx: 0, prompt: { label: 'p1' } }), result({ promptIdx: 1, prompt: { label: 'p2' } })];
-    expect(parseResults(doc(rows, prompts), 'r.json').trials.map((t) => t.variant)).toEqual(['A [p1]', 'A [p2]']);
+    const rows = [
+      result({ promptIdx: 0, prompt: { label: 'p1' } }),
+      result({ promptIdx: 1, prompt: { label: 'p2' } }),
+    ];
+    expect(parseResults(doc(rows, prompts), 'r.json').trials.map((t) => t.variant)).toEqual([
+      'A [p1]',
+      'A [p2]',
+    ]);
   });
 
   it('numbers repeats in testIdx order, whatever order the rows are listed in', () => {
@@ -123,6 +138,8 @@ describe('merging results files', () => {
   });
 
   it('refuses the same eval twice', () => {
-    expect(() => mergeResults([file('a.json', 'e1'), file('b.json', 'e1')])).toThrow(/b\.json: error: is the same eval \(e1\) as a\.json/);
+    expect(() => mergeResults([file('a.json', 'e1'), file('b.json', 'e1')])).toThrow(
+      /b\.json: error: is the same eval \(e1\) as a\.json/,
+    );
   });
 });

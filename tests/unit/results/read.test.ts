@@ -29,7 +29,11 @@ describe('readTrials on a real promptfoo 0.121 results file (--repeat 3, 3 varia
   it('makes the errored call an ERROR trial, never a pass or a fail', () => {
     const errors = table.trials.filter((t) => t.outcome === 'error');
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ variant: 'gpt-4o · T=1', evaluator: 'Handles empty inputs gracefully', evaluatorLine: 74 });
+    expect(errors[0]).toMatchObject({
+      variant: 'gpt-4o · T=1',
+      evaluator: 'Handles empty inputs gracefully',
+      evaluatorLine: 74,
+    });
     expect(errors[0]?.reason).toMatch(/API error: 400/);
   });
 
@@ -41,7 +45,8 @@ describe('readTrials on a real promptfoo 0.121 results file (--repeat 3, 3 varia
 
   it('counts passes per variant and evaluator as the run scripted them', () => {
     const passes = (variant: string, evaluator: string) =>
-      table.trials.filter((t) => t.variant === variant && t.evaluator === evaluator && t.outcome === 'pass').length;
+      table.trials.filter((t) => t.variant === variant && t.evaluator === evaluator && t.outcome === 'pass')
+        .length;
     expect(passes('gpt-4o · T=0.2', 'Refusal JSON')).toBe(6);
     expect(passes('gpt-4o · T=1', 'Refusal JSON')).toBe(4);
     expect(passes('gpt-4o-mini · T=0.2', 'Mentions standard gossip modalities and protocols')).toBe(1);
@@ -68,7 +73,9 @@ describe('readTrials reports unusable input as one UserError sentence', () => {
 
   it('for a missing file', () => {
     expect(() => readTrials([path.join(dir, 'nope.json')])).toThrow(UserError);
-    expect(() => readTrials([path.join(dir, 'nope.json')])).toThrow(/nope\.json: error: results file not found$/);
+    expect(() => readTrials([path.join(dir, 'nope.json')])).toThrow(
+      /nope\.json: error: results file not found$/,
+    );
   });
 
   it('for a file that is not JSON', () => {
