@@ -17,9 +17,20 @@ export function compileRegex(pattern: string): { regex?: RE2JS; error?: string }
     compiled.set(pattern, regex);
     return { regex };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { error: message.replace(/^error parsing regexp: /, '') };
+    const message = (error instanceof Error ? error.message : String(error)).replace(/^error parsing regexp: /, '');
+    const missing = unsupportedFeature(pattern);
+    return { error: missing ? `${message} (RE2 has no ${missing})` : message };
   }
+}
+
+/** The Perl/JavaScript feature RE2 leaves out that a rejected pattern uses, if any: the engine's own words hide it. */
+function unsupportedFeature(pattern: string): string | undefined {
+  if (/\\[1-9]|\\k<|\\g\d|\\g\{/.test(pattern)) return 'backreferences';
+  if (/\(\?<[=!]/.test(pattern)) return 'lookbehind';
+  if (/\(\?[=!]/.test(pattern)) return 'lookahead';
+  if (/\(\?>/.test(pattern)) return 'atomic groups';
+  if (/[*+?}]\+/.test(pattern)) return 'possessive quantifiers';
+  return undefined;
 }
 
 /** True when `pattern` matches anywhere in `text`. Throws on an invalid pattern (validated at load). */

@@ -17,7 +17,7 @@ import {
 } from './model';
 import { parseSource, type ParsedSource, type PathSegment } from './parse';
 import { keyName, schemaDiagnostics } from './schema';
-import { didYouMean } from './suggest';
+import { closest, didYouMean } from './suggest';
 import { placeholders } from './template';
 import { compileRegex } from '../evaluators/regex';
 import { builtinJudgeNeeds } from '../evaluators/judge';
@@ -54,12 +54,11 @@ export function loadPromptFileText(path: string, bytes: Buffer | string): LoadRe
   const parsed = parseSource(path, bytes);
   if (!parsed.source) return { diagnostics: parsed.diagnostics };
   const source = parsed.source;
-  if (source.value === null || typeof source.value !== 'object' || Array.isArray(source.value)) {
-    return {
-      diagnostics: [
-        { severity: 'error', file: path, line: 1, column: 1, key: '', message: 'a prompt file must be a YAML mapping with name, messages, testData and evaluators' },
-      ],
-    };
+  if (!isRecord(source.value)) {
+    const found = source.value === null ? 'the file is empty' : Array.isArray(source.value) ? 'the top level is a list' : 'the top level is a single value';
+    const { line, column } = source.position([]);
+    const message = `${found}; a prompt file is a YAML mapping with at least 'name' and 'messages'`;
+    return { diagnostics: [{ severity: 'error', file: path, line, column, key: '', message }] };
   }
   const diagnostics = [...schemaDiagnostics(source), ...new Semantics(source).check()];
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
@@ -89,16 +88,15 @@ class Semantics {
   check(): Diagnostic[] {
     this.parameters();
     this.responseFormat();
-    const names = this.evaluators();
+    this.evaluators();
     this.rows();
     this.coverage();
     this.declarations();
-    void names;
     return this.out;
   }
 
-  private report(severity: Severity, path: PathSegment[], message: string, at: 'key' | 'value' = 'key'): void {
-    const pos = this.source.position(path, at);
+  private report(severity: Severity, path: PathSegment[], message: string): void {
+    const pos = this.source.position(path);
     this.out.push({ severity, file: this.source.file, line: pos.line, column: pos.column, key: keyName(path), message });
   }
 
@@ -128,60 +126,77 @@ class Semantics {
       try {
         JSON.parse(schema);
       } catch (error) {
-        this.report('error', ['jsonSchema'], `'jsonSchema' is not valid JSON: ${(error as Error).message}`, 'value');
+        // V8's words, without the "(line 1 column 66)" that newer Node versions add.
+        const reason = (error as Error).message.replace(/ \(line \d+ column \d+\)$/, '');
+        this.report('error', ['jsonSchema'], `'jsonSchema' is not valid JSON: ${reason}`);
       }
     }
   }
 
-  private evaluators(): Set<string> {
+  private evaluators(): void {
     const seen = new Map<string, number>();
     asArray(this.root['evaluators']).forEach((raw, i) => {
       if (!isRecord(raw)) return;
       const at: PathSegment[] = ['evaluators', i];
       const name = typeof raw['name'] === 'string' ? raw['name'] : `#${i + 1}`;
       if (typeof raw['name'] === 'string') {
-        if (seen.has(name)) {
-          this.report('error', [...at, 'name'], `duplicate evaluator name '${name}' (also evaluators[${seen.get(name)}]); names become metric names and must be unique`, 'value');
+        const first = seen.get(name);
+        if (first !== undefined) {
+          const line = this.source.position(['evaluators', first, 'name']).line;
+          this.report('error', [...at, 'name'], `duplicate evaluator name '${name}', already used on line ${line}; names become metric names and must be unique`);
         } else seen.set(name, i);
         if (TEMPLATE_SYNTAX.test(name)) {
-          this.report('error', [...at, 'name'], `evaluator name '${name}' contains template syntax ({{, {% or {#), which promptfoo would render in metric names`, 'value');
+          this.report('error', [...at, 'name'], `evaluator name '${name}' contains template syntax ({{, {% or {#), which promptfoo would render in metric names`);
         }
       }
-      const methods = methodsOf(raw);
-      if (methods.length === 0) {
-        this.report('error', at, `evaluator '${name}' has no method; give one of 'string', 'type: regex' with 'pattern', 'llm' or 'uses'`, 'value');
-      } else if (methods.length > 1) {
-        this.report('error', at, `evaluator '${name}' has more than one method (${methods.join(' and ')}); give exactly one`, 'value');
-      }
-      const type = raw['type'];
-      if (type === 'regex' && typeof raw['pattern'] !== 'string') {
-        this.report('error', [...at, 'type'], `evaluator '${name}' is 'type: regex' but has no 'pattern'`);
-      }
-      if ((type === 'string' || type === 'llm' || type === 'uses') && !(type in raw)) {
-        this.report('error', [...at, 'type'], `evaluator '${name}' is 'type: ${type}' but has no '${type}' section`);
-      }
+      this.method(raw, at, name);
       for (const key of ['pattern', 'regex'] as const) {
         const pattern = raw[key];
         if (typeof pattern !== 'string') continue;
         const { error } = compileRegex(pattern);
-        if (error) this.report('error', [...at, key], `evaluator '${name}' has an invalid regex: ${error}`, 'value');
+        if (error) this.report('error', [...at, key], `evaluator '${name}' has an invalid regex: ${error}`);
       }
       const str = raw['string'];
-      if (isRecord(str) && !['equals', 'contains', 'startsWith', 'endsWith'].some((k) => typeof str[k] === 'string' && str[k] !== '')) {
+      // A misspelt check (`contain:`) is reported by the schema; saying it has no check too would be noise.
+      const known = isRecord(str) && Object.keys(str).every((k) => (STRING_CHECKS as readonly string[]).includes(k));
+      if (isRecord(str) && known && !STRING_CHECKS.some((k) => typeof str[k] === 'string' && str[k] !== '')) {
         this.report('error', [...at, 'string'], `evaluator '${name}' has a 'string' section with no non-empty equals, contains, startsWith or endsWith`);
       }
       const uses = raw['uses'];
       if (typeof uses === 'string' && !(BUILTIN_JUDGES as readonly string[]).includes(uses)) {
-        this.report('error', [...at, 'uses'], `evaluator '${name}' uses unknown evaluator '${uses}'; known: ${BUILTIN_JUDGES.join(', ')}${didYouMean(uses, BUILTIN_JUDGES)}`, 'value');
+        const hint = didYouMean(uses, BUILTIN_JUDGES) || `; known: ${BUILTIN_JUDGES.join(', ')}`;
+        this.report('error', [...at, 'uses'], `evaluator '${name}' uses unknown evaluator '${uses}'${hint}`);
       }
       const llm = raw['llm'];
       if (isRecord(llm)) {
-        const choices = asArray(llm['choices']).filter(isRecord).map((c) => String(c['choice']));
-        const dup = choices.find((c, k) => choices.indexOf(c) !== k);
-        if (dup !== undefined) this.report('error', [...at, 'llm', 'choices'], `evaluator '${name}' lists choice '${dup}' twice`);
+        const choices = asArray(llm['choices']).map((c) => (isRecord(c) ? String(c['choice']) : undefined));
+        const dup = choices.findIndex((c, k) => c !== undefined && choices.indexOf(c) !== k);
+        if (dup !== -1) {
+          const line = this.source.position([...at, 'llm', 'choices', choices.indexOf(choices[dup])]).line;
+          this.report('error', [...at, 'llm', 'choices', dup, 'choice'], `evaluator '${name}' lists choice '${choices[dup]}' twice, first on line ${line}`);
+        }
       }
     });
-    return new Set(seen.keys());
+  }
+
+  /** Exactly one method per evaluator, agreeing with `type:` when one is given. */
+  private method(raw: Raw, at: PathSegment[], name: string): void {
+    const methods = Object.keys(raw).filter((k) => (METHOD_KEYS as readonly string[]).includes(k));
+    const type = raw['type'];
+    if (typeof type === 'string') {
+      const wanted = type === 'regex' ? ['pattern', 'regex'] : [type];
+      if (!methods.some((m) => wanted.includes(m))) {
+        const missing = type === 'regex' ? "'pattern'" : `'${type}' section`;
+        this.report('error', [...at, 'type'], `evaluator '${name}' is 'type: ${type}' but has no ${missing}`);
+        return;
+      }
+    }
+    if (methods.length === 0) {
+      this.report('error', at, `evaluator '${name}' has no method; give one of 'string', 'type: regex' with 'pattern', 'llm' or 'uses'`);
+    } else if (methods.length > 1) {
+      const second = methods[1] as string;
+      this.report('error', [...at, second], `evaluator '${name}' has more than one method (${methods.map((m) => `'${m}'`).join(' and ')}); give exactly one`);
+    }
   }
 
   private rows(): void {
@@ -189,7 +204,8 @@ class Semantics {
       if (!isRecord(raw) || !('variables' in raw)) return;
       for (const key of Object.keys(raw)) {
         if (key !== 'variables' && key !== 'description') {
-          this.report('error', ['testData', i, key], `unknown key '${key}' in testData[${i}]: a row with 'variables:' may only also have 'description'${didYouMean(key, ['variables', 'description'])}`);
+          const hint = didYouMean(key, ['variables', 'description']) || `; a row with 'variables:' may only also have 'description', so move '${key}' under 'variables:'`;
+          this.report('error', ['testData', i, key], `unknown key '${key}' in testData[${i}]${hint}`);
         }
       }
     });
@@ -201,7 +217,7 @@ class Semantics {
     const rows = asArray(this.root['testData']);
     if (rows.length === 0 && used.size > 0) {
       const first = [...used.values()][0] as PathSegment[];
-      this.report('warning', first, `messages use ${[...used.keys()].map((n) => `{{${n}}}`).join(', ')} but testData has no rows, so nothing will be evaluated`, 'value');
+      this.report('warning', first, `messages use ${[...used.keys()].map((n) => `{{${n}}}`).join(', ')} but testData has no rows, so nothing will be evaluated`);
       return;
     }
     rows.forEach((raw, i) => {
@@ -209,7 +225,9 @@ class Semantics {
       if (!values) return;
       for (const [name, where] of used) {
         if (name in values) continue;
-        this.report('error', ['testData', i], `testData[${i}] gives no value for {{${name}}}, used in ${keyName(where)}${didYouMean(name, Object.keys(values))}`, 'value');
+        const typo = closest(name, Object.keys(values).filter((k) => !used.has(k)));
+        const hint = typo === undefined ? '' : `; is '${typo}' a misspelling of '${name}'?`;
+        this.report('error', ['testData', i], `testData[${i}] gives no value for {{${name}}}, used in ${keyName(where)}${hint}`);
       }
     });
     asArray(this.root['evaluators']).forEach((raw, i) => {
@@ -219,7 +237,7 @@ class Semantics {
         rows.forEach((row, r) => {
           const values = rowValues(row);
           if (values && !(need in values)) {
-            this.report('error', ['testData', r], `testData[${r}] gives no '${need}', which evaluator '${String(raw['name'])}' (${raw['uses']}) needs`, 'value');
+            this.report('error', ['testData', r], `testData[${r}] gives no '${need}', which evaluator '${String(raw['name'])}' (${raw['uses']}) needs`);
           }
         });
       }
@@ -244,18 +262,23 @@ class Semantics {
 
   /** Dialect: rows should use only declared variables, and every declared variable should be used. */
   private declarations(): void {
-    const decls = asArray(this.root['variables']).filter(isRecord);
     if (!Array.isArray(this.root['variables'])) return;
+    const decls = this.root['variables'] as unknown[];
     const declared = new Map<string, number>();
     decls.forEach((d, i) => {
-      if (typeof d['name'] !== 'string') return;
-      if (declared.has(d['name'])) this.report('error', ['variables', i, 'name'], `variable '${d['name']}' is declared twice`, 'value');
+      if (!isRecord(d) || typeof d['name'] !== 'string') return;
+      const first = declared.get(d['name']);
+      if (first !== undefined) {
+        const line = this.source.position(['variables', first, 'name']).line;
+        this.report('error', ['variables', i, 'name'], `variable '${d['name']}' is declared twice, first on line ${line}`);
+        return;
+      }
       declared.set(d['name'], i);
     });
     const used = this.usedPlaceholders();
     for (const [name, i] of declared) {
       if (!used.has(name)) {
-        this.report('warning', ['variables', i, 'name'], `variable '${name}' is declared but no message or evaluator uses {{${name}}}`, 'value');
+        this.report('warning', ['variables', i, 'name'], `variable '${name}' is declared but no message or evaluator uses {{${name}}}`);
       }
     }
     asArray(this.root['testData']).forEach((raw, r) => {
@@ -264,12 +287,12 @@ class Semantics {
       const nested = isRecord(raw) && isRecord(raw['variables']);
       for (const name of Object.keys(values)) {
         if (declared.has(name)) {
-          const decl = decls[declared.get(name) as number];
+          const decl = decls[declared.get(name) as number] as Raw;
           const type = decl?.['type'];
           const v = values[name];
           const ok = type === 'number' ? typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) : type === 'boolean' ? typeof v === 'boolean' || v === 'true' || v === 'false' : true;
           if (!ok && v !== '' && v !== null) {
-            this.report('warning', nested ? ['testData', r, 'variables', name] : ['testData', r, name], `testData[${r}] gives '${name}' the value ${JSON.stringify(v)}, but it is declared as type ${String(type)}`, 'value');
+            this.report('warning', nested ? ['testData', r, 'variables', name] : ['testData', r, name], `testData[${r}] gives '${name}' the value ${JSON.stringify(v)}, but it is declared as type ${String(type)}`);
           }
           continue;
         }
@@ -279,14 +302,9 @@ class Semantics {
   }
 }
 
-function methodsOf(raw: Raw): string[] {
-  const methods: string[] = [];
-  if ('string' in raw) methods.push('string');
-  if ('pattern' in raw || 'regex' in raw) methods.push('regex');
-  if ('llm' in raw) methods.push('llm');
-  if ('uses' in raw) methods.push('uses');
-  return methods;
-}
+/** The keys that each give an evaluator its method; an evaluator has exactly one. */
+const METHOD_KEYS = ['string', 'pattern', 'regex', 'llm', 'uses'] as const;
+const STRING_CHECKS = ['equals', 'contains', 'startsWith', 'endsWith'] as const;
 
 /** A row's variables, from either dialect; undefined when the row is not a mapping. */
 function rowValues(raw: unknown): Record<string, unknown> | undefined {
@@ -346,7 +364,7 @@ function normalise(path: string, source: ParsedSource): PromptFile {
       const s = r['string'];
       method = {
         kind: 'string',
-        check: Object.fromEntries(['equals', 'contains', 'startsWith', 'endsWith'].filter((k) => typeof s[k] === 'string').map((k) => [k, s[k] as string])),
+        check: Object.fromEntries(STRING_CHECKS.filter((k) => typeof s[k] === 'string').map((k) => [k, s[k] as string])),
       };
     } else if (isRecord(r['llm'])) {
       const l = r['llm'];

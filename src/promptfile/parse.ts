@@ -2,7 +2,22 @@
  * Parses a prompt file's bytes into plain data plus a way to find the source position of any key or value.
  * Bounded: file size, alias expansion and nesting depth, so a hostile file cannot exhaust memory.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import {
+  CST,
+  isAlias,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  Lexer,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+  type YAMLError,
+} from 'yaml';
 import type { Diagnostic } from './errors';
 
 /** Largest prompt file we read. Real ones are a few KB; this leaves room for thousands of rows. */
@@ -18,8 +33,11 @@ export type PathSegment = string | number;
 export interface ParsedSource {
   file: string;
   value: unknown;
-  /** 1-based line and column of the value at `path`, or of its key when `at` is 'key'. */
-  position(path: readonly PathSegment[], at?: 'key' | 'value'): { line: number; column: number };
+  /**
+   * 1-based line and column of the key at `path`, or of the item for a list index: errors point at the
+   * offending key's own line, even when its value (a block mapping or list) starts below it.
+   */
+  position(path: readonly PathSegment[]): { line: number; column: number };
 }
 
 /** Parses YAML text. Returns the data, or diagnostics for every syntax problem found. */
@@ -67,45 +85,236 @@ export function parseSource(
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' });
-  const diagnostics: Diagnostic[] = [];
-  for (const e of [...doc.errors, ...doc.warnings.filter((w) => w.code === 'DUPLICATE_KEY')]) {
-    const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
-    diagnostics.push(problem(pos.line, pos.col, yamlMessage(e.code, e.message)));
+  const at = (offset: number, message: string, key = ''): Diagnostic => {
+    const pos = lineCounter.linePos(offset);
+    return { ...problem(pos.line, pos.col, message), key };
+  };
+  // Before building a tree: yaml's composer recurses per level and runs out of stack or memory long
+  // before the size limit (2 MB of `- ` exhausts the heap), so deep nesting is refused from the tokens.
+  const deep = tooDeepOffset(text);
+  if (deep !== undefined) {
+    const pos = offsetToLinePos(text, deep);
+    return { diagnostics: [problem(pos.line, pos.column, tooDeepMessage())] };
   }
+  // uniqueKeys is checked below in linear time; yaml's own check is quadratic in the keys of a mapping.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true, logLevel: 'error' });
+  const diagnostics: Diagnostic[] = doc.errors.map((e) => syntaxProblem(doc, e, at));
   if (diagnostics.length > 0) return { diagnostics };
 
-  const depth = maxDepth(doc.contents as Node | null);
-  if (depth > MAX_DEPTH) {
-    return { diagnostics: [problem(1, 1, `nesting is ${depth} levels deep, over the limit of ${MAX_DEPTH}`)] };
-  }
+  diagnostics.push(...duplicateKeys(doc.contents as Node | null, lineCounter, at));
+  const tooDeep = firstTooDeep(doc.contents as Node | null);
+  if (tooDeep) diagnostics.push(at(tooDeep, tooDeepMessage()));
+  const aliasProblem = aliasExpansion(doc.contents as Node | null);
+  if (aliasProblem) diagnostics.push(at(aliasProblem.offset, aliasProblem.message));
+  if (diagnostics.length > 0) return { diagnostics };
+
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (error) {
+    // aliasExpansion() runs first, so this is yaml's own stricter accounting: still a refusal, not a crash.
     const message = error instanceof Error ? error.message : String(error);
-    const excessive = /alias/i.test(message);
-    return {
-      diagnostics: [
-        problem(
-          1,
-          1,
-          excessive
-            ? `YAML aliases expand too far (more than ${MAX_ALIASES} dereferences): refusing a possible alias bomb`
-            : `YAML could not be read: ${message}`,
-        ),
-      ],
-    };
+    return { diagnostics: [problem(1, 1, `YAML could not be read: ${message}`)] };
   }
-  return { source: { file, value, position: (path, at = 'value') => locate(doc, lineCounter, path, at) }, diagnostics };
+  return { source: { file, value, position: (path) => locate(doc, lineCounter, path) }, diagnostics };
 }
 
-function yamlMessage(code: string, message: string): string {
-  const firstLine = message.split('\n')[0] ?? message;
-  if (code === 'DUPLICATE_KEY') {
-    return `duplicate key: ${firstLine.replace(/^Map keys must be unique;?\s*/, '') || 'a key appears twice in one mapping'}`;
+type At = (offset: number, message: string, key?: string) => Diagnostic;
+
+/** One yaml error as a diagnostic, reworded where yaml's own words mislead. */
+function syntaxProblem(doc: Document, e: YAMLError, at: At): Diagnostic {
+  const first = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
+  if (e.code === 'MISSING_CHAR' && /quote/.test(first)) {
+    // yaml points at the end of the file; the useful place is where the string opens.
+    const quote = first.includes('"') ? '"' : "'";
+    const open = unclosedQuoteStart(doc, e.pos[0]);
+    return at(open ?? e.pos[0], `YAML syntax error: the ${quote}-quoted string that starts here is never closed`);
   }
-  return `YAML syntax error: ${firstLine.replace(/ at line \d+, column \d+:?$/, '')}`;
+  if (e.code === 'BLOCK_AS_IMPLICIT_KEY') {
+    return at(e.pos[0], "YAML syntax error: a value cannot contain ': ' unless it is quoted");
+  }
+  if (e.code === 'TAB_AS_INDENT') {
+    return at(e.pos[0], 'YAML syntax error: tabs cannot indent YAML; indent with spaces');
+  }
+  return at(e.pos[0], `YAML syntax error: ${first.charAt(0).toLowerCase()}${first.slice(1)}`);
+}
+
+function unclosedQuoteStart(doc: Document, end: number): number | undefined {
+  let start: number | undefined;
+  visit(doc, {
+    Scalar(_key, node) {
+      const type = node.type;
+      if ((type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE') && node.range && node.range[1] >= end) {
+        start = node.range[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return start;
+}
+
+/** A key that appears twice in one mapping; YAML would silently keep only one of the values. */
+function duplicateKeys(root: Node | null, lineCounter: LineCounter, at: At): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const walk = (node: unknown, path: PathSegment[]): void => {
+    if (isMap(node)) {
+      const first = new Map<string, number>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (isScalar(key)) {
+          const name = String(key.value);
+          const offset = key.range?.[0] ?? 0;
+          const earlier = first.get(name);
+          if (earlier === undefined) first.set(name, offset);
+          else {
+            const line = lineCounter.linePos(earlier).line;
+            out.push(at(offset, `duplicate key '${name}'; it is already set on line ${line}`, keyPath([...path, name])));
+          }
+          walk(pair.value, [...path, name]);
+        } else walk(pair.value, path);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => walk(item, [...path, i]));
+    }
+  };
+  walk(root, []);
+  return out;
+}
+
+function keyPath(p: readonly PathSegment[]): string {
+  return p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+function tooDeepMessage(): string {
+  return `mappings and lists nest more than ${MAX_DEPTH} levels deep here, past the limit for a prompt file`;
+}
+
+/**
+ * Where the nesting of a YAML text first passes MAX_DEPTH, judged from its tokens without building a tree.
+ * Flow brackets count exactly; block collections count by indentation, which may undercount (a list at its
+ * parent key's column) but never overcounts, so a valid file is never refused here. firstTooDeep() is exact.
+ */
+function tooDeepOffset(text: string): number | undefined {
+  const block: number[] = []; // columns of the open block collections
+  let flow = 0;
+  let offset = 0;
+  let lineStart = 0;
+  let keyColumn: number | undefined;
+  const open = (column: number): boolean => {
+    while (block.length > 0 && (block[block.length - 1] as number) > column) block.pop();
+    if (block.length === 0 || (block[block.length - 1] as number) < column) block.push(column);
+    return block.length + flow > MAX_DEPTH;
+  };
+  for (const token of new Lexer().lex(text)) {
+    const type = CST.tokenType(token);
+    // Markers for documents, scalars and flow errors are not part of the source.
+    if (type === 'doc-mode' || type === 'scalar' || type === 'flow-error-end') continue;
+    const column = offset - lineStart;
+    switch (type) {
+      case 'flow-map-start':
+      case 'flow-seq-start':
+        flow += 1;
+        if (block.length + flow > MAX_DEPTH) return offset;
+        break;
+      case 'flow-map-end':
+      case 'flow-seq-end':
+        flow = Math.max(0, flow - 1);
+        break;
+      case 'seq-item-ind':
+      case 'explicit-key-ind':
+        if (flow === 0 && open(column)) return offset;
+        keyColumn = undefined;
+        break;
+      case 'map-value-ind':
+        if (flow === 0 && open(keyColumn ?? column)) return keyColumn === undefined ? offset : lineStart + keyColumn;
+        keyColumn = undefined;
+        break;
+      case null:
+      case 'alias':
+      case 'single-quoted-scalar':
+      case 'double-quoted-scalar':
+        keyColumn ??= column;
+        break;
+      case 'newline':
+        keyColumn = undefined;
+        break;
+      default:
+        break;
+    }
+    offset += token.length;
+    const nl = token.lastIndexOf('\n');
+    if (nl !== -1) {
+      lineStart = offset - token.length + nl + 1;
+      if (type !== 'newline') keyColumn = undefined;
+    }
+  }
+  return undefined;
+}
+
+function offsetToLinePos(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line += 1;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** Offset of the first collection nested deeper than MAX_DEPTH (the root mapping is level 1). */
+function firstTooDeep(node: unknown, depth = 1): number | undefined {
+  if (!isMap(node) && !isSeq(node)) return undefined;
+  if (depth > MAX_DEPTH) return node.range?.[0] ?? 0;
+  for (const item of node.items as unknown[]) {
+    const found = firstTooDeep(isPair(item) ? item.value : item, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Counts the alias dereferences the document expands to (an alias to a node that itself holds aliases counts
+ * them all again), in document order, and names the alias that passes MAX_ALIASES, or one with no anchor.
+ */
+function aliasExpansion(root: Node | null): { offset: number; message: string } | undefined {
+  const anchors = new Map<string, Node>();
+  const expanded = new Map<Node, number>();
+  let total = 0;
+  let found: { offset: number; message: string } | undefined;
+  const walk = (node: unknown): number => {
+    if (found) return 0;
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      const offset = node.range?.[0] ?? 0;
+      if (!target) {
+        found = { offset, message: `alias '*${node.source}' has no anchor '&${node.source}' before it` };
+        return 0;
+      }
+      const count = 1 + (expanded.get(target) ?? 0);
+      total += count;
+      if (total > MAX_ALIASES) {
+        found = {
+          offset,
+          message: `alias '*${node.source}' takes the file past ${MAX_ALIASES} alias expansions; refusing a possible alias bomb`,
+        };
+      }
+      return count;
+    }
+    if (!isNode(node)) return 0;
+    if (node.anchor) anchors.set(node.anchor, node);
+    let count = 0;
+    if (isMap(node) || isSeq(node)) {
+      for (const item of node.items as unknown[]) {
+        count += isPair(item) ? walk(item.key) + walk(item.value) : walk(item);
+      }
+    }
+    // An anchor's own aliases were counted where it stands; each later alias to it counts them again.
+    if (node.anchor) expanded.set(node, count);
+    return count;
+  };
+  walk(root);
+  return found;
 }
 
 /** Index of the first byte that is not valid UTF-8, or -1. */
@@ -130,47 +339,19 @@ function firstInvalidUtf8(bytes: Buffer): number {
   }
 }
 
-function maxDepth(node: Node | null, depth = 0): number {
-  if (isMap(node)) {
-    let d = depth + 1;
-    for (const pair of node.items) d = Math.max(d, maxDepth(pair.value as Node | null, depth + 1));
-    return d;
-  }
-  if (isSeq(node)) {
-    let d = depth + 1;
-    for (const item of node.items) d = Math.max(d, maxDepth(item as Node | null, depth + 1));
-    return d;
-  }
-  return depth;
-}
-
-function locate(
-  doc: Document,
-  lineCounter: LineCounter,
-  path: readonly PathSegment[],
-  at: 'key' | 'value',
-): { line: number; column: number } {
+function locate(doc: Document, lineCounter: LineCounter, path: readonly PathSegment[]): { line: number; column: number } {
   let node: unknown = doc.contents;
   let best: number = (node as Node | null)?.range?.[0] ?? 0;
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i];
-    const last = i === path.length - 1;
+  for (const seg of path) {
     if (isMap(node)) {
       const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
       if (!pair) break;
-      const keyStart = (pair.key as Node).range?.[0];
-      if (last && at === 'key' && keyStart !== undefined) {
-        best = keyStart;
-        break;
-      }
+      best = (pair.key as Node).range?.[0] ?? best;
       node = pair.value;
-      const start = (node as Node | null)?.range?.[0] ?? keyStart;
-      if (start !== undefined) best = start;
     } else if (isSeq(node) && typeof seg === 'number') {
       node = node.items[seg];
-      const start = (node as Node | null)?.range?.[0];
-      if (start !== undefined) best = start;
       if (node === undefined) break;
+      best = (node as Node).range?.[0] ?? best;
     } else {
       break;
     }

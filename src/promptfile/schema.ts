@@ -77,7 +77,7 @@ function typeOf(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return `the string "${v.length > 30 ? v.slice(0, 29) + '…' : v}"`;
-  return `${typeof v} ${String(v)}`;
+  return String(v);
 }
 
 /** `{{ x }}` unquoted parses as a mapping whose single key is a mapping. */
@@ -94,6 +94,9 @@ function valueAt(root: unknown, p: readonly PathSegment[]): unknown {
 }
 
 function expectedType(t: unknown): string {
+  const list = Array.isArray(t) ? t.map(String) : [String(t)];
+  // A row value: every scalar is fine, only mappings and lists are not.
+  if (['string', 'number', 'boolean', 'null'].every((x) => list.includes(x))) return 'a single value (text, a number, true or false)';
   const names: Record<string, string> = {
     string: 'a string',
     number: 'a number',
@@ -103,9 +106,14 @@ function expectedType(t: unknown): string {
     array: 'a list',
     null: 'empty',
   };
-  const list = Array.isArray(t) ? t : [t];
-  const words = list.map((x) => names[String(x)] ?? String(x));
+  const words = list.map((x) => names[x] ?? x);
   return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
+const COMPARISONS: Record<string, string> = { '>=': 'at least', '<=': 'at most', '>': 'more than', '<': 'less than' };
+
+function isNumeric(s: string): boolean {
+  return s.trim() !== '' && Number.isFinite(Number(s));
 }
 
 function where(p: readonly PathSegment[]): string {
@@ -116,13 +124,11 @@ function toDiagnostic(source: ParsedSource, e: ErrorObject): Diagnostic {
   const at = pointerToPath(e.instancePath);
   const value = valueAt(source.value, at);
   let keyPath: PathSegment[] = at;
-  let anchor: 'key' | 'value' = 'value';
   let message: string;
   switch (e.keyword) {
     case 'additionalProperties': {
       const extra = String(e.params['additionalProperty']);
       keyPath = [...at, extra];
-      anchor = 'key';
       const known = Object.keys(schemaAt(at)?.properties ?? {});
       message = `unknown key '${extra}' ${where(at)}${didYouMean(extra, known)}`;
       break;
@@ -134,8 +140,10 @@ function toDiagnostic(source: ParsedSource, e: ErrorObject): Diagnostic {
     }
     case 'type':
       message = `'${keyName(at)}' must be ${expectedType(e.params['type'])}, not ${typeOf(value)}`;
-      if (isBraceMapping(value)) message += `; quote it: YAML reads an unquoted {{...}} as a mapping`;
-      anchor = 'value';
+      if (isBraceMapping(value)) message += `; quote it, as YAML reads an unquoted {{...}} as a mapping`;
+      else if (typeof value === 'string' && /number|integer/.test(String(e.params['type'])) && isNumeric(value)) {
+        message += '; remove the quotes';
+      }
       break;
     case 'enum': {
       const allowed = (e.params['allowedValues'] as unknown[]).map(String);
@@ -148,10 +156,13 @@ function toDiagnostic(source: ParsedSource, e: ErrorObject): Diagnostic {
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      message = `'${keyName(at)}' must be ${e.params['comparison']} ${e.params['limit']}, not ${String(value)}`;
+      message = `'${keyName(at)}' must be ${COMPARISONS[String(e.params['comparison'])] ?? e.params['comparison']} ${e.params['limit']}, not ${String(value)}`;
       break;
     case 'minItems':
-      message = `'${keyName(at)}' must have at least ${e.params['limit']} item${e.params['limit'] === 1 ? '' : 's'}`;
+      message =
+        e.params['limit'] === 1
+          ? `'${keyName(at)}' must not be empty`
+          : `'${keyName(at)}' must have at least ${e.params['limit']} items`;
       break;
     case 'minLength':
       message = `'${keyName(at)}' must not be empty`;
@@ -162,6 +173,6 @@ function toDiagnostic(source: ParsedSource, e: ErrorObject): Diagnostic {
     default:
       message = `'${keyName(at) || 'file'}' ${e.message ?? 'is invalid'}`;
   }
-  const pos = source.position(keyPath, anchor);
+  const pos = source.position(keyPath);
   return { severity: 'error', file: source.file, line: pos.line, column: pos.column, key: keyName(keyPath), message };
 }
