@@ -96,10 +96,11 @@ export function compare(table: TrialTable, options: CompareOptions = {}): Compar
     ),
   );
 
+  const graded = gradedOutcomes(table.trials);
   const raw: Omit<PairedComparison, 'pAdjusted'>[] = [];
   for (const [i, a] of variants.entries()) {
     for (const b of variants.slice(i + 1)) {
-      for (const evaluator of evaluators) raw.push(pairedTest(table.trials, a, b, evaluator));
+      for (const evaluator of evaluators) raw.push(pairedTest(graded, a, b, evaluator));
     }
   }
   const tested = raw.filter((c) => c.pairs > 0);
@@ -163,26 +164,35 @@ function summarise(variant: string, trials: Trial[], attempts: Attempt[]): Varia
   };
 }
 
+/** variant -> evaluator -> (row, repeat) -> passed, for graded trials only: errors have no outcome to pair. */
+type GradedOutcomes = Map<string, Map<string, Map<string, boolean>>>;
+
+function gradedOutcomes(trials: readonly Trial[]): GradedOutcomes {
+  const out: GradedOutcomes = new Map();
+  for (const t of trials) {
+    if (t.outcome === 'error') continue;
+    let evaluators = out.get(t.variant);
+    if (!evaluators) out.set(t.variant, (evaluators = new Map()));
+    let outcomes = evaluators.get(t.evaluator);
+    if (!outcomes) evaluators.set(t.evaluator, (outcomes = new Map()));
+    outcomes.set(`${t.row.key}\u0000${t.repeat}`, t.outcome === 'pass');
+  }
+  return out;
+}
+
 function pairedTest(
-  trials: readonly Trial[],
+  graded: GradedOutcomes,
   a: string,
   b: string,
   evaluator: string,
 ): Omit<PairedComparison, 'pAdjusted'> {
-  const key = (t: Trial) => `${t.row.key}\u0000${t.repeat}`;
-  const graded = (variant: string) =>
-    new Map(
-      trials
-        .filter((t) => t.variant === variant && t.evaluator === evaluator && t.outcome !== 'error')
-        .map((t) => [key(t), t.outcome === 'pass']),
-    );
-  const left = graded(a);
-  const right = graded(b);
+  const left = graded.get(a)?.get(evaluator) ?? new Map<string, boolean>();
+  const right = graded.get(b)?.get(evaluator);
   let pairs = 0;
   let aOnly = 0;
   let bOnly = 0;
-  for (const [k, passA] of left) {
-    const passB = right.get(k);
+  for (const [key, passA] of left) {
+    const passB = right?.get(key);
     if (passB === undefined) continue;
     pairs++;
     if (passA && !passB) aOnly++;

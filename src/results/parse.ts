@@ -111,13 +111,20 @@ function gradedVerdicts(r: Json): Map<string, Verdict> {
   return out;
 }
 
-/** An errored row still names its evaluators (from the test's assertions), each with an ERROR outcome. */
+/**
+ * An errored row still names its evaluators (from the test's assertions), each with an ERROR outcome. Assertion sets
+ * contribute themselves and their members, as promptfoo flattens them into componentResults on a graded row.
+ */
 function errorVerdicts(r: Json, error: string): Map<string, Verdict> {
   const out = new Map<string, Verdict>();
-  const asserts = record(r['testCase'])?.['assert'];
-  for (const a of Array.isArray(asserts) ? asserts.map(record) : []) {
-    if (a) out.set(evaluatorName(a), { outcome: 'error', reason: error, ...lineOf(a) });
-  }
+  const visit = (asserts: unknown): void => {
+    for (const a of Array.isArray(asserts) ? asserts.map(record) : []) {
+      if (!a) continue;
+      out.set(evaluatorName(a), { outcome: 'error', reason: error, ...lineOf(a) });
+      if (a['type'] === 'assert-set') visit(a['assert']);
+    }
+  };
+  visit(record(r['testCase'])?.['assert']);
   return out;
 }
 

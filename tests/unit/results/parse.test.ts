@@ -57,6 +57,27 @@ describe('parsing promptfoo rows into trials', () => {
     expect(parseResults(doc([row]), 'r.json').trials.map((t) => t.outcome)).toEqual(['error']);
   });
 
+  it('names the evaluators of an errored row like a graded row would, assertion sets included', () => {
+    const row = result({
+      success: false,
+      failureReason: 2,
+      error: 'timeout',
+      gradingResult: null,
+      testCase: {
+        assert: [
+          { type: 'contains', value: 'x', metric: 'M', config: { evaluatorLine: 7 } },
+          { type: 'assert-set', metric: 'Set', assert: [{ type: 'contains', value: 'y', metric: 'Inner' }] },
+        ],
+      },
+    });
+    const trials = parseResults(doc([row]), 'r.json').trials;
+    expect(trials.map((t) => `${t.evaluator}=${t.outcome}@${t.evaluatorLine ?? '-'}`)).toEqual([
+      'M=error@7',
+      'Set=error@-',
+      'Inner=error@-',
+    ]);
+  });
+
   it('combines several assertions with one metric: the evaluator passes only if all pass', () => {
     const row = result({
       success: false,
