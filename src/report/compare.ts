@@ -29,6 +29,16 @@ export function renderCompare(result: CompareResult, format: CompareFormat): str
   }
 }
 
+/** The verdict sentences, or why there are none. */
+function verdictLines(result: CompareResult): string[] {
+  if (result.verdicts.length > 0) return result.verdicts.map((v) => v.text);
+  return [
+    result.variants.length === 1
+      ? 'Only one variant: nothing to compare.'
+      : 'No variants: nothing was evaluated.',
+  ];
+}
+
 /** `17/20  85%  [64%, 95%]  1 error`, the cell every format shows. */
 function cell(rate: Rate | undefined): string {
   if (!rate) return 'not run';
@@ -81,7 +91,7 @@ function compareText(result: CompareResult): string {
     parts.push('', `Paired comparisons (McNemar exact, Holm-corrected, alpha ${result.alpha})`);
     parts.push(textTable(COMPARISON_HEADER, comparisons));
   }
-  parts.push('', 'Verdicts', ...result.verdicts.map((v) => `- ${v.text}`));
+  parts.push('', 'Verdicts', ...verdictLines(result).map((line) => `- ${line}`));
   return `${parts.join('\n')}\n`;
 }
 
@@ -94,7 +104,7 @@ function compareMarkdown(result: CompareResult): string {
   const parts = [
     '## Variant comparison',
     '',
-    ...result.verdicts.map((v) => `- ${escapeMarkdown(v.text)}`),
+    ...verdictLines(result).map((line) => `- ${escapeMarkdown(line)}`),
     '',
     '### Pass rate by evaluator',
     '',

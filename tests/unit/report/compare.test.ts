@@ -30,4 +30,10 @@ describe('renderCompare', () => {
   it('json: the whole result, parseable', () => {
     expect(JSON.parse(renderCompare(result, 'json'))).toEqual(JSON.parse(JSON.stringify(result)));
   });
+
+  it('says so when there is only one variant to compare', () => {
+    const single = compare(trialTable([{ variant: A, evaluator: 'E', outcomes: 'PP' }]));
+    expect(renderCompare(single, 'text')).toContain('Verdicts\n- Only one variant: nothing to compare.\n');
+    expect(renderCompare(single, 'markdown')).toContain('- Only one variant: nothing to compare.');
+  });
 });
