@@ -23,7 +23,10 @@ interface LoadedProvider {
 
 // The promptfoo module is typed loosely here on purpose: its CJS entry is loaded lazily, only for live calls.
 type PromptfooModule = {
-  loadApiProvider(id: string, options: { options: { config: Record<string, unknown> } }): Promise<LoadedProvider>;
+  loadApiProvider(
+    id: string,
+    context: { options: { config: Record<string, unknown> }; env?: Record<string, string | undefined> },
+  ): Promise<LoadedProvider>;
   cache: { disableCache(): void };
 };
 
@@ -39,16 +42,21 @@ function load(): PromptfooModule {
   return promptfoo;
 }
 
-/** Calls the promptfoo provider `id` with `config` on a chat. Provider instances are reused per config. */
+/**
+ * Calls the promptfoo provider `id` with `config` on a chat. `env` is the config's `env:` as promptfoo handed it
+ * to our provider: this second module copy never sees the CLI's config, so it must be passed on explicitly.
+ * Provider instances are reused per config and env.
+ */
 export async function callProvider(
   id: string,
   config: Record<string, unknown>,
   messages: ChatMessage[],
+  env?: Record<string, string | undefined>,
 ): Promise<DelegateResponse> {
-  const key = `${id}\n${JSON.stringify(config)}`;
+  const key = `${id}\n${JSON.stringify(config)}\n${JSON.stringify(env ?? {})}`;
   let provider = providers.get(key);
   if (!provider) {
-    provider = load().loadApiProvider(id, { options: { config } });
+    provider = load().loadApiProvider(id, { options: { config }, ...(env ? { env } : {}) });
     providers.set(key, provider);
   }
   // Empty vars: nothing of the row may be re-rendered by the inner provider.

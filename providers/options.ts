@@ -5,6 +5,8 @@ import type { VariantOverrides } from '../src/variants/variant';
 export interface ProviderOptions {
   id?: string;
   config?: Record<string, unknown>;
+  /** promptfooconfig.yaml's `env:` merged with the provider entry's own `env:`; wins over process.env, as in promptfoo. */
+  env?: Record<string, string | undefined>;
 }
 
 export interface ProviderContext extends RowContext {

@@ -18,11 +18,13 @@ const warned = new Set<string>();
 
 export default class PromptfileProvider {
   readonly config: Record<string, unknown>;
+  readonly env: Record<string, string | undefined>;
   private readonly overrides: VariantOverrides;
   label?: string;
 
   constructor(options: ProviderOptions = {}) {
     this.config = options.config ?? {};
+    this.env = options.env ?? {};
     this.overrides = overridesFrom(this.config);
   }
 
@@ -31,7 +33,8 @@ export default class PromptfileProvider {
   }
 
   async callApi(prompt: string, context?: ProviderContext) {
-    const name = this.label ?? this.id();
+    // promptfoo sets label to '' when the config gives none.
+    const name = this.label || this.id();
     let call;
     try {
       call = prepareCall(prompt, context, this.overrides);
@@ -40,8 +43,9 @@ export default class PromptfileProvider {
     }
     const { settings, messages, file, row } = call;
     const passThrough = passThroughFrom(this.config);
-    const keyVar = keyVariable(settings.target);
-    if (keyVar && !process.env[keyVar] && passThrough['apiKey'] === undefined && passThrough['apiKeyRequired'] !== false) {
+    const keyVar = typeof passThrough['apiKeyEnvar'] === 'string' ? passThrough['apiKeyEnvar'] : keyVariable(settings.target);
+    const hasKey = Boolean(keyVar && (this.env[keyVar] || process.env[keyVar]));
+    if (keyVar && !hasKey && passThrough['apiKey'] === undefined && passThrough['apiKeyRequired'] !== false) {
       return { error: `${name}: ${keyVar} is not set, so ${settings.target} cannot be called` };
     }
     const temperatureIgnored = settings.temperature !== undefined && ignoresTemperature(settings.target);
@@ -52,7 +56,7 @@ export default class PromptfileProvider {
     const repeat = context?.repeatIndex ?? 0;
     let response;
     try {
-      response = await callProvider(settings.target, targetConfig(settings, passThrough), messages);
+      response = await callProvider(settings.target, targetConfig(settings, passThrough), messages, this.env);
     } catch (error) {
       return { error: `${name}: ${settings.target} failed: ${(error as Error).message}` };
     }

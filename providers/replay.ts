@@ -25,7 +25,8 @@ export default class ReplayProvider {
   }
 
   async callApi(prompt: string, context?: ProviderContext) {
-    const name = this.label ?? this.id();
+    // promptfoo sets label to '' when the config gives none.
+    const name = this.label || this.id();
     let call;
     try {
       call = prepareCall(prompt, context, this.overrides);

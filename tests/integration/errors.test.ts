@@ -1,7 +1,8 @@
 /**
  * Errors are labelled, never silent: a failing model call ends its row as an error (failureReason 2) that
  * names the variant, without taking other rows down; a missing API key makes every row of that variant an
- * error saying which key is not set, rather than a pass, a skip or a call without credentials.
+ * error saying which key is not set, rather than a pass, a skip or a call without credentials. Variants are
+ * named by their label, or by their model and settings when the config gives no label.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,10 +21,21 @@ describe('errors are labelled, never silent', () => {
   let run: EvalRun;
 
   beforeAll(async () => {
-    server = await startModelServer((r) => (r.user.includes(BROKEN_ROW) ? { status: 500, text: 'scripted outage' } : `summary of ${r.user.length} chars`));
+    server = await startModelServer((r) =>
+      r.user.includes(BROKEN_ROW)
+        ? { status: 500, text: 'scripted outage' }
+        : `summary of ${r.user.length} chars`,
+    );
     run = await runEval({
       files: { 'prompts/beta.prompt.yml': FIXTURE },
-      providers: [live({ apiBaseUrl: server.baseUrl, apiKey: 'sk-config' }, 'keyed'), live({ apiBaseUrl: server.baseUrl }, 'keyless')],
+      providers: [
+        live({ apiBaseUrl: server.baseUrl, apiKey: 'sk-config' }, 'keyed'),
+        live({ apiBaseUrl: server.baseUrl, model: 'gpt-4o-mini' }),
+        {
+          ...live({ apiBaseUrl: server.baseUrl, model: 'env-keyed' }),
+          env: { OPENAI_API_KEY: 'sk-promptfoo-env' },
+        },
+      ],
       env: { OPENAI_API_KEY: undefined },
     });
   });
@@ -31,7 +43,9 @@ describe('errors are labelled, never silent', () => {
   afterAll(() => server.close());
 
   test('a 500 from the model ends that row as an error naming the variant; the other rows pass', () => {
-    const keyed = Object.fromEntries((run.results?.results ?? []).filter((r) => variantOf(r) === 'keyed').map((r) => [rowValue(r), r]));
+    const keyed = Object.fromEntries(
+      (run.results?.results ?? []).filter((r) => variantOf(r) === 'keyed').map((r) => [rowValue(r), r]),
+    );
     expect(Object.keys(keyed).sort()).toEqual(['beta row one', 'beta row two', 'beta row zero']);
     expect(verdict(keyed['beta row zero']!)).toBe('PASS');
     expect(verdict(keyed['beta row two']!)).toBe('PASS');
@@ -43,28 +57,44 @@ describe('errors are labelled, never silent', () => {
   });
 
   test('a missing API key makes every row of that variant an error saying the key is not set', () => {
-    const keyless = (run.results?.results ?? []).filter((r) => variantOf(r) === 'keyless');
+    const keyless = (run.results?.results ?? []).filter((r) => variantOf(r) === 'gpt-4o-mini');
     expect(keyless).toHaveLength(3);
     for (const r of keyless) {
       expect({ success: r.success, failureReason: r.failureReason, error: r.error }).toEqual({
         success: false,
         failureReason: 2,
-        error: 'keyless: OPENAI_API_KEY is not set, so openai:chat:gpt-4o cannot be called',
+        error: 'gpt-4o-mini: OPENAI_API_KEY is not set, so openai:chat:gpt-4o-mini cannot be called',
       });
     }
   });
 
-  test('the keyless variant never called the model; the keyed one called once per row, with its configured key', () => {
-    // One request per keyed row: promptfoo 0.121.20 does not retry a 500 here.
-    expect(server.requests.map((r) => r.headers['authorization'])).toEqual(Array(3).fill('Bearer sk-config'));
-    expect(server.requests.filter((r) => r.user.includes(BROKEN_ROW))).toHaveLength(1);
+  test("a key given in promptfoo's env: counts as set, and is the one sent", () => {
+    const envKeyed = (run.results?.results ?? []).filter((r) => variantOf(r) === 'env-keyed');
+    expect(envKeyed.map((r) => verdict(r)).sort()).toEqual([
+      'ERROR: env-keyed: API error: 500 Internal Server Error\n{"error":{"message":"scripted outage","type":"server_error","code":500}}',
+      'PASS',
+      'PASS',
+    ]);
+    expect(
+      server.requests.filter((r) => r.model === 'env-keyed').map((r) => r.headers['authorization']),
+    ).toEqual(Array(3).fill('Bearer sk-promptfoo-env'));
+  });
+
+  test('the keyless variant never called the model; the others called once per row, each with its own key', () => {
+    // One request per row: promptfoo 0.121.20 does not retry a 500 here.
+    expect(server.requests.filter((r) => r.model === 'gpt-4o-mini')).toHaveLength(0);
+    expect(
+      server.requests.filter((r) => r.model === 'gpt-4o').map((r) => r.headers['authorization']),
+    ).toEqual(Array(3).fill('Bearer sk-config'));
+    expect(server.requests.filter((r) => r.user.includes(BROKEN_ROW))).toHaveLength(2);
   });
 
   test('the run reports the errors and exits 100', () => {
-    expect(run.results?.stats).toMatchObject({ successes: 2, errors: 4 });
+    expect(run.results?.stats).toMatchObject({ successes: 4, errors: 5 });
     expect(run.results?.prompts.map((p) => [p.provider, p.metrics?.testErrorCount])).toEqual([
       ['keyed', 1],
-      ['keyless', 3],
+      ['gpt-4o-mini', 3],
+      ['env-keyed', 1],
     ]);
     expect(run.code).toBe(100);
   });

@@ -29,11 +29,17 @@ export interface ProviderEntry {
   id: string;
   label?: string;
   config?: Record<string, unknown>;
+  /** promptfoo's per-provider `env:` (merged over the config's top-level `env:`). */
+  env?: Record<string, string>;
 }
 
 /** The live prompt-file provider with `config` (model, temperature, apiBaseUrl, ...). */
 export function live(config: Record<string, unknown> = {}, label?: string): ProviderEntry {
-  return { id: repoFile('providers/promptfile.ts'), ...(label ? { label } : {}), ...(Object.keys(config).length ? { config } : {}) };
+  return {
+    id: repoFile('providers/promptfile.ts'),
+    ...(label ? { label } : {}),
+    ...(Object.keys(config).length ? { config } : {}),
+  };
 }
 
 /** The replay provider with `config` (cassettes, model, temperature). */
@@ -140,7 +146,10 @@ export function tempDir(prefix = 'promptfile-it-'): string {
 }
 
 /** The promptfooconfig.yaml text for providers + test generator config, with absolute plugin paths. */
-export function configFor(providers: ProviderEntry[], suite: Record<string, unknown> = { files: 'prompts/**/*.prompt.yml' }): string {
+export function configFor(
+  providers: ProviderEntry[],
+  suite: Record<string, unknown> = { files: 'prompts/**/*.prompt.yml' },
+): string {
   return stringify({
     description: 'promptfile integration test',
     prompts: [{ id: `${repoFile('prompts/promptfile.ts')}:render`, label: 'promptfile' }],
@@ -150,7 +159,10 @@ export function configFor(providers: ProviderEntry[], suite: Record<string, unkn
 }
 
 /** promptfoo's config as an object (what promptfooconfig.yaml holds). */
-export type PromptfooConfig = Record<string, unknown> & { providers?: ProviderEntry[]; tests?: { path: string; config?: Record<string, unknown> }[] };
+export type PromptfooConfig = Record<string, unknown> & {
+  providers?: ProviderEntry[];
+  tests?: { path: string; config?: Record<string, unknown> }[];
+};
 
 /**
  * The repository's own promptfooconfig.yaml, with its relative `file://` plugin paths made absolute so it
@@ -162,7 +174,8 @@ export function repoConfig(): PromptfooConfig {
       return `file://${path.join(REPO, value.slice('file://'.length))}`;
     }
     if (Array.isArray(value)) return value.map(absolute);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, absolute(v)]));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, absolute(v)]));
     return value;
   };
   return absolute(parse(fs.readFileSync(path.join(REPO, 'promptfooconfig.yaml'), 'utf8'))) as PromptfooConfig;
@@ -180,7 +193,9 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.writeFileSync(path.join(dir, rel), text);
   }
-  const configText = options.config ? stringify(options.config) : configFor(options.providers ?? [], options.suite);
+  const configText = options.config
+    ? stringify(options.config)
+    : configFor(options.providers ?? [], options.suite);
   fs.writeFileSync(path.join(dir, 'promptfooconfig.yaml'), configText);
   const out = path.join(dir, 'results.json');
   fs.rmSync(out, { force: true });
@@ -196,7 +211,17 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const args = [ENTRYPOINT, 'eval', '-c', 'promptfooconfig.yaml', ...(options.cache ? [] : ['--no-cache']), '--no-progress-bar', '-o', 'results.json', ...(options.args ?? [])];
+  const args = [
+    ENTRYPOINT,
+    'eval',
+    '-c',
+    'promptfooconfig.yaml',
+    ...(options.cache ? [] : ['--no-cache']),
+    '--no-progress-bar',
+    '-o',
+    'results.json',
+    ...(options.args ?? []),
+  ];
   const started = Date.now();
   const { code, stdout, stderr } = await spawnCollect(args, dir, env, options.timeoutMs ?? 90_000);
   const durationMs = Date.now() - started;
@@ -241,6 +266,7 @@ export function verdict(row: RowResult): string {
 
 /** Every row's verdict, in promptfoo's order; with no results, the run's exit code and console tail. */
 export function verdicts(run: EvalRun): string[] {
-  if (!run.results) return [`NO RESULTS (exit ${run.code}): ${run.stderr.slice(-1500)} ${run.stdout.slice(-1500)}`];
+  if (!run.results)
+    return [`NO RESULTS (exit ${run.code}): ${run.stderr.slice(-1500)} ${run.stdout.slice(-1500)}`];
   return run.results.results.map(verdict);
 }

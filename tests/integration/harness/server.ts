@@ -57,7 +57,10 @@ export interface Reply {
 }
 
 /** Decides the reply to one request. `request.index` and the log allow counters and stateful scripts. */
-export type Script = (request: LoggedRequest, log: readonly LoggedRequest[]) => string | Reply | Promise<string | Reply>;
+export type Script = (
+  request: LoggedRequest,
+  log: readonly LoggedRequest[],
+) => string | Reply | Promise<string | Reply>;
 
 /** A running server. */
 export interface ModelServer {
@@ -76,7 +79,9 @@ export interface ModelServer {
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    return content.map((part: { text?: unknown }) => (typeof part?.text === 'string' ? part.text : JSON.stringify(part))).join('');
+    return content
+      .map((part: { text?: unknown }) => (typeof part?.text === 'string' ? part.text : JSON.stringify(part)))
+      .join('');
   }
   return content === undefined ? '' : JSON.stringify(content);
 }
@@ -88,7 +93,9 @@ function logged(index: number, req: IncomingMessage, raw: string): LoggedRequest
   } catch {
     body = undefined;
   }
-  const messages = (Array.isArray(body?.['messages']) ? (body['messages'] as { role?: unknown; content?: unknown }[]) : []).map((m) => ({
+  const messages = (
+    Array.isArray(body?.['messages']) ? (body['messages'] as { role?: unknown; content?: unknown }[]) : []
+  ).map((m) => ({
     role: String(m.role),
     content: textOf(m.content),
   }));
@@ -121,7 +128,12 @@ function completion(request: LoggedRequest, text: string): string {
   });
 }
 
-async function answer(res: ServerResponse, socket: Socket, request: LoggedRequest, reply: Reply): Promise<void> {
+async function answer(
+  res: ServerResponse,
+  socket: Socket,
+  request: LoggedRequest,
+  reply: Reply,
+): Promise<void> {
   if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
   if (reply.fault === 'reset') {
     socket.destroy();
@@ -131,7 +143,12 @@ async function answer(res: ServerResponse, socket: Socket, request: LoggedReques
   const status = reply.status ?? 200;
   res.writeHead(status, { 'content-type': 'application/json', ...reply.headers });
   if (reply.fault === 'bad-json') res.end('{"choices": [ this is not json');
-  else if (status >= 400) res.end(JSON.stringify({ error: { message: reply.text ?? `scripted ${status}`, type: 'server_error', code: status } }));
+  else if (status >= 400)
+    res.end(
+      JSON.stringify({
+        error: { message: reply.text ?? `scripted ${status}`, type: 'server_error', code: status },
+      }),
+    );
   else res.end(completion(request, reply.text ?? ''));
 }
 
@@ -150,7 +167,9 @@ export async function startModelServer(script: Script = () => 'ok'): Promise<Mod
       const request = logged(requests.length, req, Buffer.concat(chunks).toString('utf8'));
       requests.push(request);
       if (!request.path.endsWith('/chat/completions')) {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `no route ${request.path}` } }));
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { message: `no route ${request.path}` } }));
         return;
       }
       Promise.resolve()
