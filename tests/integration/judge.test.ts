@@ -13,7 +13,8 @@ const FIXTURE = fs.readFileSync(path.join(__dirname, 'fixtures/judged.prompt.yml
 const CANARY = `canary-${randomBytes(8).toString('hex')}`;
 /** The good answer also carries template syntax: the grader must see it as text, like the model's own input. */
 const ANSWERS: Record<string, string> = {
-  'anti-entropy': 'GOOD: replicas compare Merkle trees and repair differences. {{ env.PROMPTFILE_CANARY }} {# {% if x %}',
+  'anti-entropy':
+    'GOOD: replicas compare Merkle trees and repair differences. {{ env.PROMPTFILE_CANARY }} {# {% if x %}',
   'vector clocks': 'BAD: clocks are vectors.',
 };
 const EVALUATORS = ['Clear explanation', 'Coherent'];
@@ -29,11 +30,20 @@ function script(r: LoggedRequest): string {
 }
 
 function byTopic(run: EvalRun): Record<string, RowResult> {
-  return Object.fromEntries((run.results?.results ?? []).map((r) => [JSON.stringify(r.vars).includes('anti-entropy') ? 'anti-entropy' : 'vector clocks', r]));
+  return Object.fromEntries(
+    (run.results?.results ?? []).map((r) => [
+      JSON.stringify(r.vars).includes('anti-entropy') ? 'anti-entropy' : 'vector clocks',
+      r,
+    ]),
+  );
 }
 
 function graded(r: RowResult | undefined) {
-  return r?.gradingResult?.componentResults?.map((c) => ({ metric: c.assertion?.metric, pass: c.pass, score: c.score }));
+  return r?.gradingResult?.componentResults?.map((c) => ({
+    metric: c.assertion?.metric,
+    pass: c.pass,
+    score: c.score,
+  }));
 }
 
 describe('model-graded evaluators', () => {
@@ -52,7 +62,10 @@ describe('model-graded evaluators', () => {
       files,
       providers,
       env,
-      suite: { files: 'prompts/*.prompt.yml', grader: { id: 'openai:chat:judge', config: { apiBaseUrl: server.baseUrl, apiKey: 'sk-judge' } } },
+      suite: {
+        files: 'prompts/*.prompt.yml',
+        grader: { id: 'openai:chat:judge', config: { apiBaseUrl: server.baseUrl, apiKey: 'sk-judge' } },
+      },
     });
     judgeRequests = server.requests.filter(isJudge);
     server.reset();
@@ -79,7 +92,9 @@ describe('model-graded evaluators', () => {
   test('the grader is called once per judged row and evaluator, with its own key and the judge prompts', () => {
     expect(judgeRequests).toHaveLength(4);
     expect(judgeRequests.every((r) => r.headers['authorization'] === 'Bearer sk-judge')).toBe(true);
-    const clear = judgeRequests.filter((r) => r.system === 'You grade explanations of distributed-systems ideas.');
+    const clear = judgeRequests.filter(
+      (r) => r.system === 'You grade explanations of distributed-systems ideas.',
+    );
     expect(clear.map((r) => r.user.split('\n')[0]).sort()).toEqual([
       'How clear is this explanation of anti-entropy?',
       'How clear is this explanation of vector clocks?',

@@ -27,10 +27,15 @@ describe('named metrics: one per evaluator, per variant and per row', () => {
   let run: EvalRun;
 
   beforeAll(async () => {
-    server = await startModelServer((r) => ANSWERS[r.model ?? '']?.[/Topic: (\w+)/.exec(r.user)?.[1] ?? ''] ?? 'unscripted');
+    server = await startModelServer(
+      (r) => ANSWERS[r.model ?? '']?.[/Topic: (\w+)/.exec(r.user)?.[1] ?? ''] ?? 'unscripted',
+    );
     run = await runEval({
       files: { 'prompts/named_metrics.prompt.yml': FIXTURE },
-      providers: [live({ apiBaseUrl: server.baseUrl, model: 'a' }, 'a'), live({ apiBaseUrl: server.baseUrl, model: 'b' }, 'b')],
+      providers: [
+        live({ apiBaseUrl: server.baseUrl, model: 'a' }, 'a'),
+        live({ apiBaseUrl: server.baseUrl, model: 'b' }, 'b'),
+      ],
       env: { OPENAI_API_KEY: 'sk-test' },
     });
   });
@@ -42,7 +47,12 @@ describe('named metrics: one per evaluator, per variant and per row', () => {
       (run.results?.prompts ?? []).map((p) => {
         const m = p.metrics;
         const weights = m?.namedScoreWeights ?? m?.namedScoresCount ?? {};
-        return [p.provider, Object.fromEntries(Object.entries(m?.namedScores ?? {}).map(([name, sum]) => [name, sum / (weights[name] ?? NaN)]))];
+        return [
+          p.provider,
+          Object.fromEntries(
+            Object.entries(m?.namedScores ?? {}).map(([name, sum]) => [name, sum / (weights[name] ?? NaN)]),
+          ),
+        ];
       }),
     );
     expect(means).toEqual({
@@ -54,7 +64,8 @@ describe('named metrics: one per evaluator, per variant and per row', () => {
   test('each row reports a score per evaluator name', () => {
     const rows = (run.results?.results ?? []).map((r) => ({
       variant: variantOf(r),
-      topic: r.response?.output === undefined ? '?' : String(/alpha|beta/.exec(String(r.response.output))?.[0]),
+      topic:
+        r.response?.output === undefined ? '?' : String(/alpha|beta/.exec(String(r.response.output))?.[0]),
       namedScores: r.namedScores,
     }));
     expect(rows).toHaveLength(4);

@@ -3,7 +3,17 @@
  * The seed applies four regexes to every row (gh models' all-on-all), so even perfect answers fail without
  * scoping: a correct refusal mentions no Merkle tree, a correct design prints no refusal JSON.
  */
-import { live, repoConfig, runEval, variantOf, verdict, verdicts, type EvalRun, type PromptfooConfig, type RowResult } from './harness/run';
+import {
+  live,
+  repoConfig,
+  runEval,
+  variantOf,
+  verdict,
+  verdicts,
+  type EvalRun,
+  type PromptfooConfig,
+  type RowResult,
+} from './harness/run';
 import { startModelServer, type LoggedRequest, type ModelServer } from './harness/server';
 
 const SEED = 'prompts/peer_to_peer_gossip_protocol_architect.prompt.yml';
@@ -30,12 +40,19 @@ function answer(request: LoggedRequest): string {
 }
 
 /** The repository's config with its providers replaced by live variants pointing at the test server. */
-function configWith(server: ModelServer, scoped: boolean, variants: Record<string, Record<string, unknown>>): PromptfooConfig {
+function configWith(
+  server: ModelServer,
+  scoped: boolean,
+  variants: Record<string, Record<string, unknown>>,
+): PromptfooConfig {
   const config = repoConfig();
   const generator = config.tests?.[0];
-  if (!generator?.config?.['scope']) throw new Error('promptfooconfig.yaml no longer scopes the seed prompt file');
+  if (!generator?.config?.['scope'])
+    throw new Error('promptfooconfig.yaml no longer scopes the seed prompt file');
   if (!scoped) delete generator.config['scope'];
-  config.providers = Object.entries(variants).map(([label, c]) => live({ apiBaseUrl: server.baseUrl, ...c }, label));
+  config.providers = Object.entries(variants).map(([label, c]) =>
+    live({ apiBaseUrl: server.baseUrl, ...c }, label),
+  );
   return config;
 }
 
@@ -55,7 +72,11 @@ describe('evaluator scoping (the seed scope in promptfooconfig.yaml)', () => {
   beforeAll(async () => {
     server = await startModelServer(answer);
     const env = { OPENAI_API_KEY: 'sk-test' };
-    scoped = await runEval({ copy: [SEED], config: configWith(server, true, { reference: {}, leaky: { model: 'leaky' } }), env });
+    scoped = await runEval({
+      copy: [SEED],
+      config: configWith(server, true, { reference: {}, leaky: { model: 'leaky' } }),
+      env,
+    });
     unscoped = await runEval({ copy: [SEED], config: configWith(server, false, { reference: {} }), env });
   });
 
@@ -69,20 +90,31 @@ describe('evaluator scoping (the seed scope in promptfooconfig.yaml)', () => {
   test('with scoping, perfect answers pass on all three rows', () => {
     const rows = byVariantAndRow(scoped)['reference'] ?? {};
     expect([0, 1, 2].map((i) => (rows[i] ? verdict(rows[i]) : 'MISSING'))).toEqual(['PASS', 'PASS', 'PASS']);
-    expect([0, 1, 2].map((i) => rows[i]?.response?.output)).toEqual([PERFECT.cdn, PERFECT.empty, PERFECT.injection]);
+    expect([0, 1, 2].map((i) => rows[i]?.response?.output)).toEqual([
+      PERFECT.cdn,
+      PERFECT.empty,
+      PERFECT.injection,
+    ]);
   });
 
   test('each row is graded by exactly the evaluators its scope names', () => {
     const rows = byVariantAndRow(scoped)['reference'] ?? {};
-    const metrics = (i: number) => rows[i]?.gradingResult?.componentResults?.map((c) => c.assertion?.metric).sort();
-    expect(metrics(0)).toEqual(['Mentions standard gossip modalities and protocols', 'Mentions state reconciliation structures', 'Refusal JSON']);
+    const metrics = (i: number) =>
+      rows[i]?.gradingResult?.componentResults?.map((c) => c.assertion?.metric).sort();
+    expect(metrics(0)).toEqual([
+      'Mentions standard gossip modalities and protocols',
+      'Mentions state reconciliation structures',
+      'Refusal JSON',
+    ]);
     expect(metrics(1)).toEqual(['Handles empty inputs gracefully']);
     expect(metrics(2)).toEqual(['Refusal JSON']);
   });
 
   test('without scoping (all evaluators on all rows) the same perfect answers all fail', () => {
     expect(verdicts(unscoped).map((v) => v.split(':')[0])).toEqual(['FAIL', 'FAIL', 'FAIL']);
-    expect(unscoped.results?.results.map((r) => r.response?.output).sort()).toEqual(Object.values(PERFECT).sort());
+    expect(unscoped.results?.results.map((r) => r.response?.output).sort()).toEqual(
+      Object.values(PERFECT).sort(),
+    );
     expect(unscoped.code).toBe(100);
   });
 
@@ -90,7 +122,9 @@ describe('evaluator scoping (the seed scope in promptfooconfig.yaml)', () => {
     const rows = byVariantAndRow(scoped)['leaky'] ?? {};
     expect(rows[0]?.success).toBe(false);
     expect(rows[0]?.failureReason).toBe(1);
-    const refusal = rows[0]?.gradingResult?.componentResults?.find((c) => c.assertion?.metric === 'Refusal JSON');
+    const refusal = rows[0]?.gradingResult?.componentResults?.find(
+      (c) => c.assertion?.metric === 'Refusal JSON',
+    );
     expect(refusal).toMatchObject({ pass: false, score: 0 });
     expect(refusal?.reason).toMatch(/must not match/);
     expect([rows[1]?.success, rows[2]?.success]).toEqual([true, true]);

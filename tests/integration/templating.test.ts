@@ -84,11 +84,14 @@ describe('row values reach the model as data, never as templates, files or modul
     expect(run.code).toBe(0);
   });
 
-  test.each(Object.keys(HOSTILE))('%s reaches the model byte for byte inside the rendered user message', (rowId) => {
-    const request = requestFor(server, rowId);
-    expect(request?.system).toBe('Echo the user message.');
-    expect(request?.user).toBe(expectedUser(rowId));
-  });
+  test.each(Object.keys(HOSTILE))(
+    '%s reaches the model byte for byte inside the rendered user message',
+    (rowId) => {
+      const request = requestFor(server, rowId);
+      expect(request?.system).toBe('Echo the user message.');
+      expect(request?.user).toBe(expectedUser(rowId));
+    },
+  );
 
   test('the output promptfoo stores is the model answer, unaltered', () => {
     const outputs = (run.results?.results ?? []).map((r) => r.response?.output).sort();

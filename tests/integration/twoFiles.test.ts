@@ -38,9 +38,14 @@ describe('two prompt files in one run', () => {
   let run: EvalRun;
 
   beforeAll(async () => {
-    server = await startModelServer((r) => `${r.system.split('.')[0]} answered: ${r.messages.at(-1)?.content}`);
+    server = await startModelServer(
+      (r) => `${r.system.split('.')[0]} answered: ${r.messages.at(-1)?.content}`,
+    );
     run = await runEval({
-      files: { 'prompts/alpha.prompt.yml': fixture('alpha.prompt.yml'), 'prompts/nested/beta.prompt.yml': fixture('beta.prompt.yml') },
+      files: {
+        'prompts/alpha.prompt.yml': fixture('alpha.prompt.yml'),
+        'prompts/nested/beta.prompt.yml': fixture('beta.prompt.yml'),
+      },
       providers: [live({ apiBaseUrl: server.baseUrl }, 'reference')],
       env: { OPENAI_API_KEY: 'sk-test' },
     });
@@ -53,15 +58,22 @@ describe('two prompt files in one run', () => {
     expect(server.requests).toHaveLength(5);
   });
 
-  test('each request carries exactly its own file\'s messages for its row', () => {
+  test("each request carries exactly its own file's messages for its row", () => {
     const sent = Object.fromEntries(
-      server.requests.map((r) => [Object.keys(EXPECTED).find((value) => r.messages.some((m) => m.content.includes(value))) ?? `unknown ${r.index}`, r.messages]),
+      server.requests.map((r) => [
+        Object.keys(EXPECTED).find((value) => r.messages.some((m) => m.content.includes(value))) ??
+          `unknown ${r.index}`,
+        r.messages,
+      ]),
     );
     expect(sent).toEqual(EXPECTED);
   });
 
   test('each result row belongs to its file and got the answer to its own system prompt', () => {
-    const rows = (run.results?.results ?? []).map((r) => [r.testCase.metadata?.promptfile?.file, String(r.response?.output).split(' ')[0]]);
+    const rows = (run.results?.results ?? []).map((r) => [
+      r.testCase.metadata?.promptfile?.file,
+      String(r.response?.output).split(' ')[0],
+    ]);
     expect(rows.sort()).toEqual([
       ['prompts/alpha.prompt.yml', 'ALPHA-SYSTEM'],
       ['prompts/alpha.prompt.yml', 'ALPHA-SYSTEM'],
