@@ -6,6 +6,7 @@ import { isUserError } from '../promptfile/errors';
 import { check } from './check';
 import { evaluate } from './eval';
 import { consoleOutput, type Output } from './output';
+import { baselineCommand, compareCommand, gateCommand, reportCommand } from './results';
 import { view } from './view';
 
 const HELP = `Usage: promptfile <command> [options]
@@ -27,6 +28,10 @@ const COMMANDS: Record<string, () => Command> = {
   check: () => check,
   eval: () => evaluate,
   view: () => view,
+  compare: () => compareCommand,
+  baseline: () => baselineCommand,
+  gate: () => gateCommand,
+  report: () => reportCommand,
 };
 
 /** Runs the CLI with `argv` (without node and script); resolves with the exit code. */

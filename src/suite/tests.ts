@@ -76,9 +76,17 @@ export function evaluatorAssertion(
   return {
     type: 'javascript',
     value: `file://${path.join(ASSERTIONS_DIR, ADAPTER[evaluator.kind])}`,
-    metric: evaluator.name,
+    metric: metricName(evaluator, expect),
     config,
   };
+}
+
+/**
+ * The named score an evaluator feeds: its own name, or `NAME (must not match)` where scoping inverts it, so
+ * statistics never pool a check with its opposite.
+ */
+export function metricName(evaluator: Evaluator, expect: 'match' | 'no-match'): string {
+  return expect === 'no-match' ? `${evaluator.name} (must not match)` : evaluator.name;
 }
 
 /** A short, single-line description of a row for promptfoo's report. */

@@ -1,0 +1,123 @@
+/**
+ * `promptfile compare | baseline | gate | report`: the statistics, the baseline kept in git, the regression
+ * gate and the static report, over one or more results files (shards are merged).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '../promptfile/errors';
+import { buildBaseline, compare, gate, readBaseline, readTrials, renderCompare, renderGate, renderReport, serializeBaseline, type GateOptions } from '../gate';
+import { numberFlag, parseArgs, stringFlag } from './args';
+import type { Output } from './output';
+
+export const COMPARE_HELP = `Usage: promptfile compare <results.json...> [--markdown | --json] [--alpha A] [-o FILE]
+
+Pass rates per variant and evaluator with Wilson 95% intervals, usage, and paired exact tests (McNemar, Holm
+across evaluators) between variants on the same rows and repeats, with a plain-language verdict.`;
+
+export const BASELINE_HELP = `Usage: promptfile baseline <results.json...> -o baselines/NAME.json
+
+Writes per-variant, per-evaluator, per-row counts: small, stable, diff-friendly; no outputs, no secrets.`;
+
+export const GATE_HELP = `Usage: promptfile gate <results.json...> --baseline FILE [options]
+
+Exit 0 when no evaluator of any variant is significantly worse than the baseline and every floor holds;
+1 on a regression, errors above the allowed rate, or an empty run; 2 on bad input.
+
+Options:
+  --baseline FILE        the committed baseline (omit with --no-baseline to check floors and errors only)
+  --no-baseline          gate without a baseline
+  --alpha A              family-wise significance level (default 0.05)
+  --floor F              minimum Wilson lower bound for every evaluator
+  --floors JSON          per-evaluator floors, e.g. '{"Refusal JSON": 0.9}'
+  --max-error-rate R     tolerated share of errored calls (default 0)
+  --summary FILE         append Markdown (e.g. "$GITHUB_STEP_SUMMARY")
+  --annotations          print GitHub workflow annotations
+  --junit FILE           write JUnit XML`;
+
+export const REPORT_HELP = `Usage: promptfile report <results.json...> [-o results/report.html]
+
+Writes one self-contained HTML file: pass rate by temperature per model with interval bars, a variant ×
+evaluator heat map and the comparison verdicts. Opens without network.`;
+
+function inputs(positional: string[], command: string): string[] {
+  if (positional.length === 0) throw new UserError(`promptfile ${command}: give at least one results JSON file`);
+  return positional;
+}
+
+function write(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, text);
+}
+
+/** `compare` */
+export function compareCommand(argv: string[], out: Output): number {
+  const args = parseArgs(argv, { values: ['alpha', 'output'], booleans: ['markdown', 'json'], aliases: { o: 'output' } }, 'compare');
+  if (args.flags['help']) return out.log(COMPARE_HELP), 0;
+  const alpha = numberFlag(args, 'alpha', 'compare', (n) => n > 0 && n < 1);
+  const result = compare(readTrials(inputs(args.positional, 'compare')), alpha === undefined ? {} : { alpha });
+  const text = renderCompare(result, args.flags['json'] ? 'json' : args.flags['markdown'] ? 'markdown' : 'text');
+  const file = stringFlag(args, 'output');
+  if (file) write(file, text);
+  else out.log(text);
+  return 0;
+}
+
+/** `baseline` */
+export function baselineCommand(argv: string[], out: Output): number {
+  const args = parseArgs(argv, { values: ['output'], aliases: { o: 'output' } }, 'baseline');
+  if (args.flags['help']) return out.log(BASELINE_HELP), 0;
+  const file = stringFlag(args, 'output');
+  if (!file) throw new UserError('promptfile baseline: say where to write it with -o baselines/NAME.json');
+  const table = readTrials(inputs(args.positional, 'baseline'));
+  if (table.trials.length === 0) throw new UserError('promptfile baseline: the results hold no trials; refusing to write an empty baseline');
+  write(file, serializeBaseline(buildBaseline(table)));
+  out.error(`promptfile baseline: wrote ${file}`);
+  return 0;
+}
+
+/** `gate` */
+export function gateCommand(argv: string[], out: Output): number {
+  const args = parseArgs(
+    argv,
+    { values: ['baseline', 'alpha', 'floor', 'floors', 'max-error-rate', 'summary', 'junit'], booleans: ['annotations', 'no-baseline'] },
+    'gate',
+  );
+  if (args.flags['help']) return out.log(GATE_HELP), 0;
+  const baselinePath = stringFlag(args, 'baseline');
+  if (!baselinePath && !args.flags['no-baseline']) throw new UserError('promptfile gate: give --baseline FILE (or --no-baseline to check floors and errors only)');
+  const options: GateOptions = {};
+  const alpha = numberFlag(args, 'alpha', 'gate', (n) => n > 0 && n < 1);
+  const floor = numberFlag(args, 'floor', 'gate', (n) => n >= 0 && n <= 1);
+  const maxErrorRate = numberFlag(args, 'max-error-rate', 'gate', (n) => n >= 0 && n <= 1);
+  if (alpha !== undefined) options.alpha = alpha;
+  if (floor !== undefined) options.floor = floor;
+  if (maxErrorRate !== undefined) options.maxErrorRate = maxErrorRate;
+  const floors = stringFlag(args, 'floors');
+  if (floors) {
+    try {
+      options.floors = JSON.parse(floors) as Record<string, number>;
+    } catch {
+      throw new UserError(`promptfile gate: --floors must be JSON such as '{"Refusal JSON": 0.9}', not ${floors}`);
+    }
+  }
+  const table = readTrials(inputs(args.positional, 'gate'));
+  const verdict = gate(table, baselinePath ? readBaseline(baselinePath) : undefined, options);
+  out.log(renderGate(verdict, 'text'));
+  const summary = stringFlag(args, 'summary');
+  if (summary) fs.appendFileSync(summary, `${renderGate(verdict, 'markdown')}\n`);
+  if (args.flags['annotations']) out.log(renderGate(verdict, 'annotations'));
+  const junit = stringFlag(args, 'junit');
+  if (junit) write(junit, renderGate(verdict, 'junit'));
+  return verdict.pass ? 0 : 1;
+}
+
+/** `report` */
+export function reportCommand(argv: string[], out: Output): number {
+  const args = parseArgs(argv, { values: ['output', 'alpha'], aliases: { o: 'output' } }, 'report');
+  if (args.flags['help']) return out.log(REPORT_HELP), 0;
+  const file = stringFlag(args, 'output') ?? 'results/report.html';
+  const alpha = numberFlag(args, 'alpha', 'report', (n) => n > 0 && n < 1);
+  write(file, renderReport(compare(readTrials(inputs(args.positional, 'report')), alpha === undefined ? {} : { alpha })));
+  out.error(`promptfile report: wrote ${file}`);
+  return 0;
+}
