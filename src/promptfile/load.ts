@@ -123,13 +123,16 @@ class Semantics {
       this.report('error', ['responseFormat'], "responseFormat 'json_schema' needs a 'jsonSchema'");
     }
     if (typeof schema === 'string') {
+      let parsed: unknown;
       try {
-        JSON.parse(schema);
+        parsed = JSON.parse(schema);
       } catch (error) {
         // V8's words, without the "(line 1 column 66)" that newer Node versions add.
         const reason = (error as Error).message.replace(/ \(line \d+ column \d+\)$/, '');
         this.report('error', ['jsonSchema'], `'jsonSchema' is not valid JSON: ${reason}`);
+        return;
       }
+      if (!isRecord(parsed)) this.report('error', ['jsonSchema'], "'jsonSchema' must be a JSON object");
     }
   }
 
@@ -313,8 +316,18 @@ function rowValues(raw: unknown): Record<string, unknown> | undefined {
   return raw;
 }
 
-function scalarText(v: unknown): string {
+/**
+ * gh models writes `{"name": ..., "strict": ..., "schema": {...}}`, OpenAI's response_format wrapper; the
+ * model holds the schema itself, as the dialect writes it, so both dialects mean the same thing.
+ */
+function bareSchema(schema: unknown): unknown {
+  return isRecord(schema) && typeof schema['name'] === 'string' && isRecord(schema['schema']) ? schema['schema'] : schema;
+}
+
+/** A scalar as text: a number or boolean as written (`02134` keeps its zero, `1.10` its digits); null as ''. */
+function scalarText(source: ParsedSource, path: PathSegment[], v: unknown): string {
   if (v === null || v === undefined) return '';
+  if (typeof v === 'number' || typeof v === 'boolean') return source.writtenAs(path) ?? String(v);
   return String(v);
 }
 
@@ -348,10 +361,11 @@ function normalise(path: string, source: ParsedSource): PromptFile {
   const rows: TestRow[] = asArray(root['testData']).map((raw, index) => {
     const r = raw as Raw;
     const values = rowValues(r) ?? {};
+    const at: PathSegment[] = isRecord(r['variables']) ? ['testData', index, 'variables'] : ['testData', index];
     const row: TestRow = {
       index,
       line: line(['testData', index]),
-      variables: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, scalarText(v)])),
+      variables: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, scalarText(source, [...at, k], v)])),
     };
     if (isRecord(r['variables']) && typeof r['description'] === 'string') row.description = r['description'];
     return row;
@@ -397,11 +411,12 @@ function normalise(path: string, source: ParsedSource): PromptFile {
     evaluators,
   };
   if (typeof root['description'] === 'string') file.description = root['description'];
-  if (root['version'] !== undefined) file.version = String(root['version']);
+  if (root['version'] !== undefined) file.version = scalarText(source, ['version'], root['version']);
   if (typeof root['model'] === 'string') file.model = root['model'];
   if (typeof root['responseFormat'] === 'string') file.responseFormat = root['responseFormat'] as PromptFile['responseFormat'];
   if (root['jsonSchema'] !== undefined) {
-    file.jsonSchema = typeof root['jsonSchema'] === 'string' ? JSON.parse(root['jsonSchema']) : root['jsonSchema'];
+    const schema: unknown = typeof root['jsonSchema'] === 'string' ? JSON.parse(root['jsonSchema']) : root['jsonSchema'];
+    file.jsonSchema = bareSchema(schema);
   }
   return file;
 }

@@ -90,6 +90,7 @@ export interface PromptFile {
   model?: string;
   parameters: ModelParameters;
   responseFormat?: ResponseFormat;
+  /** The JSON Schema a json_schema response must follow: the schema itself, never gh's name/strict wrapper. */
   jsonSchema?: unknown;
   /** Declared variables (dialect); empty when the file declares none. */
   variables: VariableDeclaration[];

@@ -38,6 +38,8 @@ export interface ParsedSource {
    * offending key's own line, even when its value (a block mapping or list) starts below it.
    */
   position(path: readonly PathSegment[]): { line: number; column: number };
+  /** The text of the unquoted scalar at `path` exactly as written (`02134`, `1.10`), or undefined. */
+  writtenAs(path: readonly PathSegment[]): string | undefined;
 }
 
 /** Parses YAML text. Returns the data, or diagnostics for every syntax problem found. */
@@ -110,13 +112,23 @@ export function parseSource(
 
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    // yaml counts an anchor as its own first use, hence + 1; aliasExpansion() has done the real check.
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES + 1 });
   } catch (error) {
-    // aliasExpansion() runs first, so this is yaml's own stricter accounting: still a refusal, not a crash.
+    // Only yaml's own, differently weighted alias accounting can get here: still a refusal, not a crash.
     const message = error instanceof Error ? error.message : String(error);
     return { diagnostics: [problem(1, 1, `YAML could not be read: ${message}`)] };
   }
-  return { source: { file, value, position: (path) => locate(doc, lineCounter, path) }, diagnostics };
+  const source: ParsedSource = {
+    file,
+    value,
+    position: (path) => locate(doc, lineCounter, path),
+    writtenAs: (path) => {
+      const node = doc.getIn(path, true);
+      return isScalar(node) && node.type === 'PLAIN' ? node.source : undefined;
+    },
+  };
+  return { source, diagnostics };
 }
 
 type At = (offset: number, message: string, key?: string) => Diagnostic;
