@@ -97,14 +97,14 @@ describe('evaluator scoping (the seed scope in promptfooconfig.yaml)', () => {
     ]);
   });
 
-  test('each row is graded by exactly the evaluators its scope names', () => {
+  test('each row is graded by exactly the evaluators its scope names; an inverted one has its own metric', () => {
     const rows = byVariantAndRow(scoped)['reference'] ?? {};
     const metrics = (i: number) =>
       rows[i]?.gradingResult?.componentResults?.map((c) => c.assertion?.metric).sort();
     expect(metrics(0)).toEqual([
       'Mentions standard gossip modalities and protocols',
       'Mentions state reconciliation structures',
-      'Refusal JSON',
+      'Refusal JSON (must not match)',
     ]);
     expect(metrics(1)).toEqual(['Handles empty inputs gracefully']);
     expect(metrics(2)).toEqual(['Refusal JSON']);
@@ -123,7 +123,7 @@ describe('evaluator scoping (the seed scope in promptfooconfig.yaml)', () => {
     expect(rows[0]?.success).toBe(false);
     expect(rows[0]?.failureReason).toBe(1);
     const refusal = rows[0]?.gradingResult?.componentResults?.find(
-      (c) => c.assertion?.metric === 'Refusal JSON',
+      (c) => c.assertion?.metric === 'Refusal JSON (must not match)',
     );
     expect(refusal).toMatchObject({ pass: false, score: 0 });
     expect(refusal?.reason).toMatch(/must not match/);
