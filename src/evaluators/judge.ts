@@ -111,15 +111,15 @@ export function judgeMessages(
 }
 
 /**
- * Turns the grader's answer into a verdict. The answer must be one of the choices: exactly (trimmed, as gh
- * models compares), or as the only choice that appears as a whole word. Anything else is an error verdict,
- * never a pass.
+ * Turns the grader's answer into a verdict. The answer must be one of the choices, ignoring case as gh models
+ * does: exactly (trimmed), or as the only choice that appears as a whole word. Anything else is a failing
+ * verdict that says what the grader answered, never a pass.
  */
 export function scoreJudgeAnswer(judge: LlmJudge, answer: string, threshold?: number): Verdict & { choice?: string } {
-  const trimmed = answer.trim().replace(/^["'`]+|["'`.]+$/g, '');
-  let chosen = judge.choices.find((c) => c.choice === trimmed);
+  const trimmed = answer.trim().replace(/^["'`]+|["'`.]+$/g, '').toLowerCase();
+  let chosen = judge.choices.find((c) => c.choice.toLowerCase() === trimmed);
   if (!chosen) {
-    const present = judge.choices.filter((c) => new RegExp(`(^|\\W)${escapeRegExp(c.choice)}($|\\W)`).test(answer));
+    const present = judge.choices.filter((c) => new RegExp(`(^|\\W)${escapeRegExp(c.choice)}($|\\W)`, 'i').test(answer));
     if (present.length === 1) chosen = present[0];
   }
   if (!chosen) {

@@ -1,6 +1,7 @@
 /**
  * gh models' `string` evaluator: the first non-empty of equals / contains / startsWith / endsWith decides.
- * `equals` is exact against the trimmed output; the others ignore case. Values are templated with the row.
+ * gh trims the model's answer before any check; `equals` is then exact, the others ignore case. Values are
+ * templated with the row.
  */
 import type { StringCheck } from '../promptfile/model';
 import { renderTemplate } from '../promptfile/template';
@@ -8,11 +9,10 @@ import { excerpt, verdict, type Verdict } from './result';
 
 /** Scores `output` with a string check, templating its value with the row's variables. */
 export function scoreString(check: StringCheck, output: string, row: Record<string, string>): Verdict {
-  const text = output ?? '';
+  const text = (output ?? '').trim();
   if (check.equals) {
     const want = renderTemplate(check.equals, row);
-    const got = text.trim();
-    return verdict(got === want, `output ${got === want ? 'equals' : 'does not equal'} "${excerpt(want)}"`);
+    return verdict(text === want, `output ${text === want ? 'equals' : 'does not equal'} "${excerpt(want)}"`);
   }
   const lower = text.toLowerCase();
   if (check.contains) {
