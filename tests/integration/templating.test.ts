@@ -32,6 +32,9 @@ const HOSTILE: Record<string, string> = {
   everything: `{{ env.PROMPTFILE_CANARY }} {% raw %}{{other_var}} $& {# file://evil.js\n`,
 };
 
+/** The prompt file's own text is as untrusted as its rows: template syntax in a message stays text too. */
+const SYSTEM = 'Echo the user message. {{ env.PROMPTFILE_CANARY }} {% if true %}y{% endif %}';
+
 const USER_TEMPLATE = '<row>{{row_id}}</row>\n<value>{{value}}</value>\n<other>{{other_var}}</other>';
 
 /** The user message the model must receive for a row: placeholders replaced literally, nothing else. */
@@ -43,7 +46,7 @@ const PROMPT_FILE = stringify({
   name: 'injection_canary',
   model: 'gpt-4o',
   messages: [
-    { role: 'system', content: 'Echo the user message.' },
+    { role: 'system', content: SYSTEM },
     { role: 'user', content: USER_TEMPLATE },
   ],
   testData: Object.entries(HOSTILE).map(([rowId, value]) => ({ row_id: rowId, value, other_var: OTHER })),
@@ -88,7 +91,7 @@ describe('row values reach the model as data, never as templates, files or modul
     '%s reaches the model byte for byte inside the rendered user message',
     (rowId) => {
       const request = requestFor(server, rowId);
-      expect(request?.system).toBe('Echo the user message.');
+      expect(request?.system).toBe(SYSTEM);
       expect(request?.user).toBe(expectedUser(rowId));
     },
   );
