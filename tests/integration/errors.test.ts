@@ -35,8 +35,9 @@ describe('errors are labelled, never silent', () => {
           ...live({ apiBaseUrl: server.baseUrl, model: 'env-keyed' }),
           env: { OPENAI_API_KEY: 'sk-promptfoo-env' },
         },
+        live({ apiBaseUrl: server.baseUrl, model: 'envar-keyed', apiKeyEnvar: 'TEAM_OPENAI_KEY' }),
       ],
-      env: { OPENAI_API_KEY: undefined },
+      env: { OPENAI_API_KEY: undefined, TEAM_OPENAI_KEY: 'sk-team' },
     });
   });
 
@@ -68,16 +69,19 @@ describe('errors are labelled, never silent', () => {
     }
   });
 
-  test("a key given in promptfoo's env: counts as set, and is the one sent", () => {
-    const envKeyed = (run.results?.results ?? []).filter((r) => variantOf(r) === 'env-keyed');
-    expect(envKeyed.map((r) => verdict(r)).sort()).toEqual([
-      'ERROR: env-keyed: API error: 500 Internal Server Error\n{"error":{"message":"scripted outage","type":"server_error","code":500}}',
+  test.each([
+    ['env-keyed', "promptfoo's env:", 'sk-promptfoo-env'],
+    ['envar-keyed', 'the variable apiKeyEnvar names', 'sk-team'],
+  ])('%s: a key from %s counts as set, and is the one sent', (variant, _where, key) => {
+    const rows = (run.results?.results ?? []).filter((r) => variantOf(r) === variant);
+    expect(rows.map((r) => verdict(r)).sort()).toEqual([
+      `ERROR: ${variant}: API error: 500 Internal Server Error\n{"error":{"message":"scripted outage","type":"server_error","code":500}}`,
       'PASS',
       'PASS',
     ]);
-    expect(
-      server.requests.filter((r) => r.model === 'env-keyed').map((r) => r.headers['authorization']),
-    ).toEqual(Array(3).fill('Bearer sk-promptfoo-env'));
+    expect(server.requests.filter((r) => r.model === variant).map((r) => r.headers['authorization'])).toEqual(
+      Array(3).fill(`Bearer ${key}`),
+    );
   });
 
   test('the keyless variant never called the model; the others called once per row, each with its own key', () => {
@@ -86,15 +90,16 @@ describe('errors are labelled, never silent', () => {
     expect(
       server.requests.filter((r) => r.model === 'gpt-4o').map((r) => r.headers['authorization']),
     ).toEqual(Array(3).fill('Bearer sk-config'));
-    expect(server.requests.filter((r) => r.user.includes(BROKEN_ROW))).toHaveLength(2);
+    expect(server.requests.filter((r) => r.user.includes(BROKEN_ROW))).toHaveLength(3);
   });
 
   test('the run reports the errors and exits 100', () => {
-    expect(run.results?.stats).toMatchObject({ successes: 4, errors: 5 });
+    expect(run.results?.stats).toMatchObject({ successes: 6, errors: 6 });
     expect(run.results?.prompts.map((p) => [p.provider, p.metrics?.testErrorCount])).toEqual([
       ['keyed', 1],
       ['gpt-4o-mini', 3],
       ['env-keyed', 1],
+      ['envar-keyed', 1],
     ]);
     expect(run.code).toBe(100);
   });
