@@ -62,7 +62,8 @@ export function validateScope(scope: FileScope, file: PromptFile, where: string)
   for (const [i, rs] of (scope.rows ?? []).entries()) {
     const at = `${where}.rows[${i}]`;
     if (!Number.isInteger(rs.row) || rs.row < 0 || rs.row >= file.rows.length) {
-      problems.push(`${at}: row ${String(rs.row)} does not exist; ${file.path} has rows 0..${file.rows.length - 1}`);
+      const rows = file.rows.length === 0 ? 'no rows' : file.rows.length === 1 ? 'only row 0' : `rows 0..${file.rows.length - 1}`;
+      problems.push(`${at}: row ${String(rs.row)} does not exist; ${file.path} has ${rows}`);
       continue;
     }
     if (seenRows.has(rs.row)) problems.push(`${at}: row ${rs.row} is scoped twice`);

@@ -1,0 +1,170 @@
+/**
+ * Prompt file -> promptfoo test cases: one test per row, one assertion per applicable evaluator, each
+ * feeding a metric named after the evaluator, with row data encoded and the row's origin in metadata.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadPromptFileOrThrow } from '../../../src/promptfile/load';
+import { decode, decodeRecord, isEncoded } from '../../../src/suite/codec';
+import { FILE_VAR, readRow } from '../../../src/suite/row';
+import { describeRow, evaluatorAssertion, testsForFile, type EvaluatorAssertionConfig } from '../../../src/suite/tests';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const SEED_PATH = 'prompts/peer_to_peer_gossip_protocol_architect.prompt.yml';
+const seed = { ...loadPromptFileOrThrow(path.join(ROOT, SEED_PATH)).file, path: SEED_PATH };
+const GITHUB_PATH = 'tests/fixtures/valid/github-format.prompt.yml';
+const github = { ...loadPromptFileOrThrow(path.join(ROOT, GITHUB_PATH)).file, path: GITHUB_PATH };
+
+const config = (a: Record<string, unknown>) => a['config'] as EvaluatorAssertionConfig;
+
+describe('one test per row', () => {
+  const tests = testsForFile(seed);
+
+  it('makes as many tests as the file has rows, in row order', () => {
+    expect(tests.map((t) => t.metadata.promptfile.row)).toEqual([0, 1, 2]);
+  });
+
+  it('records where each row came from: file, prompt name, row index and line', () => {
+    expect(tests.map((t) => t.metadata.promptfile)).toEqual(
+      seed.rows.map((row) => ({ file: SEED_PATH, name: seed.name, row: row.index, line: row.line })),
+    );
+  });
+
+  it('gives a file with no rows no tests', () => {
+    expect(testsForFile({ ...seed, rows: [] })).toEqual([]);
+  });
+});
+
+describe('row data travels encoded', () => {
+  const [first, second] = testsForFile(seed);
+
+  it('encodes every var, and the prompt file is named in its own var', () => {
+    expect(Object.values(first?.vars ?? {}).every(isEncoded)).toBe(true);
+    expect(decode(first?.vars[FILE_VAR] ?? '')).toBe(SEED_PATH);
+  });
+
+  it('decodes back to exactly the row, empty values included', () => {
+    const { [FILE_VAR]: _file, ...vars } = second?.vars ?? {};
+    expect(decodeRecord(vars)).toEqual(seed.rows[1]?.variables);
+  });
+
+  it('reads back, as a provider or assertion sees it, to the file, the row and its origin', () => {
+    const view = readRow({ vars: first?.vars, test: { metadata: first?.metadata } });
+    expect(view).toEqual({ file: SEED_PATH, variables: seed.rows[0]?.variables, origin: first?.metadata.promptfile });
+  });
+
+  it('keeps template syntax in a row value as data', () => {
+    const file = { ...seed, rows: [{ index: 0, line: 1, variables: { system_domain: '{{ env.HOME }} {% if %}' } }] };
+    const [test] = testsForFile(file);
+    expect(test?.vars['system_domain']).not.toMatch(/\{\{|\{%/);
+    expect(decode(test?.vars['system_domain'] ?? '')).toBe('{{ env.HOME }} {% if %}');
+  });
+});
+
+describe('each applicable evaluator becomes one assertion with its own metric', () => {
+  const [test] = testsForFile(github);
+
+  it('names the metric after the evaluator', () => {
+    expect(test?.assert.map((a) => a['metric'])).toEqual(github.evaluators.map((e) => e.name));
+  });
+
+  it('sends each kind to its adapter, which exists', () => {
+    const values = test?.assert.map((a) => String(a['value'])) ?? [];
+    expect(values.map((v) => v.replace(/^.*\/assertions\//, ''))).toEqual([
+      'string.ts:string',
+      'string.ts:string',
+      'judge.ts:judge',
+      'judge.ts:judge',
+    ]);
+    for (const v of values) {
+      expect(v.startsWith('file://')).toBe(true);
+      expect(fs.existsSync(v.slice('file://'.length).replace(/:\w+$/, ''))).toBe(true);
+    }
+    expect(test?.assert.every((a) => a['type'] === 'javascript')).toBe(true);
+  });
+
+  it('carries the evaluator, what to expect, the file and the evaluator line in the assertion config', () => {
+    const evaluator = github.evaluators[0];
+    expect(config(test?.assert[0] ?? {})).toEqual({ evaluator, expect: 'match', file: GITHUB_PATH, evaluatorLine: evaluator?.line });
+  });
+
+  it('gives judges the grader and threshold, and string or regex evaluators neither', () => {
+    const grader = { id: 'openai:chat:gpt-4o-mini' };
+    const [judged] = testsForFile(github, { grader, judgeThreshold: 0.5 });
+    expect(judged?.assert.map((a) => [config(a).grader, config(a).judgeThreshold])).toEqual([
+      [undefined, undefined],
+      [undefined, undefined],
+      [grader, 0.5],
+      [grader, 0.5],
+    ]);
+  });
+});
+
+describe('scoping shapes the assertions of each row', () => {
+  const scope = {
+    [SEED_PATH]: {
+      assert: [{ type: 'javascript', value: 'output.length > 0' }],
+      rows: [
+        { row: 0, evaluators: ['Mentions standard gossip modalities and protocols'], mustNotMatch: ['Refusal JSON'] },
+        { row: 2, evaluators: ['Refusal JSON'], assert: [{ type: 'is-json' }] },
+      ],
+    },
+  };
+  const tests = testsForFile(seed, { scope });
+
+  it('gives an inverted evaluator its own metric, so statistics never pool a check with its opposite', () => {
+    expect(tests[0]?.assert.map((a) => [a['metric'], config(a)?.expect])).toEqual([
+      ['Mentions standard gossip modalities and protocols', 'match'],
+      ['Refusal JSON (must not match)', 'no-match'],
+      [undefined, undefined],
+    ]);
+  });
+
+  it('appends the extra assertions after the evaluators, as copies', () => {
+    expect(tests[2]?.assert.slice(1)).toEqual([{ type: 'javascript', value: 'output.length > 0' }, { type: 'is-json' }]);
+    expect(tests[2]?.assert[1]).not.toBe(scope[SEED_PATH].assert[0]);
+  });
+
+  it('leaves unscoped rows with every evaluator', () => {
+    expect(tests[1]?.assert).toHaveLength(4 + 1);
+  });
+
+  it('validates the scope before making tests', () => {
+    expect(() => testsForFile(seed, { scope: { [SEED_PATH]: { rows: [{ row: 7 }] } } })).toThrow('row 7 does not exist');
+  });
+});
+
+describe('a row is described on one short line', () => {
+  it('names the prompt, the row and its line, then the variables', () => {
+    const row = { index: 4, line: 12, variables: { a: 'x\n  y', b: '' } };
+    expect(describeRow(seed, row)).toBe(`${seed.name} #4 (line 12): a=x y, b=""`);
+  });
+
+  it('prefers the row description', () => {
+    const row = { index: 0, line: 3, description: 'a fable', variables: { a: 'x' } };
+    expect(describeRow(seed, row)).toBe(`${seed.name} #0 (line 3): a fable`);
+  });
+
+  it('cuts a long summary at 90 characters with an ellipsis', () => {
+    const summary = describeRow(seed, { index: 0, line: 1, variables: { a: 'z'.repeat(200) } }).split('): ')[1] ?? '';
+    expect(summary).toHaveLength(90);
+    expect(summary.endsWith('…')).toBe(true);
+  });
+
+  it('is encoded in the test, since promptfoo renders descriptions too', () => {
+    const [test] = testsForFile(seed);
+    expect(decode(test?.description ?? '')).toBe(describeRow(seed, seed.rows[0]!));
+  });
+
+  it('says when a row has no variables', () => {
+    expect(describeRow(seed, { index: 0, line: 1, variables: {} })).toBe(`${seed.name} #0 (line 1): no variables`);
+  });
+});
+
+describe('evaluatorAssertion builds one assertion on its own', () => {
+  it('matches what testsForFile makes for the same evaluator', () => {
+    const evaluator = seed.evaluators[3]!;
+    const [test] = testsForFile(seed);
+    expect(evaluatorAssertion(seed, evaluator, 'match', {})).toEqual(test?.assert[3]);
+  });
+});
