@@ -140,9 +140,19 @@ const OFFLINE_ENV = {
   NO_COLOR: '1',
 };
 
+/**
+ * Every directory a test file creates lives under one root, removed after the file's tests (the harness is
+ * imported by test files, so jest's afterAll is in scope). PROMPTFILE_KEEP_RUNS=1 keeps them for a
+ * post-mortem; failure messages name the run directory.
+ */
+const ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'promptfile-it-'));
+if (typeof afterAll === 'function' && !process.env['PROMPTFILE_KEEP_RUNS']) {
+  afterAll(() => fs.rmSync(ROOT, { recursive: true, force: true }));
+}
+
 /** A fresh temp directory for one run. */
-export function tempDir(prefix = 'promptfile-it-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+export function tempDir(prefix = 'run-'): string {
+  return fs.mkdtempSync(path.join(ROOT, prefix));
 }
 
 /** The promptfooconfig.yaml text for providers + test generator config, with absolute plugin paths. */
@@ -184,7 +194,7 @@ export function repoConfig(): PromptfooConfig {
 /** Writes the run directory and runs `promptfoo eval` in it. */
 export async function runEval(options: EvalOptions): Promise<EvalRun> {
   const dir = options.dir ?? tempDir();
-  const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'promptfoo-config-'));
+  const configDir = tempDir('promptfoo-config-');
   for (const rel of options.copy ?? []) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.copyFileSync(path.join(REPO, rel), path.join(dir, rel));
