@@ -43,9 +43,17 @@ export function targetFor(model: string): string {
   return `openai:chat:${model}`;
 }
 
-/** Reasoning models accept no temperature; promptfoo drops it, and we say so instead of hiding it. */
+/** The segment of a promptfoo id that says which API a provider calls (`openai:chat:x`), when present. */
+const API_KINDS = new Set(['chat', 'messages', 'completion', 'responses']);
+
+/**
+ * Reasoning models accept no temperature; promptfoo drops it, and we say so instead of hiding it. Takes a
+ * target (`openai:chat:o1`, or promptfoo's short `openai:o1`) or a model as a prompt file names it.
+ */
 export function ignoresTemperature(target: string): boolean {
-  const model = target.split(':').slice(2).join(':') || target;
+  const parts = target.split(':');
+  const rest = parts.length === 1 ? parts : API_KINDS.has(parts[1] ?? '') ? parts.slice(2) : parts.slice(1);
+  const model = rest.join(':').split('/').pop() ?? '';
   return /^(o1|o3|o4)(-|$)/i.test(model) || /^gpt-5(?!.*chat)/i.test(model);
 }
 
@@ -114,10 +122,11 @@ export function expandMatrix(matrix: Matrix): VariantOverrides[] {
 
 /**
  * Parses a one-line matrix: `gpt-4o,gpt-4o-mini x 0.2,0.7,1.0` (models × temperatures; `×` also works).
- * A side may be empty (` x 0.2,1.0`: the file's model at two temperatures).
+ * A side may be empty (` x 0.2,1.0`: the file's model at two temperatures). An `x` separates only as a word
+ * of its own, so model ids such as `xai/grok-3` or `mixtral-8x7b` are safe.
  */
 export function parseMatrix(text: string): Matrix {
-  const [left = '', right, extra] = text.split(/\s*[x×]\s+|\s+[x×]\s*/);
+  const [left = '', right, extra] = text.trim().split(/(?:^|\s+)x(?:\s+|$)|\s*×\s*/);
   if (extra !== undefined) throw new Error(`matrix '${text}' has more than one 'x'`);
   const models = left.split(',').map((s) => s.trim()).filter(Boolean);
   const temps = (right ?? '').split(',').map((s) => s.trim()).filter(Boolean);
