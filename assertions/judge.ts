@@ -6,6 +6,7 @@
 import { builtinJudge, judgeMessages, scoreJudgeAnswer } from '../src/evaluators/judge';
 import { readRow } from '../src/suite/row';
 import { decodeMessages } from '../src/variants/call';
+import { targetFor } from '../src/variants/variant';
 import { callProvider } from '../providers/delegate';
 import { evaluatorConfig, type AssertionContext } from './context';
 
@@ -24,7 +25,8 @@ export async function judge(output: string, context: AssertionContext) {
   const userTurns = decodeMessages(typeof context.prompt === 'string' ? context.prompt : '[]').filter((m) => m.role === 'user');
   const input = row.variables['input'] ?? userTurns.map((m) => m.content).join('\n\n');
   const messages = judgeMessages(definition, String(output ?? ''), row.variables, input);
-  const id = evaluator.kind === 'llm' && definition.modelId && !grader.id ? definition.modelId : grader.id;
+  // A judge's own modelId (gh models' field) picks the grader model; the configured grader supplies credentials.
+  const id = evaluator.kind === 'llm' && definition.modelId ? targetFor(definition.modelId) : grader.id;
   let answer;
   try {
     answer = await callProvider(id, grader.config ?? {}, messages);
