@@ -17,16 +17,27 @@ import {
 import type { ChatMessage } from '../../../src/suite/messages';
 import type { CallSettings } from '../../../src/variants/variant';
 
-const settings: CallSettings = { model: 'gpt-4o', target: 'openai:chat:gpt-4o', temperature: 0.2, maxTokens: 4096 };
+const settings: CallSettings = {
+  model: 'gpt-4o',
+  target: 'openai:chat:gpt-4o',
+  temperature: 0.2,
+  maxTokens: 4096,
+};
 const messages: ChatMessage[] = [
   { role: 'system', content: 'You are an architect.' },
   { role: 'user', content: 'Design gossip for {{x}}.' },
 ];
-const key = (s: CallSettings = settings, m: ChatMessage[] = messages, repeat = 0) => cassetteKey(cassetteRequest(s, m, repeat));
+const key = (s: CallSettings = settings, m: ChatMessage[] = messages, repeat = 0) =>
+  cassetteKey(cassetteRequest(s, m, repeat));
 
 describe('a cassette key is stable', () => {
   it('is the same for the same request, however its objects were built', () => {
-    const reordered = { maxTokens: 4096, temperature: 0.2, target: 'openai:chat:gpt-4o', model: 'gpt-4o' } as CallSettings;
+    const reordered = {
+      maxTokens: 4096,
+      temperature: 0.2,
+      target: 'openai:chat:gpt-4o',
+      model: 'gpt-4o',
+    } as CallSettings;
     expect(key(reordered)).toBe(key());
   });
 
@@ -51,7 +62,12 @@ describe('a cassette key changes with anything that can change the answer', () =
     ['maxTokens', { ...settings, maxTokens: 100 }, messages, 0],
     ['topP', { ...settings, topP: 0.5 }, messages, 0],
     ['the response format', { ...settings, responseFormat: 'json_object' as const }, messages, 0],
-    ['a message', settings, [messages[0]!, { role: 'user' as const, content: 'Design gossip for {{y}}.' }], 0],
+    [
+      'a message',
+      settings,
+      [messages[0]!, { role: 'user' as const, content: 'Design gossip for {{y}}.' }],
+      0,
+    ],
     ['a role', settings, [{ ...messages[0]!, role: 'developer' as const }, messages[1]!], 0],
     ['the order of messages', settings, [messages[1]!, messages[0]!], 0],
     ['the repeat', settings, messages, 1],

@@ -2,7 +2,12 @@
  * Model-graded evaluators: the grader's messages, and how its answer becomes a score. The grader call itself
  * is the adapter's; everything here is pure.
  */
-import { builtinJudge, builtinJudgeNeeds, judgeMessages, scoreJudgeAnswer } from '../../../src/evaluators/judge';
+import {
+  builtinJudge,
+  builtinJudgeNeeds,
+  judgeMessages,
+  scoreJudgeAnswer,
+} from '../../../src/evaluators/judge';
 import type { LlmJudge } from '../../../src/promptfile/model';
 import { BUILTIN_JUDGES } from '../../../src/promptfile/model';
 
@@ -36,7 +41,9 @@ describe('a threshold makes a pass stricter', () => {
   });
 
   it('names the rule in the reason', () => {
-    expect(scoreJudgeAnswer(fivePoint, '4', 0.75).reason).toBe('grader chose "4" (score 0.75; passes at 0.75 or more)');
+    expect(scoreJudgeAnswer(fivePoint, '4', 0.75).reason).toBe(
+      'grader chose "4" (score 0.75; passes at 0.75 or more)',
+    );
     expect(scoreJudgeAnswer(fivePoint, '4').reason).toBe('grader chose "4" (score 0.75; passes above 0)');
   });
 });
@@ -52,7 +59,11 @@ describe('the answer must be one of the choices', () => {
   };
 
   it('accepts surrounding whitespace, quotes and a final full stop', () => {
-    expect(scoreJudgeAnswer(custom, '  "partly".\n')).toMatchObject({ choice: 'partly', score: 0.5, pass: true });
+    expect(scoreJudgeAnswer(custom, '  "partly".\n')).toMatchObject({
+      choice: 'partly',
+      score: 0.5,
+      pass: true,
+    });
   });
 
   it('ignores case, as gh models does', () => {
@@ -61,7 +72,9 @@ describe('the answer must be one of the choices', () => {
   });
 
   it('accepts a sentence in which exactly one choice appears as a whole word', () => {
-    expect(scoreJudgeAnswer(custom, 'I would say partly, given the length.')).toMatchObject({ choice: 'partly' });
+    expect(scoreJudgeAnswer(custom, 'I would say partly, given the length.')).toMatchObject({
+      choice: 'partly',
+    });
   });
 
   it('does not find a choice inside another word', () => {
@@ -85,7 +98,13 @@ describe('the answer must be one of the choices', () => {
   });
 
   it('treats regex characters in a choice literally', () => {
-    const odd: LlmJudge = { prompt: '', choices: [{ choice: 'A+', score: 1 }, { choice: 'A', score: 0.5 }] };
+    const odd: LlmJudge = {
+      prompt: '',
+      choices: [
+        { choice: 'A+', score: 1 },
+        { choice: 'A', score: 0.5 },
+      ],
+    };
     expect(scoreJudgeAnswer(odd, 'A+')).toMatchObject({ choice: 'A+', score: 1 });
     expect(scoreJudgeAnswer(odd, 'AA')).toMatchObject({ pass: false });
   });
@@ -110,12 +129,22 @@ describe("the grader's messages", () => {
   });
 
   it('never template the output or row values again: {{...}} in them reaches the grader as written', () => {
-    const judge: LlmJudge = { prompt: '{{completion}} | {{expected}}', choices: [{ choice: 'ok', score: 1 }] };
-    expect(judgeMessages(judge, 'says {{expected}}', { expected: '{% if %}' }, '')[0]?.content).toBe('says {{expected}} | {% if %}');
+    const judge: LlmJudge = {
+      prompt: '{{completion}} | {{expected}}',
+      choices: [{ choice: 'ok', score: 1 }],
+    };
+    expect(judgeMessages(judge, 'says {{expected}}', { expected: '{% if %}' }, '')[0]?.content).toBe(
+      'says {{expected}} | {% if %}',
+    );
   });
 
   it('put the expected answer and the output into the similarity prompt', () => {
-    const [system, user] = judgeMessages(fivePoint, 'A fox jumped.', { expected: 'Summary - a fox jumped.' }, '');
+    const [system, user] = judgeMessages(
+      fivePoint,
+      'A fox jumped.',
+      { expected: 'Summary - a fox jumped.' },
+      '',
+    );
     expect(system?.role).toBe('system');
     expect(user?.content).toContain('EXPECTED:\nSummary - a fox jumped.\n');
     expect(user?.content).toContain('RESPONSE:\nA fox jumped.\n');

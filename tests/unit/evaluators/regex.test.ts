@@ -40,20 +40,36 @@ describe('matching is linear time', () => {
 
 describe('scoreRegex gives a verdict with a reason', () => {
   it('passes on a match and quotes what matched', () => {
-    expect(scoreRegex('(?i)swim', 'We use SWIM.')).toEqual({ pass: true, score: 1, reason: '/(?i)swim/: matched "SWIM"' });
+    expect(scoreRegex('(?i)swim', 'We use SWIM.')).toEqual({
+      pass: true,
+      score: 1,
+      reason: '/(?i)swim/: matched "SWIM"',
+    });
   });
 
   it('fails without a match', () => {
-    expect(scoreRegex('(?i)swim', 'We use gossip.')).toEqual({ pass: false, score: 0, reason: '/(?i)swim/: no match' });
+    expect(scoreRegex('(?i)swim', 'We use gossip.')).toEqual({
+      pass: false,
+      score: 0,
+      reason: '/(?i)swim/: no match',
+    });
   });
 
   it('inverts with a no-match expectation: passes without a match, fails with one', () => {
-    expect(scoreRegex('unsafe', 'a design', 'no-match')).toEqual({ pass: true, score: 1, reason: 'must not match /unsafe/: no match' });
+    expect(scoreRegex('unsafe', 'a design', 'no-match')).toEqual({
+      pass: true,
+      score: 1,
+      reason: 'must not match /unsafe/: no match',
+    });
     expect(scoreRegex('unsafe', '{"error": "unsafe"}', 'no-match')).toMatchObject({ pass: false, score: 0 });
   });
 
   it('fails an invalid pattern with the reason instead of throwing', () => {
-    expect(scoreRegex('(a', 'a')).toEqual({ pass: false, score: 0, reason: 'invalid regex /(a/: missing closing ): `(a`' });
+    expect(scoreRegex('(a', 'a')).toEqual({
+      pass: false,
+      score: 0,
+      reason: 'invalid regex /(a/: missing closing ): `(a`',
+    });
   });
 });
 

@@ -13,7 +13,13 @@ describe("gh models' own string evaluator cases", () => {
     ['starts with match', { startsWith: 'hello' }, 'hello world', {}, true],
     ['ends with match', { endsWith: 'world' }, 'hello world', {}, true],
     ['contains with variable', { contains: '{{expected}}' }, 'hello world', { expected: 'world' }, true],
-    ['fails with variable not match', { contains: '{{expected}}' }, 'hello world', { expected: 'goodbye' }, false],
+    [
+      'fails with variable not match',
+      { contains: '{{expected}}' },
+      'hello world',
+      { expected: 'goodbye' },
+      false,
+    ],
   ])('%s', (_name, check, output, row, pass) => {
     expect(scoreString(check, output, row)).toMatchObject({ pass, score: pass ? 1 : 0 });
   });
@@ -89,7 +95,10 @@ describe('values are templated with the row, literally', () => {
   });
 
   it('takes regex and template characters in a row value literally', () => {
-    expect(scoreString({ contains: '{{expected}}' }, 'costs $& (a.b) {% x %}', { expected: '$& (a.b) {% x %}' }).pass).toBe(true);
+    expect(
+      scoreString({ contains: '{{expected}}' }, 'costs $& (a.b) {% x %}', { expected: '$& (a.b) {% x %}' })
+        .pass,
+    ).toBe(true);
   });
 });
 

@@ -21,7 +21,9 @@ interface Expectation {
 const table = parse(fs.readFileSync(path.join(BROKEN, 'expected.yaml'), 'utf8')) as Expectation[];
 
 function located(result: LoadResult, severity: Diagnostic['severity']): string[] {
-  return result.diagnostics.filter((d) => d.severity === severity).map((d) => `${d.line}:${d.column}: ${d.message}`);
+  return result.diagnostics
+    .filter((d) => d.severity === severity)
+    .map((d) => `${d.line}:${d.column}: ${d.message}`);
 }
 
 describe('the broken-file table covers the fixture directory exactly', () => {
@@ -108,6 +110,8 @@ describe('files too big or not readable are refused with no position', () => {
   });
 
   it('says a directory is not a prompt file', () => {
-    expect(loadPromptFile(dir).diagnostics.map((d) => d.message)).toEqual([`${dir} is a directory, not a prompt file`]);
+    expect(loadPromptFile(dir).diagnostics.map((d) => d.message)).toEqual([
+      `${dir} is a directory, not a prompt file`,
+    ]);
   });
 });

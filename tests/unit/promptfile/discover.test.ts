@@ -81,7 +81,9 @@ describe('explicit files are taken as given', () => {
   });
 
   it('lists a file named twice, or named and found in a directory, once', () => {
-    expect(discoverPromptFiles([rel('prompts', 'a.prompt.yml'), 'prompts', rel('prompts', 'a.prompt.yml')], cwd)).toHaveLength(4);
+    expect(
+      discoverPromptFiles([rel('prompts', 'a.prompt.yml'), 'prompts', rel('prompts', 'a.prompt.yml')], cwd),
+    ).toHaveLength(4);
   });
 
   it('sorts the union of several patterns', () => {
@@ -92,7 +94,7 @@ describe('explicit files are taken as given', () => {
   });
 });
 
-describe('a path that does not exist is the user\'s error', () => {
+describe("a path that does not exist is the user's error", () => {
   it('throws a UserError naming the path', () => {
     let thrown: unknown;
     try {

@@ -6,7 +6,9 @@ import { loadPromptFileText } from '../../../src/promptfile/load';
 import { MAX_ALIASES, MAX_DEPTH, parseSource } from '../../../src/promptfile/parse';
 
 function located(text: string): string[] {
-  return loadPromptFileText('hostile.prompt.yml', text).diagnostics.map((d) => `${d.line}:${d.column}: ${d.message}`);
+  return loadPromptFileText('hostile.prompt.yml', text).diagnostics.map(
+    (d) => `${d.line}:${d.column}: ${d.message}`,
+  );
 }
 
 const TOO_DEEP = `mappings and lists nest more than ${MAX_DEPTH} levels deep here, past the limit for a prompt file`;
@@ -57,7 +59,9 @@ describe('alias expansion is bounded', () => {
   it(`refuses alias number ${MAX_ALIASES + 1}, pointing at it`, () => {
     const aliases = Array.from({ length: MAX_ALIASES + 1 }, () => '*n').join(', ');
     const { diagnostics } = parseSource('a.yml', `name: &n x\nlist: [${aliases}]\n`);
-    expect(diagnostics.map((d) => `${d.line}:${d.column}`)).toEqual([`2:${'list: ['.length + 1 + MAX_ALIASES * 4}`]);
+    expect(diagnostics.map((d) => `${d.line}:${d.column}`)).toEqual([
+      `2:${'list: ['.length + 1 + MAX_ALIASES * 4}`,
+    ]);
   });
 
   it('counts an alias to a node holding aliases as all of their expansions', () => {

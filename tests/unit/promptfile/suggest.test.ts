@@ -34,7 +34,7 @@ describe('closest() suggests only plausible typos', () => {
   });
 });
 
-describe("didYouMean() is a sentence tail or nothing", () => {
+describe('didYouMean() is a sentence tail or nothing', () => {
   it("reads '; did you mean 'x'?' when something is close", () => {
     expect(didYouMean('evaluator', ['evaluators'])).toBe("; did you mean 'evaluators'?");
   });

@@ -72,6 +72,10 @@ describe('placeholders() lists the names a text uses', () => {
   });
 
   it('accepts letters, digits, _ and - after a first letter or _', () => {
-    expect(placeholders('{{system_domain}} {{my-var}} {{_x1}} {{1x}}')).toEqual(['system_domain', 'my-var', '_x1']);
+    expect(placeholders('{{system_domain}} {{my-var}} {{_x1}} {{1x}}')).toEqual([
+      'system_domain',
+      'my-var',
+      '_x1',
+    ]);
   });
 });

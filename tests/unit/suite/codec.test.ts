@@ -64,7 +64,23 @@ describe('decode inverts encode exactly', () => {
   });
 
   it('holds for generated strings of promptfoo-significant fragments', () => {
-    const fragments = ['{', '{{', '{%', '{#', '}}', '%}', MARK, '\n', '\r\n', 'file://', 'package:', 'x', ' ', '😀', '$&'];
+    const fragments = [
+      '{',
+      '{{',
+      '{%',
+      '{#',
+      '}}',
+      '%}',
+      MARK,
+      '\n',
+      '\r\n',
+      'file://',
+      'package:',
+      'x',
+      ' ',
+      '😀',
+      '$&',
+    ];
     let seed = 42;
     const random = (n: number) => {
       // mulberry32: a fixed seed keeps failures reproducible.

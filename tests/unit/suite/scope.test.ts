@@ -58,7 +58,9 @@ describe('a scoped row gets only the evaluators it names', () => {
   });
 
   it('applies the seed config: a real design must not print the refusal', () => {
-    const scope: FileScope = { rows: [{ row: 0, evaluators: [MODALITIES, STRUCTURES], mustNotMatch: [REFUSAL] }] };
+    const scope: FileScope = {
+      rows: [{ row: 0, evaluators: [MODALITIES, STRUCTURES], mustNotMatch: [REFUSAL] }],
+    };
     expect(plan(seed, 0, scope)).toEqual([
       [MODALITIES, 'match'],
       [STRUCTURES, 'match'],
@@ -81,7 +83,7 @@ describe('a scoped row gets only the evaluators it names', () => {
 });
 
 describe('extra assertions are added for the file and for the row', () => {
-  it('puts the file-wide ones first, then the row\'s own', () => {
+  it("puts the file-wide ones first, then the row's own", () => {
     const scope: FileScope = {
       assert: [{ type: 'javascript', value: 'file' }],
       rows: [{ row: 1, assert: [{ type: 'contains', value: 'row' }] }],
@@ -94,12 +96,15 @@ describe('extra assertions are added for the file and for the row', () => {
   });
 });
 
-describe('a scope entry is found by the prompt file\'s path or name', () => {
+describe("a scope entry is found by the prompt file's path or name", () => {
   const scope: FileScope = { rows: [] };
 
-  it.each([SEED_PATH, `./${SEED_PATH}`, SEED_PATH.replace(/\//g, '\\'), seed.name])('finds it by %s', (key) => {
-    expect(scopeFor({ [key]: scope }, seed)).toBe(scope);
-  });
+  it.each([SEED_PATH, `./${SEED_PATH}`, SEED_PATH.replace(/\//g, '\\'), seed.name])(
+    'finds it by %s',
+    (key) => {
+      expect(scopeFor({ [key]: scope }, seed)).toBe(scope);
+    },
+  );
 
   it('finds nothing for another file', () => {
     expect(scopeFor({ 'prompts/other.prompt.yml': scope }, seed)).toBeUndefined();
@@ -111,7 +116,9 @@ describe('mistakes in a scope are errors, each on its own line', () => {
   const where = `scope['${SEED_PATH}']`;
 
   it('names an unknown evaluator and suggests the closest one', () => {
-    expect(userError(() => validateScope({ rows: [{ row: 0, evaluators: ['Refusal JSN'] }] }, seed, where))).toBe(
+    expect(
+      userError(() => validateScope({ rows: [{ row: 0, evaluators: ['Refusal JSN'] }] }, seed, where)),
+    ).toBe(
       `${where}.rows[0].evaluators: ${SEED_PATH} has no evaluator 'Refusal JSN'; did you mean 'Refusal JSON'?`,
     );
   });
@@ -146,24 +153,34 @@ describe('mistakes in a scope are errors, each on its own line', () => {
   });
 
   it('refuses an evaluator that is both required and must-not-match', () => {
-    expect(userError(() => validateScope({ rows: [{ row: 0, evaluators: [REFUSAL], mustNotMatch: [REFUSAL] }] }, seed, where))).toBe(
-      `${where}.rows[0]: '${REFUSAL}' is both required and must-not-match`,
-    );
+    expect(
+      userError(() =>
+        validateScope({ rows: [{ row: 0, evaluators: [REFUSAL], mustNotMatch: [REFUSAL] }] }, seed, where),
+      ),
+    ).toBe(`${where}.rows[0]: '${REFUSAL}' is both required and must-not-match`);
   });
 
   it.each(['Similarity', 'Concise'])('refuses to invert the model-graded evaluator %s', (name) => {
-    expect(userError(() => validateScope({ rows: [{ row: 0, mustNotMatch: [name] }] }, github, 'scope')).split('\n')).toEqual([
+    expect(
+      userError(() => validateScope({ rows: [{ row: 0, mustNotMatch: [name] }] }, github, 'scope')).split(
+        '\n',
+      ),
+    ).toEqual([
       `scope.rows[0].mustNotMatch: '${name}' is a model-graded evaluator; only regex and string evaluators can be inverted`,
     ]);
   });
 
   it('allows inverting a string evaluator', () => {
-    expect(() => validateScope({ rows: [{ row: 0, mustNotMatch: ["Starts with 'Summary -'"] }] }, github, 'scope')).not.toThrow();
+    expect(() =>
+      validateScope({ rows: [{ row: 0, mustNotMatch: ["Starts with 'Summary -'"] }] }, github, 'scope'),
+    ).not.toThrow();
   });
 
   it('refuses an evaluators entry that is not a list', () => {
     const scope = { rows: [{ row: 0, evaluators: REFUSAL as unknown as string[] }] };
-    expect(userError(() => validateScope(scope, seed, where))).toBe(`${where}.rows[0].evaluators must be a list of evaluator names`);
+    expect(userError(() => validateScope(scope, seed, where))).toBe(
+      `${where}.rows[0].evaluators must be a list of evaluator names`,
+    );
   });
 
   it('reports every mistake at once', () => {

@@ -7,7 +7,12 @@ import * as path from 'node:path';
 import { loadPromptFileOrThrow } from '../../../src/promptfile/load';
 import { decode, decodeRecord, isEncoded } from '../../../src/suite/codec';
 import { FILE_VAR, readRow } from '../../../src/suite/row';
-import { describeRow, evaluatorAssertion, testsForFile, type EvaluatorAssertionConfig } from '../../../src/suite/tests';
+import {
+  describeRow,
+  evaluatorAssertion,
+  testsForFile,
+  type EvaluatorAssertionConfig,
+} from '../../../src/suite/tests';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SEED_PATH = 'prompts/peer_to_peer_gossip_protocol_architect.prompt.yml';
@@ -50,11 +55,18 @@ describe('row data travels encoded', () => {
 
   it('reads back, as a provider or assertion sees it, to the file, the row and its origin', () => {
     const view = readRow({ vars: first?.vars, test: { metadata: first?.metadata } });
-    expect(view).toEqual({ file: SEED_PATH, variables: seed.rows[0]?.variables, origin: first?.metadata.promptfile });
+    expect(view).toEqual({
+      file: SEED_PATH,
+      variables: seed.rows[0]?.variables,
+      origin: first?.metadata.promptfile,
+    });
   });
 
   it('keeps template syntax in a row value as data', () => {
-    const file = { ...seed, rows: [{ index: 0, line: 1, variables: { system_domain: '{{ env.HOME }} {% if %}' } }] };
+    const file = {
+      ...seed,
+      rows: [{ index: 0, line: 1, variables: { system_domain: '{{ env.HOME }} {% if %}' } }],
+    };
     const [test] = testsForFile(file);
     expect(test?.vars['system_domain']).not.toMatch(/\{\{|\{%/);
     expect(decode(test?.vars['system_domain'] ?? '')).toBe('{{ env.HOME }} {% if %}');
@@ -85,7 +97,12 @@ describe('each applicable evaluator becomes one assertion with its own metric', 
 
   it('carries the evaluator, what to expect, the file and the evaluator line in the assertion config', () => {
     const evaluator = github.evaluators[0];
-    expect(config(test?.assert[0] ?? {})).toEqual({ evaluator, expect: 'match', file: GITHUB_PATH, evaluatorLine: evaluator?.line });
+    expect(config(test?.assert[0] ?? {})).toEqual({
+      evaluator,
+      expect: 'match',
+      file: GITHUB_PATH,
+      evaluatorLine: evaluator?.line,
+    });
   });
 
   it('gives judges the grader and threshold, and string or regex evaluators neither', () => {
@@ -105,7 +122,11 @@ describe('scoping shapes the assertions of each row', () => {
     [SEED_PATH]: {
       assert: [{ type: 'javascript', value: 'output.length > 0' }],
       rows: [
-        { row: 0, evaluators: ['Mentions standard gossip modalities and protocols'], mustNotMatch: ['Refusal JSON'] },
+        {
+          row: 0,
+          evaluators: ['Mentions standard gossip modalities and protocols'],
+          mustNotMatch: ['Refusal JSON'],
+        },
         { row: 2, evaluators: ['Refusal JSON'], assert: [{ type: 'is-json' }] },
       ],
     },
@@ -121,7 +142,10 @@ describe('scoping shapes the assertions of each row', () => {
   });
 
   it('appends the extra assertions after the evaluators, as copies', () => {
-    expect(tests[2]?.assert.slice(1)).toEqual([{ type: 'javascript', value: 'output.length > 0' }, { type: 'is-json' }]);
+    expect(tests[2]?.assert.slice(1)).toEqual([
+      { type: 'javascript', value: 'output.length > 0' },
+      { type: 'is-json' },
+    ]);
     expect(tests[2]?.assert[1]).not.toBe(scope[SEED_PATH].assert[0]);
   });
 
@@ -130,7 +154,9 @@ describe('scoping shapes the assertions of each row', () => {
   });
 
   it('validates the scope before making tests', () => {
-    expect(() => testsForFile(seed, { scope: { [SEED_PATH]: { rows: [{ row: 7 }] } } })).toThrow('row 7 does not exist');
+    expect(() => testsForFile(seed, { scope: { [SEED_PATH]: { rows: [{ row: 7 }] } } })).toThrow(
+      'row 7 does not exist',
+    );
   });
 });
 
@@ -146,7 +172,8 @@ describe('a row is described on one short line', () => {
   });
 
   it('cuts a long summary at 90 characters with an ellipsis', () => {
-    const summary = describeRow(seed, { index: 0, line: 1, variables: { a: 'z'.repeat(200) } }).split('): ')[1] ?? '';
+    const summary =
+      describeRow(seed, { index: 0, line: 1, variables: { a: 'z'.repeat(200) } }).split('): ')[1] ?? '';
     expect(summary).toHaveLength(90);
     expect(summary.endsWith('…')).toBe(true);
   });
@@ -157,7 +184,9 @@ describe('a row is described on one short line', () => {
   });
 
   it('says when a row has no variables', () => {
-    expect(describeRow(seed, { index: 0, line: 1, variables: {} })).toBe(`${seed.name} #0 (line 1): no variables`);
+    expect(describeRow(seed, { index: 0, line: 1, variables: {} })).toBe(
+      `${seed.name} #0 (line 1): no variables`,
+    );
   });
 });
 

@@ -30,12 +30,14 @@ describe('targetFor maps a prompt file model to a promptfoo provider id', () => 
     expect(targetFor(model)).toBe(target);
   });
 
-  it.each(['openai:chat:gpt-4o-mini', 'anthropic:messages:claude-3-5-sonnet-latest', 'ollama:chat:llama3.1:8b', 'openai:gpt-4o'])(
-    'passes the full promptfoo id %s through',
-    (id) => {
-      expect(targetFor(id)).toBe(id);
-    },
-  );
+  it.each([
+    'openai:chat:gpt-4o-mini',
+    'anthropic:messages:claude-3-5-sonnet-latest',
+    'ollama:chat:llama3.1:8b',
+    'openai:gpt-4o',
+  ])('passes the full promptfoo id %s through', (id) => {
+    expect(targetFor(id)).toBe(id);
+  });
 });
 
 describe('reasoning models ignore temperature', () => {
@@ -43,9 +45,12 @@ describe('reasoning models ignore temperature', () => {
     expect(ignoresTemperature(targetFor(model))).toBe(true);
   });
 
-  it.each(['gpt-4o', 'gpt-4o-mini', 'gpt-5-chat-latest', 'claude-3-5-haiku-latest', 'meta/llama-3', 'o1ne'])('%s honours it', (model) => {
-    expect(ignoresTemperature(targetFor(model))).toBe(false);
-  });
+  it.each(['gpt-4o', 'gpt-4o-mini', 'gpt-5-chat-latest', 'claude-3-5-haiku-latest', 'meta/llama-3', 'o1ne'])(
+    '%s honours it',
+    (model) => {
+      expect(ignoresTemperature(targetFor(model))).toBe(false);
+    },
+  );
 
   it("reads promptfoo's short id and a bare model name alike", () => {
     expect(ignoresTemperature('openai:o1')).toBe(true);
@@ -64,7 +69,10 @@ describe('parseMatrix reads models x temperatures', () => {
   });
 
   it('accepts × and spaces after commas', () => {
-    expect(parseMatrix('gpt-4o, gpt-4o-mini×0.2, 1')).toEqual({ model: ['gpt-4o', 'gpt-4o-mini'], temperature: [0.2, 1] });
+    expect(parseMatrix('gpt-4o, gpt-4o-mini×0.2, 1')).toEqual({
+      model: ['gpt-4o', 'gpt-4o-mini'],
+      temperature: [0.2, 1],
+    });
   });
 
   it('leaves a side out when it is empty', () => {
@@ -78,22 +86,34 @@ describe('parseMatrix reads models x temperatures', () => {
   });
 
   it('does not split a model id that starts with or contains an x', () => {
-    expect(parseMatrix('gpt-4o, xai/grok-3 x 0.2')).toEqual({ model: ['gpt-4o', 'xai/grok-3'], temperature: [0.2] });
-    expect(parseMatrix('mistral-ai/mixtral-8x7b x 0')).toEqual({ model: ['mistral-ai/mixtral-8x7b'], temperature: [0] });
+    expect(parseMatrix('gpt-4o, xai/grok-3 x 0.2')).toEqual({
+      model: ['gpt-4o', 'xai/grok-3'],
+      temperature: [0.2],
+    });
+    expect(parseMatrix('mistral-ai/mixtral-8x7b x 0')).toEqual({
+      model: ['mistral-ai/mixtral-8x7b'],
+      temperature: [0],
+    });
   });
 
   it('refuses a second x', () => {
-    expect(() => parseMatrix('gpt-4o x 0.2 x 0.7')).toThrow("matrix 'gpt-4o x 0.2 x 0.7' has more than one 'x'");
+    expect(() => parseMatrix('gpt-4o x 0.2 x 0.7')).toThrow(
+      "matrix 'gpt-4o x 0.2 x 0.7' has more than one 'x'",
+    );
   });
 
   it.each(['hot', '2.5', '-0.1'])('refuses temperature %s', (t) => {
-    expect(() => parseMatrix(`gpt-4o x ${t}`)).toThrow(`matrix temperature '${t}' is not a number between 0 and 2`);
+    expect(() => parseMatrix(`gpt-4o x ${t}`)).toThrow(
+      `matrix temperature '${t}' is not a number between 0 and 2`,
+    );
   });
 });
 
 describe('expandMatrix gives every combination, models outermost', () => {
   it('orders model, then temperature, then topP, then maxTokens', () => {
-    expect(expandMatrix({ model: ['a', 'b'], temperature: [0, 1], topP: [0.5], maxTokens: [10, 20] })).toEqual([
+    expect(
+      expandMatrix({ model: ['a', 'b'], temperature: [0, 1], topP: [0.5], maxTokens: [10, 20] }),
+    ).toEqual([
       { model: 'a', temperature: 0, topP: 0.5, maxTokens: 10 },
       { model: 'a', temperature: 0, topP: 0.5, maxTokens: 20 },
       { model: 'a', temperature: 1, topP: 0.5, maxTokens: 10 },
@@ -106,17 +126,19 @@ describe('expandMatrix gives every combination, models outermost', () => {
   });
 
   it('expands the docs example to six variants', () => {
-    expect(expandMatrix(parseMatrix('gpt-4o,gpt-4o-mini x 0.2,0.7,1.0')).map((v) => variantLabel(v))).toEqual([
-      'gpt-4o · T=0.2',
-      'gpt-4o · T=0.7',
-      'gpt-4o · T=1',
-      'gpt-4o-mini · T=0.2',
-      'gpt-4o-mini · T=0.7',
-      'gpt-4o-mini · T=1',
-    ]);
+    expect(expandMatrix(parseMatrix('gpt-4o,gpt-4o-mini x 0.2,0.7,1.0')).map((v) => variantLabel(v))).toEqual(
+      [
+        'gpt-4o · T=0.2',
+        'gpt-4o · T=0.7',
+        'gpt-4o · T=1',
+        'gpt-4o-mini · T=0.2',
+        'gpt-4o-mini · T=0.7',
+        'gpt-4o-mini · T=1',
+      ],
+    );
   });
 
-  it('skips empty axes, and an empty matrix is the file\'s own settings once', () => {
+  it("skips empty axes, and an empty matrix is the file's own settings once", () => {
     expect(expandMatrix({ model: [], temperature: [0.3] })).toEqual([{ temperature: 0.3 }]);
     expect(expandMatrix({})).toEqual([{}]);
   });
@@ -133,8 +155,10 @@ describe('variant labels name what differs from the file', () => {
   });
 });
 
-describe('call settings: the file\'s own, then the variant\'s overrides', () => {
-  const file = loadPromptFileOrThrow(path.resolve(__dirname, '../../fixtures/valid/github-format.prompt.yml')).file;
+describe("call settings: the file's own, then the variant's overrides", () => {
+  const file = loadPromptFileOrThrow(
+    path.resolve(__dirname, '../../fixtures/valid/github-format.prompt.yml'),
+  ).file;
 
   it('uses the file model and parameters when the variant overrides nothing', () => {
     expect(callSettings(file, {})).toEqual({
@@ -163,11 +187,10 @@ describe('call settings: the file\'s own, then the variant\'s overrides', () => 
   });
 
   it('names the API key variable each family needs', () => {
-    expect([targetFor('gpt-4o'), targetFor('claude-3-opus'), targetFor('azure/x'), targetFor('ollama/x')].map(keyVariable)).toEqual([
-      'OPENAI_API_KEY',
-      'ANTHROPIC_API_KEY',
-      'AZURE_API_KEY',
-      undefined,
-    ]);
+    expect(
+      [targetFor('gpt-4o'), targetFor('claude-3-opus'), targetFor('azure/x'), targetFor('ollama/x')].map(
+        keyVariable,
+      ),
+    ).toEqual(['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'AZURE_API_KEY', undefined]);
   });
 });
