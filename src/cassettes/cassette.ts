@@ -43,7 +43,11 @@ function canonical(value: unknown): string {
 }
 
 /** The request for a call, as keyed: what determines the model's answer, and nothing secret. */
-export function cassetteRequest(settings: CallSettings, messages: ChatMessage[], repeat: number): CassetteRequest {
+export function cassetteRequest(
+  settings: CallSettings,
+  messages: ChatMessage[],
+  repeat: number,
+): CassetteRequest {
   const { target, ...parameters } = settings;
   return { target, parameters, messages, repeat };
 }
@@ -54,13 +58,23 @@ export function cassetteKey(request: CassetteRequest): string {
 }
 
 function slug(text: string): string {
-  return text.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60) || 'x';
+  return (
+    text
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 60) || 'x'
+  );
 }
 
 /** Where a cassette lives: `<dir>/<prompt name>/<target>/row<N>-r<repeat>-<key12>.json`. */
 export function cassettePath(dir: string, promptName: string, request: CassetteRequest, row: number): string {
   const key = cassetteKey(request);
-  return path.join(dir, slug(promptName), slug(request.target), `row${row}-r${request.repeat}-${key.slice(0, 12)}.json`);
+  return path.join(
+    dir,
+    slug(promptName),
+    slug(request.target),
+    `row${row}-r${request.repeat}-${key.slice(0, 12)}.json`,
+  );
 }
 
 /** Writes a cassette atomically (temp file + rename), so an interrupted run never leaves half a file. */

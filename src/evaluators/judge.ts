@@ -105,7 +105,8 @@ export function judgeMessages(
 ): GraderMessage[] {
   const values: Record<string, string> = { input, context: input, ...row, completion: output };
   const messages: GraderMessage[] = [];
-  if (judge.systemPrompt) messages.push({ role: 'system', content: renderTemplate(judge.systemPrompt, values) });
+  if (judge.systemPrompt)
+    messages.push({ role: 'system', content: renderTemplate(judge.systemPrompt, values) });
   messages.push({ role: 'user', content: renderTemplate(judge.prompt, values) });
   return messages;
 }
@@ -115,16 +116,29 @@ export function judgeMessages(
  * does: exactly (trimmed), or as the only choice that appears as a whole word. Anything else is a failing
  * verdict that says what the grader answered, never a pass.
  */
-export function scoreJudgeAnswer(judge: LlmJudge, answer: string, threshold?: number): Verdict & { choice?: string } {
-  const trimmed = answer.trim().replace(/^["'`]+|["'`.]+$/g, '').toLowerCase();
+export function scoreJudgeAnswer(
+  judge: LlmJudge,
+  answer: string,
+  threshold?: number,
+): Verdict & { choice?: string } {
+  const trimmed = answer
+    .trim()
+    .replace(/^["'`]+|["'`.]+$/g, '')
+    .toLowerCase();
   let chosen = judge.choices.find((c) => c.choice.toLowerCase() === trimmed);
   if (!chosen) {
-    const present = judge.choices.filter((c) => new RegExp(`(^|\\W)${escapeRegExp(c.choice)}($|\\W)`, 'i').test(answer));
+    const present = judge.choices.filter((c) =>
+      new RegExp(`(^|\\W)${escapeRegExp(c.choice)}($|\\W)`, 'i').test(answer),
+    );
     if (present.length === 1) chosen = present[0];
   }
   if (!chosen) {
     const options = judge.choices.map((c) => `"${c.choice}"`).join(', ');
-    return { pass: false, score: 0, reason: `grader answered "${excerpt(answer, 60)}", not one of ${options}` };
+    return {
+      pass: false,
+      score: 0,
+      reason: `grader answered "${excerpt(answer, 60)}", not one of ${options}`,
+    };
   }
   const pass = threshold === undefined ? chosen.score > 0 : chosen.score >= threshold;
   const rule = threshold === undefined ? 'passes above 0' : `passes at ${threshold} or more`;

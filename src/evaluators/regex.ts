@@ -17,7 +17,10 @@ export function compileRegex(pattern: string): { regex?: RE2JS; error?: string }
     compiled.set(pattern, regex);
     return { regex };
   } catch (error) {
-    const message = (error instanceof Error ? error.message : String(error)).replace(/^error parsing regexp: /, '');
+    const message = (error instanceof Error ? error.message : String(error)).replace(
+      /^error parsing regexp: /,
+      '',
+    );
     const missing = unsupportedFeature(pattern);
     return { error: missing ? `${message} (RE2 has no ${missing})` : message };
   }

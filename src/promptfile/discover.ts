@@ -10,7 +10,10 @@ export const DEFAULT_PATTERNS = ['prompts/**/*.prompt.yml', 'prompts/**/*.prompt
 const PROMPT_FILE = /\.prompt\.ya?ml$/;
 
 /** Expands paths, directories and globs into a sorted, de-duplicated list of prompt-file paths. */
-export function discoverPromptFiles(patterns: readonly string[] = DEFAULT_PATTERNS, cwd = process.cwd()): string[] {
+export function discoverPromptFiles(
+  patterns: readonly string[] = DEFAULT_PATTERNS,
+  cwd = process.cwd(),
+): string[] {
   const found = new Set<string>();
   for (const pattern of patterns) {
     const matches = /[*?[]/.test(pattern) ? glob(pattern, cwd) : plain(pattern, cwd);

@@ -55,7 +55,12 @@ export function loadPromptFileText(path: string, bytes: Buffer | string): LoadRe
   if (!parsed.source) return { diagnostics: parsed.diagnostics };
   const source = parsed.source;
   if (!isRecord(source.value)) {
-    const found = source.value === null ? 'the file is empty' : Array.isArray(source.value) ? 'the top level is a list' : 'the top level is a single value';
+    const found =
+      source.value === null
+        ? 'the file is empty'
+        : Array.isArray(source.value)
+          ? 'the top level is a list'
+          : 'the top level is a single value';
     const { line, column } = source.position([]);
     const message = `${found}; a prompt file is a YAML mapping with at least 'name' and 'messages'`;
     return { diagnostics: [{ severity: 'error', file: path, line, column, key: '', message }] };
@@ -97,7 +102,14 @@ class Semantics {
 
   private report(severity: Severity, path: PathSegment[], message: string): void {
     const pos = this.source.position(path);
-    this.out.push({ severity, file: this.source.file, line: pos.line, column: pos.column, key: keyName(path), message });
+    this.out.push({
+      severity,
+      file: this.source.file,
+      line: pos.line,
+      column: pos.column,
+      key: keyName(path),
+      message,
+    });
   }
 
   private parameters(): void {
@@ -109,9 +121,17 @@ class Semantics {
     ] as const) {
       if (!(alias in p)) continue;
       if (canonical in p) {
-        this.report('error', ['modelParameters', alias], `both '${canonical}' and its alias '${alias}' are set; keep '${canonical}'`);
+        this.report(
+          'error',
+          ['modelParameters', alias],
+          `both '${canonical}' and its alias '${alias}' are set; keep '${canonical}'`,
+        );
       } else {
-        this.report('warning', ['modelParameters', alias], `'${alias}' is accepted as an alias of '${canonical}'; the format's name is '${canonical}'`);
+        this.report(
+          'warning',
+          ['modelParameters', alias],
+          `'${alias}' is accepted as an alias of '${canonical}'; the format's name is '${canonical}'`,
+        );
       }
     }
   }
@@ -146,10 +166,18 @@ class Semantics {
         const first = seen.get(name);
         if (first !== undefined) {
           const line = this.source.position(['evaluators', first, 'name']).line;
-          this.report('error', [...at, 'name'], `duplicate evaluator name '${name}', already used on line ${line}; names become metric names and must be unique`);
+          this.report(
+            'error',
+            [...at, 'name'],
+            `duplicate evaluator name '${name}', already used on line ${line}; names become metric names and must be unique`,
+          );
         } else seen.set(name, i);
         if (TEMPLATE_SYNTAX.test(name)) {
-          this.report('error', [...at, 'name'], `evaluator name '${name}' contains template syntax ({{, {% or {#), which promptfoo would render in metric names`);
+          this.report(
+            'error',
+            [...at, 'name'],
+            `evaluator name '${name}' contains template syntax ({{, {% or {#), which promptfoo would render in metric names`,
+          );
         }
       }
       this.method(raw, at, name);
@@ -161,9 +189,14 @@ class Semantics {
       }
       const str = raw['string'];
       // A misspelt check (`contain:`) is reported by the schema; saying it has no check too would be noise.
-      const known = isRecord(str) && Object.keys(str).every((k) => (STRING_CHECKS as readonly string[]).includes(k));
+      const known =
+        isRecord(str) && Object.keys(str).every((k) => (STRING_CHECKS as readonly string[]).includes(k));
       if (isRecord(str) && known && !STRING_CHECKS.some((k) => typeof str[k] === 'string' && str[k] !== '')) {
-        this.report('error', [...at, 'string'], `evaluator '${name}' has a 'string' section with no non-empty equals, contains, startsWith or endsWith`);
+        this.report(
+          'error',
+          [...at, 'string'],
+          `evaluator '${name}' has a 'string' section with no non-empty equals, contains, startsWith or endsWith`,
+        );
       }
       const uses = raw['uses'];
       if (typeof uses === 'string' && !(BUILTIN_JUDGES as readonly string[]).includes(uses)) {
@@ -176,7 +209,11 @@ class Semantics {
         const dup = choices.findIndex((c, k) => c !== undefined && choices.indexOf(c) !== k);
         if (dup !== -1) {
           const line = this.source.position([...at, 'llm', 'choices', choices.indexOf(choices[dup])]).line;
-          this.report('error', [...at, 'llm', 'choices', dup, 'choice'], `evaluator '${name}' lists choice '${choices[dup]}' twice, first on line ${line}`);
+          this.report(
+            'error',
+            [...at, 'llm', 'choices', dup, 'choice'],
+            `evaluator '${name}' lists choice '${choices[dup]}' twice, first on line ${line}`,
+          );
         }
       }
     });
@@ -195,10 +232,18 @@ class Semantics {
       }
     }
     if (methods.length === 0) {
-      this.report('error', at, `evaluator '${name}' has no method; give one of 'string', 'type: regex' with 'pattern', 'llm' or 'uses'`);
+      this.report(
+        'error',
+        at,
+        `evaluator '${name}' has no method; give one of 'string', 'type: regex' with 'pattern', 'llm' or 'uses'`,
+      );
     } else if (methods.length > 1) {
       const second = methods[1] as string;
-      this.report('error', [...at, second], `evaluator '${name}' has more than one method (${methods.map((m) => `'${m}'`).join(' and ')}); give exactly one`);
+      this.report(
+        'error',
+        [...at, second],
+        `evaluator '${name}' has more than one method (${methods.map((m) => `'${m}'`).join(' and ')}); give exactly one`,
+      );
     }
   }
 
@@ -207,7 +252,9 @@ class Semantics {
       if (!isRecord(raw) || !('variables' in raw)) return;
       for (const key of Object.keys(raw)) {
         if (key !== 'variables' && key !== 'description') {
-          const hint = didYouMean(key, ['variables', 'description']) || `; a row with 'variables:' may only also have 'description', so move '${key}' under 'variables:'`;
+          const hint =
+            didYouMean(key, ['variables', 'description']) ||
+            `; a row with 'variables:' may only also have 'description', so move '${key}' under 'variables:'`;
           this.report('error', ['testData', i, key], `unknown key '${key}' in testData[${i}]${hint}`);
         }
       }
@@ -220,7 +267,11 @@ class Semantics {
     const rows = asArray(this.root['testData']);
     if (rows.length === 0 && used.size > 0) {
       const first = [...used.values()][0] as PathSegment[];
-      this.report('warning', first, `messages use ${[...used.keys()].map((n) => `{{${n}}}`).join(', ')} but testData has no rows, so nothing will be evaluated`);
+      this.report(
+        'warning',
+        first,
+        `messages use ${[...used.keys()].map((n) => `{{${n}}}`).join(', ')} but testData has no rows, so nothing will be evaluated`,
+      );
       return;
     }
     rows.forEach((raw, i) => {
@@ -228,9 +279,16 @@ class Semantics {
       if (!values) return;
       for (const [name, where] of used) {
         if (name in values) continue;
-        const typo = closest(name, Object.keys(values).filter((k) => !used.has(k)));
+        const typo = closest(
+          name,
+          Object.keys(values).filter((k) => !used.has(k)),
+        );
         const hint = typo === undefined ? '' : `; is '${typo}' a misspelling of '${name}'?`;
-        this.report('error', ['testData', i], `testData[${i}] gives no value for {{${name}}}, used in ${keyName(where)}${hint}`);
+        this.report(
+          'error',
+          ['testData', i],
+          `testData[${i}] gives no value for {{${name}}}, used in ${keyName(where)}${hint}`,
+        );
       }
     });
     asArray(this.root['evaluators']).forEach((raw, i) => {
@@ -240,7 +298,11 @@ class Semantics {
         rows.forEach((row, r) => {
           const values = rowValues(row);
           if (values && !(need in values)) {
-            this.report('error', ['testData', r], `testData[${r}] gives no '${need}', which evaluator '${String(raw['name'])}' (${raw['uses']}) needs`);
+            this.report(
+              'error',
+              ['testData', r],
+              `testData[${r}] gives no '${need}', which evaluator '${String(raw['name'])}' (${raw['uses']}) needs`,
+            );
           }
         });
       }
@@ -251,13 +313,15 @@ class Semantics {
     const used = new Map<string, PathSegment[]>();
     asArray(this.root['messages']).forEach((m, i) => {
       if (!isRecord(m) || typeof m['content'] !== 'string') return;
-      for (const name of placeholders(m['content'])) if (!used.has(name)) used.set(name, ['messages', i, 'content']);
+      for (const name of placeholders(m['content']))
+        if (!used.has(name)) used.set(name, ['messages', i, 'content']);
     });
     asArray(this.root['evaluators']).forEach((e, i) => {
       if (!isRecord(e) || !isRecord(e['string'])) return;
       for (const [k, v] of Object.entries(e['string'])) {
         if (typeof v !== 'string') continue;
-        for (const name of placeholders(v)) if (!used.has(name)) used.set(name, ['evaluators', i, 'string', k]);
+        for (const name of placeholders(v))
+          if (!used.has(name)) used.set(name, ['evaluators', i, 'string', k]);
       }
     });
     return used;
@@ -273,7 +337,11 @@ class Semantics {
       const first = declared.get(d['name']);
       if (first !== undefined) {
         const line = this.source.position(['variables', first, 'name']).line;
-        this.report('error', ['variables', i, 'name'], `variable '${d['name']}' is declared twice, first on line ${line}`);
+        this.report(
+          'error',
+          ['variables', i, 'name'],
+          `variable '${d['name']}' is declared twice, first on line ${line}`,
+        );
         return;
       }
       declared.set(d['name'], i);
@@ -281,7 +349,11 @@ class Semantics {
     const used = this.usedPlaceholders();
     for (const [name, i] of declared) {
       if (!used.has(name)) {
-        this.report('warning', ['variables', i, 'name'], `variable '${name}' is declared but no message or evaluator uses {{${name}}}`);
+        this.report(
+          'warning',
+          ['variables', i, 'name'],
+          `variable '${name}' is declared but no message or evaluator uses {{${name}}}`,
+        );
       }
     }
     asArray(this.root['testData']).forEach((raw, r) => {
@@ -293,13 +365,27 @@ class Semantics {
           const decl = decls[declared.get(name) as number] as Raw;
           const type = decl?.['type'];
           const v = values[name];
-          const ok = type === 'number' ? typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) : type === 'boolean' ? typeof v === 'boolean' || v === 'true' || v === 'false' : true;
+          const ok =
+            type === 'number'
+              ? typeof v === 'number' ||
+                (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)))
+              : type === 'boolean'
+                ? typeof v === 'boolean' || v === 'true' || v === 'false'
+                : true;
           if (!ok && v !== '' && v !== null) {
-            this.report('warning', nested ? ['testData', r, 'variables', name] : ['testData', r, name], `testData[${r}] gives '${name}' the value ${JSON.stringify(v)}, but it is declared as type ${String(type)}`);
+            this.report(
+              'warning',
+              nested ? ['testData', r, 'variables', name] : ['testData', r, name],
+              `testData[${r}] gives '${name}' the value ${JSON.stringify(v)}, but it is declared as type ${String(type)}`,
+            );
           }
           continue;
         }
-        this.report('warning', nested ? ['testData', r, 'variables', name] : ['testData', r, name], `testData[${r}] sets '${name}', which 'variables' does not declare${didYouMean(name, [...declared.keys()])}`);
+        this.report(
+          'warning',
+          nested ? ['testData', r, 'variables', name] : ['testData', r, name],
+          `testData[${r}] sets '${name}', which 'variables' does not declare${didYouMean(name, [...declared.keys()])}`,
+        );
       }
     });
   }
@@ -321,7 +407,9 @@ function rowValues(raw: unknown): Record<string, unknown> | undefined {
  * model holds the schema itself, as the dialect writes it, so both dialects mean the same thing.
  */
 function bareSchema(schema: unknown): unknown {
-  return isRecord(schema) && typeof schema['name'] === 'string' && isRecord(schema['schema']) ? schema['schema'] : schema;
+  return isRecord(schema) && typeof schema['name'] === 'string' && isRecord(schema['schema'])
+    ? schema['schema']
+    : schema;
 }
 
 /** A scalar as text: a number or boolean as written (`02134` keeps its zero, `1.10` its digits); null as ''. */
@@ -361,11 +449,15 @@ function normalise(path: string, source: ParsedSource): PromptFile {
   const rows: TestRow[] = asArray(root['testData']).map((raw, index) => {
     const r = raw as Raw;
     const values = rowValues(r) ?? {};
-    const at: PathSegment[] = isRecord(r['variables']) ? ['testData', index, 'variables'] : ['testData', index];
+    const at: PathSegment[] = isRecord(r['variables'])
+      ? ['testData', index, 'variables']
+      : ['testData', index];
     const row: TestRow = {
       index,
       line: line(['testData', index]),
-      variables: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, scalarText(source, [...at, k], v)])),
+      variables: Object.fromEntries(
+        Object.entries(values).map(([k, v]) => [k, scalarText(source, [...at, k], v)]),
+      ),
     };
     if (isRecord(r['variables']) && typeof r['description'] === 'string') row.description = r['description'];
     return row;
@@ -378,7 +470,9 @@ function normalise(path: string, source: ParsedSource): PromptFile {
       const s = r['string'];
       method = {
         kind: 'string',
-        check: Object.fromEntries(STRING_CHECKS.filter((k) => typeof s[k] === 'string').map((k) => [k, s[k] as string])),
+        check: Object.fromEntries(
+          STRING_CHECKS.filter((k) => typeof s[k] === 'string').map((k) => [k, s[k] as string]),
+        ),
       };
     } else if (isRecord(r['llm'])) {
       const l = r['llm'];
@@ -388,7 +482,10 @@ function normalise(path: string, source: ParsedSource): PromptFile {
           prompt: String(l['prompt']),
           ...(typeof l['modelId'] === 'string' ? { modelId: l['modelId'] } : {}),
           ...(typeof l['systemPrompt'] === 'string' ? { systemPrompt: l['systemPrompt'] } : {}),
-          choices: asArray(l['choices']).map((c) => ({ choice: String((c as Raw)['choice']), score: Number((c as Raw)['score']) })),
+          choices: asArray(l['choices']).map((c) => ({
+            choice: String((c as Raw)['choice']),
+            score: Number((c as Raw)['score']),
+          })),
         },
       };
     } else if (typeof r['uses'] === 'string') {
@@ -413,9 +510,11 @@ function normalise(path: string, source: ParsedSource): PromptFile {
   if (typeof root['description'] === 'string') file.description = root['description'];
   if (root['version'] !== undefined) file.version = scalarText(source, ['version'], root['version']);
   if (typeof root['model'] === 'string') file.model = root['model'];
-  if (typeof root['responseFormat'] === 'string') file.responseFormat = root['responseFormat'] as PromptFile['responseFormat'];
+  if (typeof root['responseFormat'] === 'string')
+    file.responseFormat = root['responseFormat'] as PromptFile['responseFormat'];
   if (root['jsonSchema'] !== undefined) {
-    const schema: unknown = typeof root['jsonSchema'] === 'string' ? JSON.parse(root['jsonSchema']) : root['jsonSchema'];
+    const schema: unknown =
+      typeof root['jsonSchema'] === 'string' ? JSON.parse(root['jsonSchema']) : root['jsonSchema'];
     file.jsonSchema = bareSchema(schema);
   }
   return file;

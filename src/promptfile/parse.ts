@@ -99,7 +99,13 @@ export function parseSource(
     return { diagnostics: [problem(pos.line, pos.column, tooDeepMessage())] };
   }
   // uniqueKeys is checked below in linear time; yaml's own check is quadratic in the keys of a mapping.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true, logLevel: 'error' });
+  const doc = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: false,
+    prettyErrors: false,
+    strict: true,
+    logLevel: 'error',
+  });
   const diagnostics: Diagnostic[] = doc.errors.map((e) => syntaxProblem(doc, e, at));
   if (diagnostics.length > 0) return { diagnostics };
 
@@ -140,7 +146,10 @@ function syntaxProblem(doc: Document, e: YAMLError, at: At): Diagnostic {
     // yaml points at the end of the file; the useful place is where the string opens.
     const quote = first.includes('"') ? '"' : "'";
     const open = unclosedQuoteStart(doc, e.pos[0]);
-    return at(open ?? e.pos[0], `YAML syntax error: the ${quote}-quoted string that starts here is never closed`);
+    return at(
+      open ?? e.pos[0],
+      `YAML syntax error: the ${quote}-quoted string that starts here is never closed`,
+    );
   }
   if (e.code === 'BLOCK_AS_IMPLICIT_KEY') {
     return at(e.pos[0], "YAML syntax error: a value cannot contain ': ' unless it is quoted");
@@ -181,7 +190,13 @@ function duplicateKeys(root: Node | null, lineCounter: LineCounter, at: At): Dia
           if (earlier === undefined) first.set(name, offset);
           else {
             const line = lineCounter.linePos(earlier).line;
-            out.push(at(offset, `duplicate key '${name}'; it is already set on line ${line}`, keyPath([...path, name])));
+            out.push(
+              at(
+                offset,
+                `duplicate key '${name}'; it is already set on line ${line}`,
+                keyPath([...path, name]),
+              ),
+            );
           }
           walk(pair.value, [...path, name]);
         } else walk(pair.value, path);
@@ -239,7 +254,8 @@ function tooDeepOffset(text: string): number | undefined {
         keyColumn = undefined;
         break;
       case 'map-value-ind':
-        if (flow === 0 && open(keyColumn ?? column)) return keyColumn === undefined ? offset : lineStart + keyColumn;
+        if (flow === 0 && open(keyColumn ?? column))
+          return keyColumn === undefined ? offset : lineStart + keyColumn;
         keyColumn = undefined;
         break;
       case null:
@@ -339,7 +355,8 @@ function firstInvalidUtf8(bytes: Buffer): number {
     let i = 0;
     while (i < bytes.length) {
       const b = bytes[i] ?? 0;
-      const need = b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
+      const need =
+        b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
       if (need < 0) return i;
       for (let k = 1; k <= need; k++) {
         const c = bytes[i + k];
@@ -351,12 +368,18 @@ function firstInvalidUtf8(bytes: Buffer): number {
   }
 }
 
-function locate(doc: Document, lineCounter: LineCounter, path: readonly PathSegment[]): { line: number; column: number } {
+function locate(
+  doc: Document,
+  lineCounter: LineCounter,
+  path: readonly PathSegment[],
+): { line: number; column: number } {
   let node: unknown = doc.contents;
   let best: number = (node as Node | null)?.range?.[0] ?? 0;
   for (const seg of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = node.items.find(
+        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg),
+      );
       if (!pair) break;
       best = (pair.key as Node).range?.[0] ?? best;
       node = pair.value;

@@ -96,7 +96,8 @@ function valueAt(root: unknown, p: readonly PathSegment[]): unknown {
 function expectedType(t: unknown): string {
   const list = Array.isArray(t) ? t.map(String) : [String(t)];
   // A row value: every scalar is fine, only mappings and lists are not.
-  if (['string', 'number', 'boolean', 'null'].every((x) => list.includes(x))) return 'a single value (text, a number, true or false)';
+  if (['string', 'number', 'boolean', 'null'].every((x) => list.includes(x)))
+    return 'a single value (text, a number, true or false)';
   const names: Record<string, string> = {
     string: 'a string',
     number: 'a number',
@@ -107,10 +108,17 @@ function expectedType(t: unknown): string {
     null: 'empty',
   };
   const words = list.map((x) => names[x] ?? x);
-  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+  return words.length <= 1
+    ? (words[0] ?? '')
+    : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
 }
 
-const COMPARISONS: Record<string, string> = { '>=': 'at least', '<=': 'at most', '>': 'more than', '<': 'less than' };
+const COMPARISONS: Record<string, string> = {
+  '>=': 'at least',
+  '<=': 'at most',
+  '>': 'more than',
+  '<': 'less than',
+};
 
 function isNumeric(s: string): boolean {
   return s.trim() !== '' && Number.isFinite(Number(s));
@@ -141,7 +149,11 @@ function toDiagnostic(source: ParsedSource, e: ErrorObject): Diagnostic {
     case 'type':
       message = `'${keyName(at)}' must be ${expectedType(e.params['type'])}, not ${typeOf(value)}`;
       if (isBraceMapping(value)) message += `; quote it, as YAML reads an unquoted {{...}} as a mapping`;
-      else if (typeof value === 'string' && /number|integer/.test(String(e.params['type'])) && isNumeric(value)) {
+      else if (
+        typeof value === 'string' &&
+        /number|integer/.test(String(e.params['type'])) &&
+        isNumeric(value)
+      ) {
         message += '; remove the quotes';
       }
       break;
@@ -174,5 +186,12 @@ function toDiagnostic(source: ParsedSource, e: ErrorObject): Diagnostic {
       message = `'${keyName(at) || 'file'}' ${e.message ?? 'is invalid'}`;
   }
   const pos = source.position(keyPath);
-  return { severity: 'error', file: source.file, line: pos.line, column: pos.column, key: keyName(keyPath), message };
+  return {
+    severity: 'error',
+    file: source.file,
+    line: pos.line,
+    column: pos.column,
+    key: keyName(keyPath),
+    message,
+  };
 }

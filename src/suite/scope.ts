@@ -62,7 +62,12 @@ export function validateScope(scope: FileScope, file: PromptFile, where: string)
   for (const [i, rs] of (scope.rows ?? []).entries()) {
     const at = `${where}.rows[${i}]`;
     if (!Number.isInteger(rs.row) || rs.row < 0 || rs.row >= file.rows.length) {
-      const rows = file.rows.length === 0 ? 'no rows' : file.rows.length === 1 ? 'only row 0' : `rows 0..${file.rows.length - 1}`;
+      const rows =
+        file.rows.length === 0
+          ? 'no rows'
+          : file.rows.length === 1
+            ? 'only row 0'
+            : `rows 0..${file.rows.length - 1}`;
       problems.push(`${at}: row ${String(rs.row)} does not exist; ${file.path} has ${rows}`);
       continue;
     }
@@ -77,15 +82,20 @@ export function validateScope(scope: FileScope, file: PromptFile, where: string)
       }
       for (const name of list) {
         if (!names.includes(name)) {
-          problems.push(`${at}.${key}: ${file.path} has no evaluator '${name}'${didYouMean(String(name), names)}`);
+          problems.push(
+            `${at}.${key}: ${file.path} has no evaluator '${name}'${didYouMean(String(name), names)}`,
+          );
         }
       }
     }
     for (const name of rs.mustNotMatch ?? []) {
-      if (rs.evaluators?.includes(name)) problems.push(`${at}: '${name}' is both required and must-not-match`);
+      if (rs.evaluators?.includes(name))
+        problems.push(`${at}: '${name}' is both required and must-not-match`);
       const ev = file.evaluators.find((e) => e.name === name);
       if (ev && ev.kind !== 'regex' && ev.kind !== 'string') {
-        problems.push(`${at}.mustNotMatch: '${name}' is a model-graded evaluator; only regex and string evaluators can be inverted`);
+        problems.push(
+          `${at}.mustNotMatch: '${name}' is a model-graded evaluator; only regex and string evaluators can be inverted`,
+        );
       }
     }
   }
@@ -99,7 +109,8 @@ export function planRow(file: PromptFile, index: number, scope: FileScope | unde
   if (!rs || (rs.evaluators === undefined && rs.mustNotMatch === undefined)) {
     return { evaluators: file.evaluators.map((evaluator) => ({ evaluator, expect: 'match' })), assert };
   }
-  const required = rs.evaluators ?? file.evaluators.map((e) => e.name).filter((n) => !rs.mustNotMatch?.includes(n));
+  const required =
+    rs.evaluators ?? file.evaluators.map((e) => e.name).filter((n) => !rs.mustNotMatch?.includes(n));
   const evaluators: AppliedEvaluator[] = [];
   for (const evaluator of file.evaluators) {
     if (required.includes(evaluator.name)) evaluators.push({ evaluator, expect: 'match' });

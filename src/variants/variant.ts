@@ -128,11 +128,18 @@ export function expandMatrix(matrix: Matrix): VariantOverrides[] {
 export function parseMatrix(text: string): Matrix {
   const [left = '', right, extra] = text.trim().split(/(?:^|\s+)x(?:\s+|$)|\s*×\s*/);
   if (extra !== undefined) throw new Error(`matrix '${text}' has more than one 'x'`);
-  const models = left.split(',').map((s) => s.trim()).filter(Boolean);
-  const temps = (right ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const models = left
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const temps = (right ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const temperature = temps.map((t) => {
     const n = Number(t.replace(/^T=/i, ''));
-    if (!Number.isFinite(n) || n < 0 || n > 2) throw new Error(`matrix temperature '${t}' is not a number between 0 and 2`);
+    if (!Number.isFinite(n) || n < 0 || n > 2)
+      throw new Error(`matrix temperature '${t}' is not a number between 0 and 2`);
     return n;
   });
   const m: Matrix = {};
