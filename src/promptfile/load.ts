@@ -15,8 +15,8 @@ import {
   type TestRow,
   type VariableDeclaration,
 } from './model';
-import { parseSource, type ParsedSource, type PathSegment } from './parse';
-import { keyName, schemaDiagnostics } from './schema';
+import { keyName, parseSource, type ParsedSource, type PathSegment } from './parse';
+import { schemaDiagnostics } from './schema';
 import { closest, didYouMean } from './suggest';
 import { placeholders } from './template';
 import { compileRegex } from '../evaluators/regex';

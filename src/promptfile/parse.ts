@@ -29,6 +29,11 @@ export const MAX_DEPTH = 32;
 
 export type PathSegment = string | number;
 
+/** Renders a path the way a user reads it: `messages[1].role`. */
+export function keyName(p: readonly PathSegment[]): string {
+  return p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
 /** A parsed file: its data and how to point at a path inside it. */
 export interface ParsedSource {
   file: string;
@@ -109,9 +114,10 @@ export function parseSource(
   const diagnostics: Diagnostic[] = doc.errors.map((e) => syntaxProblem(doc, e, at));
   if (diagnostics.length > 0) return { diagnostics };
 
-  diagnostics.push(...duplicateKeys(doc.contents as Node | null, lineCounter, at));
+  // First, as the walks below recurse once per level.
   const tooDeep = firstTooDeep(doc.contents as Node | null);
-  if (tooDeep) diagnostics.push(at(tooDeep, tooDeepMessage()));
+  if (tooDeep !== undefined) return { diagnostics: [at(tooDeep, tooDeepMessage())] };
+  diagnostics.push(...duplicateKeys(doc.contents as Node | null, lineCounter, at));
   const aliasProblem = aliasExpansion(doc.contents as Node | null);
   if (aliasProblem) diagnostics.push(at(aliasProblem.offset, aliasProblem.message));
   if (diagnostics.length > 0) return { diagnostics };
@@ -194,7 +200,7 @@ function duplicateKeys(root: Node | null, lineCounter: LineCounter, at: At): Dia
               at(
                 offset,
                 `duplicate key '${name}'; it is already set on line ${line}`,
-                keyPath([...path, name]),
+                keyName([...path, name]),
               ),
             );
           }
@@ -207,10 +213,6 @@ function duplicateKeys(root: Node | null, lineCounter: LineCounter, at: At): Dia
   };
   walk(root, []);
   return out;
-}
-
-function keyPath(p: readonly PathSegment[]): string {
-  return p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }
 
 function tooDeepMessage(): string {
@@ -258,7 +260,7 @@ function tooDeepOffset(text: string): number | undefined {
           return keyColumn === undefined ? offset : lineStart + keyColumn;
         keyColumn = undefined;
         break;
-      case null:
+      case null: // the text of a plain scalar
       case 'alias':
       case 'single-quoted-scalar':
       case 'double-quoted-scalar':

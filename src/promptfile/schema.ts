@@ -6,7 +6,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from './errors';
-import type { ParsedSource, PathSegment } from './parse';
+import { keyName, type ParsedSource, type PathSegment } from './parse';
 import { didYouMean } from './suggest';
 
 export const SCHEMA_PATH = path.resolve(__dirname, '../../schema/prompt-file.schema.json');
@@ -54,11 +54,6 @@ function pointerToPath(pointer: string): PathSegment[] {
     .split('/')
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-}
-
-/** Renders a path the way a user reads it: `messages[1].role`. */
-export function keyName(p: readonly PathSegment[]): string {
-  return p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }
 
 /** The schema node that describes the value at `p`. */

@@ -50,6 +50,25 @@ describe('nesting deeper than the limit is refused where it passes the limit', (
   });
 });
 
+describe('brackets and dashes inside text are not nesting', () => {
+  it('ignores them in block scalars, quoted strings and plain text', () => {
+    const deepText = `${'['.repeat(100)} ${'- '.repeat(100)} ${'{'.repeat(100)}`;
+    const text = [
+      'name: x',
+      'messages:',
+      '  - role: system',
+      '    content: |',
+      `      ${deepText}`,
+      ...Array.from({ length: 40 }, (_, i) => `      ${'  '.repeat(i)}- item ${i}:`),
+      '  - role: user',
+      `    content: "${deepText}"`,
+      '  - role: assistant',
+      `    content: a ${deepText}`,
+    ].join('\n');
+    expect(located(text)).toEqual([]);
+  });
+});
+
 describe('alias expansion is bounded', () => {
   it(`accepts ${MAX_ALIASES} aliases of a plain value`, () => {
     const text = `name: &n x\nlist: [${Array.from({ length: MAX_ALIASES }, () => '*n').join(', ')}]\n`;
