@@ -1,0 +1,58 @@
+/**
+ * Findings and the verdict they add up to. A finding names the claim, the computation and the outcome:
+ * `rounds: reply says 3 rounds with fanout 1 at N=1,000,000 (push); lower bound ⌈log2(1e6)⌉ = 20; FAIL`.
+ */
+
+export type Outcome = 'PASS' | 'FAIL' | 'WARN';
+
+export interface Finding {
+  /** Which rule: rounds, time, bound, phi, bloom, swim, ... */
+  check: string;
+  outcome: Outcome;
+  /** What the reply says and what it was compared with, without the outcome. */
+  detail: string;
+  /** The sentence the claim came from, when there is one. */
+  snippet?: string;
+}
+
+/** A check's verdict in promptfoo's GradingResult shape (pass, score, reason) plus the findings behind it. */
+export interface CheckVerdict {
+  pass: boolean;
+  score: number;
+  reason: string;
+  findings: Finding[];
+}
+
+/** One line per finding: `check: detail; OUTCOME`. */
+export function formatFinding(finding: Finding): string {
+  return `${finding.check}: ${finding.detail}; ${finding.outcome}`;
+}
+
+/**
+ * Adds findings up: the verdict fails when any finding fails. The score is the share of passing findings
+ * among passing and failing ones (warnings do not count), 1 when nothing failed. The reason lists failures
+ * first, then warnings, then passes.
+ */
+export function verdictOf(name: string, findings: Finding[]): CheckVerdict {
+  const fails = findings.filter((f) => f.outcome === 'FAIL');
+  const warns = findings.filter((f) => f.outcome === 'WARN');
+  const passes = findings.filter((f) => f.outcome === 'PASS');
+  const pass = fails.length === 0;
+  const score = pass ? 1 : passes.length / (passes.length + fails.length);
+  const counts = `${fails.length} fail, ${warns.length} warn, ${passes.length} pass`;
+  const lines = [...fails, ...warns, ...passes].map(formatFinding);
+  return { pass, score, findings, reason: `${name} ${pass ? 'PASS' : 'FAIL'} (${counts}): ${lines.join(' | ')}` };
+}
+
+/** Formats a number for a finding: 1000000 → "1,000,000", 0.2 → "0.2". */
+export function show(value: number, digits = 3): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
+  return String(Number(value.toPrecision(digits)));
+}
+
+/** Formats seconds: 0.2 → "200 ms", 3.08 → "3.08 s". */
+export function showSeconds(seconds: number): string {
+  if (seconds > 0 && seconds < 1) return `${show(seconds * 1000)} ms`;
+  return `${show(seconds)} s`;
+}

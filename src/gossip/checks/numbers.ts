@@ -1,0 +1,553 @@
+/**
+ * The `numbers` check: extracts a reply's quantitative claims and tests them against the gossip reference
+ * (§8 red flags, §9 checkable claims), the row's own bound, and the spread simulation where the closed forms
+ * are soft.
+ *
+ * Principle: a claim fails only when every reasonable reading of it fails. Where the context is ambiguous
+ * (which tier a number belongs to, which fanout or mode applies) the most lenient reading is taken: the
+ * smallest population, the largest fanout, the fastest mode. Context is looked up in the claim's sentence,
+ * then its line, then its block, then the whole reply.
+ */
+import { bloomBitsPerElement, bloomOptimalHashes } from '../bloom';
+import { extractClaims, modesIn, type Claim, type ClaimKind, type ReplyClaims, type SpreadModeName } from '../claims/claims';
+import type { Scenario } from '../claims/scenario';
+import { PHI_MINIMUM, PHI_RECOMMENDED, phiFalseSuspicionProbability } from '../phi';
+import { deliveryProbability } from '../reliability';
+import { expectedPullRounds, expectedPushRounds, logBase, roundsFloor } from '../rounds';
+import { simulateSpreadTrials } from '../simulation';
+import { memberlistSuspicionTimeout } from '../swim';
+import { convergenceTime, MAX_UDP_PAYLOAD_BYTES } from '../timing';
+import { show, showSeconds, verdictOf, type CheckVerdict, type Finding } from './finding';
+
+type Scope = 'sentence' | 'line' | 'block' | 'reply';
+const SCOPES: Scope[] = ['sentence', 'line', 'block', 'reply'];
+
+/** Tolerance of the §9 "expected rounds ± 25%" rule, also used for times implied by the simulation. */
+const EXPECTED_TOLERANCE = 0.25;
+/** Slack for rounding in the reply's own arithmetic ("8 × 0.25 s ≈ 2 s"). */
+const ARITHMETIC_TOLERANCE = 0.15;
+/** Slack before a stated time is called shorter than rounds × interval. */
+const TIME_SLACK = 0.1;
+/** Bloom sizing tolerance (§9 claim 10). */
+const BLOOM_TOLERANCE = 0.05;
+/** Populations smaller than this are view sizes or helper counts, not a gossip population. */
+const MIN_POPULATION = 16;
+/** Above this fanout the simulation is costly and the push formula is accurate: no soft check. */
+const MAX_SIMULATED_FANOUT = 16;
+
+/** Checks the numbers of a design reply against the reference and the row's scenario. */
+export function checkNumbers(reply: string, scenario: Scenario): CheckVerdict {
+  const context = new ReplyContext(extractClaims(reply), scenario);
+  const findings: Finding[] = [
+    ...checkModel(context),
+    ...checkRounds(context),
+    ...checkTimes(context),
+    ...checkArithmetic(context),
+    ...checkFlatDesign(context),
+    ...checkBound(context),
+    ...checkConstantRounds(context),
+    ...checkPhi(context),
+    ...checkBloom(context),
+    ...checkSwim(context),
+    ...checkMemberlist(context),
+    ...checkReliability(context),
+    ...checkMerkleInterval(context),
+    ...checkMessageSize(context),
+  ];
+  return verdictOf('numbers', findings);
+}
+
+/** Claims with their surroundings: lookups by scope and the reply's modes. */
+class ReplyContext {
+  readonly claims: Claim[];
+  private readonly texts = new Map<string, string>();
+
+  constructor(
+    readonly extracted: ReplyClaims,
+    readonly scenario: Scenario,
+  ) {
+    this.claims = extracted.claims;
+    for (const s of extracted.sentences) {
+      for (const scope of ['line', 'block'] as const) {
+        const key = `${scope}:${scope === 'line' ? s.line : s.block}`;
+        this.texts.set(key, `${this.texts.get(key) ?? ''} ${s.text}`);
+      }
+    }
+  }
+
+  of(kind: ClaimKind): Claim[] {
+    return this.claims.filter((c) => c.kind === kind);
+  }
+
+  /** Claims of the given kinds at the nearest scope around `at` that has any, searching up to `widest`. */
+  near(kinds: ClaimKind[], at: Claim, widest: Scope = 'reply', keep: (c: Claim) => boolean = () => true): Claim[] {
+    for (const scope of SCOPES) {
+      const found = this.claims.filter((c) => kinds.includes(c.kind) && keep(c) && sameScope(c, at, scope));
+      if (found.length > 0) return found;
+      if (scope === widest) break;
+    }
+    return [];
+  }
+
+  /** The fastest mode named nearest to `at`; push when the reply names none. */
+  modeAt(at: Claim): SpreadModeName {
+    const texts = [at.snippet, this.texts.get(`line:${at.line}`) ?? '', this.texts.get(`block:${at.block}`) ?? '', this.extracted.text];
+    for (const text of texts) {
+      const modes = modesIn(text);
+      if (modes.size > 0) return fastest(modes);
+    }
+    return 'push';
+  }
+
+  /** The reply's fastest mode overall. */
+  replyMode(): SpreadModeName {
+    const modes = this.extracted.modes;
+    return modes.size > 0 ? fastest(modes) : 'push';
+  }
+
+  /** Gossip populations (nodes or groups) the reply or the row mentions, smallest first. */
+  populations(): number[] {
+    const found = this.claims
+      .filter((c) => (c.kind === 'nodes' || c.kind === 'groups') && c.quantity.value >= MIN_POPULATION)
+      .map((c) => c.quantity.value);
+    const { nodes, groups } = this.scenario;
+    if (nodes) found.push(nodes);
+    if (groups && groups >= MIN_POPULATION) found.push(groups);
+    if (nodes && groups) found.push(Math.round(nodes / groups));
+    return [...new Set(found)].sort((a, b) => a - b);
+  }
+
+  /** The whole network's size: the row's N, else the largest node count the reply states. */
+  networkSize(): number | undefined {
+    if (this.scenario.nodes) return this.scenario.nodes;
+    const nodes = this.of('nodes').map((c) => c.quantity.value);
+    return nodes.length > 0 ? Math.max(...nodes) : undefined;
+  }
+}
+
+function sameScope(a: Claim, b: Claim, scope: Scope): boolean {
+  if (scope === 'sentence') return a.sentence === b.sentence;
+  if (scope === 'line') return a.line === b.line;
+  if (scope === 'block') return a.block === b.block;
+  return true;
+}
+
+function fastest(modes: Set<SpreadModeName>): SpreadModeName {
+  if (modes.has('push-pull')) return 'push-pull';
+  if (modes.has('pull')) return 'pull';
+  return 'push';
+}
+
+// §9: a design must carry a mathematical model; the system prompt demands one.
+function checkModel(c: ReplyContext): Finding[] {
+  const rounds = c.of('rounds').filter((x) => !x.partial);
+  const times = c.of('convergence');
+  if (rounds.length + times.length === 0) {
+    return [
+      {
+        check: 'model',
+        outcome: 'FAIL',
+        detail: 'the reply states no quantitative convergence estimate (no rounds, no convergence time); the system prompt demands a mathematical model',
+      },
+    ];
+  }
+  return [{ check: 'model', outcome: 'PASS', detail: `${rounds.length} rounds and ${times.length} convergence-time estimates stated` }];
+}
+
+interface RoundsContext {
+  population: number;
+  populationScope: Scope | 'fallback';
+  fanout: number;
+  mode: SpreadModeName;
+}
+
+/** Population, fanout and mode for a rounds claim, the most lenient reading at the nearest scope. */
+function roundsContext(c: ReplyContext, claim: Claim): RoundsContext | undefined {
+  const fanouts = c.near(['fanout'], claim).map((x) => x.quantity.high);
+  if (fanouts.length === 0) return undefined;
+  const fanout = Math.max(...fanouts);
+  const mode = c.modeAt(claim);
+  const isPopulation = (x: Claim) => x.quantity.value >= MIN_POPULATION;
+  for (const scope of ['sentence', 'line'] as const) {
+    const pops = c.near(['nodes', 'groups'], claim, scope, isPopulation).filter((x) => sameScope(x, claim, scope));
+    if (pops.length > 0) return { population: Math.min(...pops.map((x) => x.quantity.low)), populationScope: scope, fanout, mode };
+  }
+  if (!c.extracted.hierarchical) {
+    const n = c.networkSize();
+    if (n) return { population: n, populationScope: 'reply', fanout, mode };
+  }
+  const all = c.populations();
+  if (all.length === 0) return undefined;
+  return { population: all[0]!, populationScope: 'fallback', fanout, mode };
+}
+
+// §1, §8, §9.1-3: rounds above the floor ⌈log_(f+1) N⌉ (push) and near the simulated expectation.
+function checkRounds(c: ReplyContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const claim of c.of('rounds')) {
+    if (claim.partial) continue;
+    const ctx = roundsContext(c, claim);
+    if (!ctx) continue;
+    const q = claim.quantity;
+    const floor = roundsFloor(ctx.population, ctx.fanout, ctx.mode);
+    const base = ctx.mode === 'push-pull' ? 2 * ctx.fanout + 1 : ctx.fanout + 1;
+    const said = `reply says ${q.text.trim() || show(q.value)} rounds with fanout ${show(ctx.fanout)} at N=${show(ctx.population)} (${ctx.mode})`;
+    const formula = `lower bound ⌈log${show(base)}(${sci(ctx.population)})⌉ = ${floor}`;
+    if (q.high < floor) {
+      findings.push({ check: 'rounds', outcome: 'FAIL', detail: `${said}; ${formula}`, snippet: claim.snippet });
+      continue;
+    }
+    const soft = q.qualifier !== 'atLeast' && q.qualifier !== 'atMost' && ctx.populationScope !== 'fallback';
+    const expected = soft ? expectedRounds(ctx.mode, ctx.population, ctx.fanout) : undefined;
+    if (expected === undefined) {
+      findings.push({ check: 'rounds', outcome: 'PASS', detail: `${said}; ${formula}`, snippet: claim.snippet });
+      continue;
+    }
+    const low = (1 - EXPECTED_TOLERANCE) * expected.rounds;
+    const sim = `${expected.how} ${show(expected.rounds)} rounds (−25% → ${show(low)})`;
+    if (q.high < low) {
+      findings.push({ check: 'rounds', outcome: 'FAIL', detail: `${said}; ${formula}, but ${sim}`, snippet: claim.snippet });
+    } else if (q.low > 2 * expected.rounds) {
+      findings.push({ check: 'rounds', outcome: 'WARN', detail: `${said}; more than twice the ${sim}`, snippet: claim.snippet });
+    } else {
+      findings.push({ check: 'rounds', outcome: 'PASS', detail: `${said}; ${formula}; ${sim}`, snippet: claim.snippet });
+    }
+  }
+  return findings;
+}
+
+/** Expected rounds to full coverage: the simulation's mean (fanout ≤ 16), else nothing. */
+function expectedRounds(mode: SpreadModeName, nodes: number, fanout: number): { rounds: number; how: string } | undefined {
+  const f = Math.round(fanout);
+  const n = Math.round(nodes);
+  if (f < 1 || f > MAX_SIMULATED_FANOUT || n < 2 || n > 5_000_000) return undefined;
+  const trials = n >= 200_000 ? 2 : 10;
+  const summary = simulateSpreadTrials({ mode, nodes: n, fanout: f }, trials);
+  return { rounds: summary.meanRoundsToFull, how: `simulation of ${mode} f=${f} over ${show(n)} nodes gives` };
+}
+
+// §9.4: T_conv >= R × max(T_int, L), with R and T_int from the same sentence or line.
+function checkTimes(c: ReplyContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const claim of c.of('convergence')) {
+    const rounds = pairFor(c, ['rounds'], claim, (x) => !x.partial);
+    const ticks = pairFor(c, ['interval', 'roundCost'], claim);
+    if (rounds.length === 0 || ticks.length === 0) continue;
+    const r = Math.min(...rounds.map((x) => x.quantity.low));
+    const t = Math.min(...ticks.map((x) => x.quantity.low));
+    // Latency only from the claim's own sentence, and only when that sentence describes a single tier.
+    const sameSentence = (x: Claim) => x.sentence === claim.sentence;
+    const singleTier = distinct(rounds.filter(sameSentence).map((x) => x.quantity.value)).length <= 1;
+    const latencies = singleTier ? c.claims.filter((x) => x.kind === 'latency' && sameSentence(x)) : [];
+    const l = latencies.length > 0 ? Math.min(...latencies.map((x) => x.quantity.low)) : 0;
+    const needed = r * Math.max(t, l);
+    const said = claim.quantity.high;
+    const detail = `reply says ${showSeconds(said)} with ${show(r)} rounds at ${showSeconds(t)}${l > 0 ? ` and L = ${showSeconds(l)}` : ''}; R × max(T_int, L) = ${showSeconds(needed)}`;
+    findings.push({ check: 'time', outcome: said * (1 + TIME_SLACK) < needed ? 'FAIL' : 'PASS', detail, snippet: claim.snippet });
+  }
+  return findings;
+}
+
+/**
+ * The rounds or ticks a time claim is made of: from its own sentence, else from its line when the line states
+ * a single value (a paragraph that describes two tiers is ambiguous, so nothing is paired across sentences).
+ */
+function pairFor(c: ReplyContext, kinds: ClaimKind[], claim: Claim, keep: (x: Claim) => boolean = () => true): Claim[] {
+  const inSentence = c.claims.filter((x) => kinds.includes(x.kind) && keep(x) && x.sentence === claim.sentence);
+  if (inSentence.length > 0) return inSentence;
+  // An eager tree's time is hops × latency, not rounds × interval.
+  if (/\bhops?\b|\beager\b|\btree\b/i.test(claim.snippet)) return [];
+  const inLine = c.claims.filter((x) => kinds.includes(x.kind) && keep(x) && x.line === claim.line);
+  return distinct(inLine.map((x) => x.quantity.value)).length === 1 ? inLine : [];
+}
+
+// The reply's own arithmetic: "R × t ≈ T".
+function checkArithmetic(c: ReplyContext): Finding[] {
+  return c.extracted.products.map((p) => {
+    const product = p.rounds.value * p.perRound.value;
+    const off = Math.abs(product - p.total.value) / Math.max(p.total.value, 1e-9);
+    return {
+      check: 'arithmetic',
+      outcome: off > ARITHMETIC_TOLERANCE ? 'FAIL' : 'PASS',
+      detail: `${show(p.rounds.value)} × ${showSeconds(p.perRound.value)} = ${showSeconds(product)}, reply says ${showSeconds(p.total.value)}`,
+      snippet: p.snippet,
+    } satisfies Finding;
+  });
+}
+
+/**
+ * A flat design (no tiers) with one gossip interval and one fanout: simulate it at the row's N and compare the
+ * implied time T ≈ R × max(T_int, L + T_int/2) with the bound and with the reply's own convergence claims.
+ */
+function checkFlatDesign(c: ReplyContext): Finding[] {
+  if (c.extracted.hierarchical) return [];
+  const current = (x: Claim) => !x.counterfactual;
+  const intervals = distinct(c.of('interval').filter(current).map((x) => x.quantity.value));
+  const fanouts = distinct(c.of('fanout').filter(current).map((x) => x.quantity.value));
+  const n = c.networkSize();
+  if (intervals.length !== 1 || fanouts.length !== 1 || !n) return [];
+  const interval = intervals[0]!;
+  const fanout = fanouts[0]!;
+  const mode = c.replyMode();
+  const latencies = c.of('latency').filter(current);
+  const latency = latencies.length > 0 ? Math.min(...latencies.map((x) => x.quantity.value)) : 0;
+  const findings: Finding[] = [];
+  const floor = roundsFloor(n, fanout, mode);
+  const floorTime = floor * interval;
+  const expected = expectedRounds(mode, n, fanout);
+  const params = `${mode} f=${show(fanout)}, T_int=${showSeconds(interval)}${latency > 0 ? `, L=${showSeconds(latency)}` : ''} at N=${show(n)}`;
+  const implied = expected ? convergenceTime(expected.rounds, interval, latency) : undefined;
+  if (implied !== undefined && expected) {
+    const detail = `the reply's parameters (${params}): ${expected.how} ${show(expected.rounds)} rounds → T ≈ R × max(T_int, L + T_int/2) = ${showSeconds(implied)}`;
+    const bound = c.scenario.bound;
+    if (bound !== undefined) {
+      findings.push({
+        check: 'flat',
+        outcome: implied > bound ? 'FAIL' : 'PASS',
+        detail: `${detail} ${implied > bound ? '>' : '≤'} bound ${showSeconds(bound)}`,
+      });
+    } else findings.push({ check: 'flat', outcome: 'PASS', detail });
+  }
+  for (const claim of c.of('convergence').filter(current)) {
+    const said = claim.quantity.high;
+    if (said * (1 + TIME_SLACK) < floorTime) {
+      findings.push({
+        check: 'flat',
+        outcome: 'FAIL',
+        detail: `reply says ${showSeconds(said)}; with ${params} the floor is ${floor} rounds × ${showSeconds(interval)} = ${showSeconds(floorTime)}`,
+        snippet: claim.snippet,
+      });
+    } else if (implied !== undefined && said < (1 - EXPECTED_TOLERANCE) * implied) {
+      findings.push({
+        check: 'flat',
+        outcome: 'FAIL',
+        detail: `reply says ${showSeconds(said)}; the simulation implies ${showSeconds(implied)} for ${params} (−25% → ${showSeconds((1 - EXPECTED_TOLERANCE) * implied)})`,
+        snippet: claim.snippet,
+      });
+    }
+  }
+  return findings;
+}
+
+// The row's own bound: every stated convergence time must fit inside it.
+function checkBound(c: ReplyContext): Finding[] {
+  const bound = c.scenario.bound;
+  if (bound === undefined) return [];
+  const claims = c.of('convergence').filter((x) => !x.counterfactual);
+  const findings: Finding[] = [];
+  let largest: Claim | undefined;
+  for (const claim of claims) {
+    const q = claim.quantity;
+    const value = q.qualifier === 'atLeast' ? q.low : q.high;
+    if (value > bound * (1 + 1e-9)) {
+      findings.push({
+        check: 'bound',
+        outcome: 'FAIL',
+        detail: `reply says ${q.text.trim() || showSeconds(value)}; the row's bound is ${showSeconds(bound)} (${c.scenario.boundText ?? 'consistency_requirements'})`,
+        snippet: claim.snippet,
+      });
+    } else if (!largest || value > largest.quantity.high) largest = claim;
+  }
+  if (findings.length === 0 && largest) {
+    findings.push({
+      check: 'bound',
+      outcome: 'PASS',
+      detail: `largest stated convergence time ${showSeconds(largest.quantity.high)} ≤ the row's bound ${showSeconds(bound)}`,
+      snippet: largest.snippet,
+    });
+  }
+  if (claims.length === 0 && c.of('rounds').length > 0) {
+    findings.push({ check: 'bound', outcome: 'WARN', detail: `no convergence time stated to compare with the ${showSeconds(bound)} bound` });
+  }
+  return findings;
+}
+
+const CONSTANT_ROUNDS = [
+  /O\(1\)\s*(?:gossip\s+|communication\s+)?(?:rounds?|time|latency|convergence|hops|steps)\b/i,
+  /\b(?:constant|fixed)[- ](?:number\s+of\s+)?(?:rounds?|time|latency)\b(?!\s+per)/i,
+  /\b(?:rounds?|latency|convergence(?:\s+time)?|spread|dissemination|propagation)\b[^.;]{0,40}\b(?:independent of|regardless of|does not depend on|doesn't depend on)\s+(?:N\b|the (?:number|size)|network size|cluster size|scale|the scale)/i,
+  /\b(?:independent of|regardless of)\s+(?:N\b|network size|cluster size|the (?:number of nodes|network size))[^.;]{0,30}\b(?:rounds?|converg\w*|latency)\b/i,
+];
+
+// §8 red flag: "O(1) rounds or latency independent of N".
+function checkConstantRounds(c: ReplyContext): Finding[] {
+  for (const sentence of c.extracted.sentences) {
+    const hit = CONSTANT_ROUNDS.map((re) => re.exec(sentence.text)).find((m) => m);
+    if (hit) {
+      return [
+        {
+          check: 'scaling',
+          outcome: 'FAIL',
+          detail: `reply claims "${hit[0]}"; epidemic dissemination needs Θ(log N) rounds (at least ⌈log_(f+1) N⌉ for push)`,
+          snippet: sentence.text,
+        },
+      ];
+    }
+  }
+  return [];
+}
+
+// §3, §8, §9.9: Φ in 5–16; below 3 is a red flag.
+function checkPhi(c: ReplyContext): Finding[] {
+  return c.of('phi').map((claim) => {
+    const phi = claim.quantity.value;
+    const wrong = phiFalseSuspicionProbability(phi);
+    const detail = `reply sets Φ = ${show(phi)}; false-suspicion ≈ 10^−Φ = ${percent(wrong)}; production range ${PHI_RECOMMENDED.low}–${PHI_RECOMMENDED.high}, below ${PHI_MINIMUM} is a red flag`;
+    const outcome = phi < PHI_MINIMUM ? 'FAIL' : phi < PHI_RECOMMENDED.low || phi > PHI_RECOMMENDED.high ? 'WARN' : 'PASS';
+    return { check: 'phi', outcome, detail, snippet: claim.snippet } satisfies Finding;
+  });
+}
+
+// §5, §9.10: m/n = −ln p / (ln 2)² ± 5%; k ≈ 0.693 · m/n.
+function checkBloom(c: ReplyContext): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Set<number>();
+  for (const rate of c.of('bloomFalsePositiveRate')) {
+    const p = rate.quantity.value;
+    if (!(p > 0 && p < 1)) continue;
+    const bits = c.near(['bloomBitsPerElement'], rate, 'line');
+    const optimal = bloomBitsPerElement(p);
+    for (const b of bits) {
+      seen.add(b.sentence);
+      const off = b.quantity.value / optimal - 1;
+      findings.push({
+        check: 'bloom',
+        outcome: Math.abs(off) > BLOOM_TOLERANCE ? 'FAIL' : 'PASS',
+        detail: `reply sizes ${show(b.quantity.value)} bits/element for p = ${percent(p)}; −ln p/(ln 2)² = ${show(optimal)} bits/element (${off >= 0 ? '+' : ''}${show(off * 100, 2)}%, ±5% allowed)`,
+        snippet: b.snippet,
+      });
+    }
+    const hashes = c.near(['bloomHashes'], rate, 'line');
+    const bitsForK = bits.length > 0 ? bits[0]!.quantity.value : optimal;
+    for (const k of hashes) {
+      const best = bloomOptimalHashes(bitsForK);
+      const off = Math.abs(k.quantity.value - best);
+      findings.push({
+        check: 'bloom',
+        outcome: off > Math.max(1.5, 0.25 * best) ? 'WARN' : 'PASS',
+        detail: `reply uses k = ${show(k.quantity.value)} hashes; (m/n) ln 2 = ${show(best)}`,
+        snippet: k.snippet,
+      });
+    }
+  }
+  return findings;
+}
+
+// §2, §8: SWIM without suspicion or incarnation numbers.
+function checkSwim(c: ReplyContext): Finding[] {
+  const text = c.extracted.text;
+  if (!/\bswim\b/i.test(text)) return [];
+  const negated = /\b(?:without|no|disable[sd]?|skip\w*|omit\w*)\s+(?:the\s+|any\s+)?(?:suspicion|incarnation)/i.exec(text);
+  const suspicion = /suspicion|suspect|lifeguard|memberlist/i.test(text);
+  const incarnation = /incarnation|refut\w*|lifeguard|memberlist/i.test(text);
+  if (negated) {
+    return [{ check: 'swim', outcome: 'FAIL', detail: `SWIM "${negated[0]}": without suspicion and incarnation numbers, every lost probe kills a healthy node` }];
+  }
+  if (!suspicion && !incarnation) {
+    return [
+      {
+        check: 'swim',
+        outcome: 'FAIL',
+        detail: 'SWIM is used without a suspicion state or incarnation numbers (§8 red flag): at 5% loss and k = 3 that is about 6×10^−4 false positives per probe',
+      },
+    ];
+  }
+  if (!suspicion || !incarnation) {
+    return [{ check: 'swim', outcome: 'WARN', detail: `SWIM mentions ${suspicion ? 'suspicion but no incarnation numbers' : 'incarnation numbers but no suspicion state'}` }];
+  }
+  return [{ check: 'swim', outcome: 'PASS', detail: 'SWIM with suspicion and incarnation numbers (refutation)' }];
+}
+
+// §2, §8: "memberlist defaults detect and disseminate in under 5 s at 10^6 nodes" (suspicion Min alone is 24 s).
+function checkMemberlist(c: ReplyContext): Finding[] {
+  const n = c.networkSize();
+  if (!n) return [];
+  const { min } = memberlistSuspicionTimeout(n);
+  for (const sentence of c.extracted.sentences) {
+    const s = sentence.text;
+    if (!/memberlist/i.test(s) && !(/memberlist/i.test(c.extracted.text) && /default/i.test(s))) continue;
+    if (!/default/i.test(s) || !/detect|death|dead|fail/i.test(s)) continue;
+    const times = c.claims.filter((x) => x.sentence === sentence.index && x.quantity.dimension === 'time');
+    const fast = times.find((x) => x.quantity.high < min);
+    if (fast) {
+      return [
+        {
+          check: 'memberlist',
+          outcome: 'FAIL',
+          detail: `reply says memberlist defaults detect within ${showSeconds(fast.quantity.high)} at N=${show(n)}; the default suspicion timeout alone is 4 × max(1, log10 N) × 1 s = ${showSeconds(min)}`,
+          snippet: s,
+        },
+      ];
+    }
+  }
+  return [];
+}
+
+// §1, §9.5: fanout ln N + c reaches everyone with probability e^(−e^(−c)) ± 0.02.
+function checkReliability(c: ReplyContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const sentence of c.extracted.sentences) {
+    const m = /probability[^.;]*?(?:≈|=|~|of|about)\s*(0\.\d+|\d{1,3}(?:\.\d+)?\s*%)/i.exec(sentence.text);
+    if (!m) continue;
+    const fanout = c.claims.find((x) => x.kind === 'fanout' && x.sentence === sentence.index);
+    if (!fanout || !/ln\s*\(?\s*(?:N|\d)/i.test(sentence.text)) continue;
+    const pops = c.near(['nodes', 'groups'], fanout, 'block', (x) => x.quantity.value >= MIN_POPULATION);
+    const n = pops.length > 0 ? Math.min(...pops.map((x) => x.quantity.value)) : c.networkSize();
+    if (!n) continue;
+    const stated = m[1]!.includes('%') ? parseFloat(m[1]!) / 100 : parseFloat(m[1]!);
+    const expected = deliveryProbability(n, fanout.quantity.value);
+    const off = Math.abs(stated - expected);
+    findings.push({
+      check: 'reliability',
+      outcome: off > 0.02 ? 'FAIL' : 'PASS',
+      detail: `reply says fanout ${show(fanout.quantity.value)} reaches all ${show(n)} nodes with P ≈ ${show(stated)}; e^(−e^(−c)) with c = f − ln N = ${show(fanout.quantity.value - Math.log(n))} gives ${show(expected)}`,
+      snippet: sentence.text,
+    });
+  }
+  return findings;
+}
+
+// §8, §9.12: "Merkle exchange every 10 ms"; repair intervals of a minute or more.
+function checkMerkleInterval(c: ReplyContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const claim of c.of('reconciliationInterval')) {
+    if (!/merkle/i.test(claim.snippet)) continue;
+    const t = claim.quantity.value;
+    if (t < 1) {
+      findings.push({ check: 'merkle', outcome: 'FAIL', detail: `Merkle exchange every ${showSeconds(t)}; trees need full-data validation reads, repair runs every minutes to days`, snippet: claim.snippet });
+    } else if (t < 60) {
+      findings.push({ check: 'merkle', outcome: 'WARN', detail: `Merkle exchange every ${showSeconds(t)}; the reference expects repair intervals of 60 s or more`, snippet: claim.snippet });
+    }
+  }
+  return findings;
+}
+
+// §5, §8: UDP gossip messages over 1.4 KB.
+function checkMessageSize(c: ReplyContext): Finding[] {
+  return c
+    .of('messageSize')
+    .filter((claim) => /\budp\b/i.test(claim.snippet) && claim.quantity.low > MAX_UDP_PAYLOAD_BYTES)
+    .map((claim) => ({
+      check: 'udp',
+      outcome: 'FAIL' as const,
+      detail: `UDP gossip message of ${show(claim.quantity.low)} B exceeds ${show(MAX_UDP_PAYLOAD_BYTES)} B`,
+      snippet: claim.snippet,
+    }));
+}
+
+function distinct(values: number[]): number[] {
+  return [...new Set(values.map((v) => Number(v.toPrecision(9))))];
+}
+
+function percent(p: number): string {
+  return `${show(p * 100, 2)}%`;
+}
+
+/** 1000000 → "1e6"; 2000 → "2000". */
+function sci(n: number): string {
+  const exp = Math.log10(n);
+  return Number.isInteger(exp) && exp >= 3 ? `1e${exp}` : String(Math.round(n));
+}
+
+/** Re-exported for findings elsewhere: the push formula and pull estimate (used by the architect's notes). */
+export const formulas = { expectedPushRounds, expectedPullRounds, logBase };

@@ -1,0 +1,378 @@
+/**
+ * What a reply states, as numbers with their source sentence: node counts, fanout, gossip interval, rounds,
+ * convergence time, latency, phi threshold, Bloom sizing, SWIM probe period and indirect probes, suspicion
+ * timeout. Extraction is lexical: each number is read from the words right around it, and from the subject
+ * of its sentence (the nearest of: dissemination, reconciliation, failure detection, membership).
+ */
+import { scanQuantities, type Quantity } from './quantity';
+import { normaliseReply, splitSentences, type Sentence } from './segments';
+
+export type ClaimKind =
+  | 'nodes'
+  | 'groups'
+  | 'fanout'
+  | 'interval'
+  | 'roundCost'
+  | 'latency'
+  | 'rounds'
+  | 'convergence'
+  | 'phi'
+  | 'bloomBitsPerElement'
+  | 'bloomFalsePositiveRate'
+  | 'bloomHashes'
+  | 'probePeriod'
+  | 'indirectProbes'
+  | 'suspicionTimeout'
+  | 'reconciliationInterval'
+  | 'heartbeatInterval'
+  | 'messageSize';
+
+export interface Claim {
+  kind: ClaimKind;
+  quantity: Quantity;
+  /** The sentence the number came from. */
+  snippet: string;
+  sentence: number;
+  line: number;
+  block: number;
+  /** Rounds: a phase or an increment ("plus 3 rounds of tail"), not a total. */
+  partial?: boolean;
+  /** The sentence discusses an alternative the reply rejects ("would take 7 s, so we reject it"). */
+  counterfactual?: boolean;
+}
+
+/** "R × t ≈ T" written out in a sentence: checked as arithmetic. */
+export interface Product {
+  rounds: Quantity;
+  perRound: Quantity;
+  total: Quantity;
+  snippet: string;
+}
+
+export type SpreadModeName = 'push' | 'pull' | 'push-pull';
+
+export interface ReplyClaims {
+  claims: Claim[];
+  products: Product[];
+  sentences: Sentence[];
+  /** Spread modes the reply names anywhere. */
+  modes: Set<SpreadModeName>;
+  /** The reply organises dissemination in tiers (sites, gateways, regions). */
+  hierarchical: boolean;
+  /** The normalised reply text. */
+  text: string;
+}
+
+type Subject = 'dissemination' | 'reconciliation' | 'detection' | 'membership' | 'retention';
+
+const SUBJECTS: [Subject, RegExp][] = [
+  [
+    'reconciliation',
+    /anti-?entropy|reconcil\w*|merkle|digests?\b|scuttlebutt|repair\w*|state sync|\bsync\w*|push\/pull|bloom|tombstones?|death certificates?|gc_grace|iblt|\bdeltas?\b|compar\w+|version vectors?|vector clocks?/gi,
+  ],
+  [
+    'detection',
+    /detect\w*|suspicion|suspect\w*|time-?outs?|heartbeats?|\bphi\b|φ|Φ|probe[sd]?\b|probing|ping(?:-req)?s?\b|\bswim\b|T′|T'|convict\w*|declared dead|refut\w*|lifeguard/gi,
+  ],
+  ['membership', /shuffl\w*|cyclon|\bviews?\b|\bjoins?\b|sessions?|\bleases?\b/gi],
+  ['retention', /retain\w*|retention|kept for|keep for|\bttl\b|expir\w*|\blast\s+(?=\d)|lifetime|\bwindow\b/gi],
+  [
+    'dissemination',
+    /converg\w*|propagat\w*|dissemina\w*|spread\w*|\breach\w*|deliver\w*|end-to-end|end to end|epidemic|gossip\w*|\brounds?\b|\bpush\w*|\bpull\w*|\btiers?\b|\bhops?\b|informed|coverage|broadcast\w*|\btotal\b|\bglobal\w*|\bT_conv\b|\btree\b/gi,
+  ],
+];
+
+const DISSEMINATION_CUE =
+  /(?<![\w'′])T(?:_\w+)?\s*[≈=~]|converg\w*|propagat\w*|dissemina\w*|spread\w*|\breach\w*|deliver\w*|end-to-end|end to end|\btotal\b|\bglobal\w*|T_conv|informed|coverage|\brounds?\b|\btiers?\b|\bhops?\b|eager|\btakes?\b|that is|i\.e\.|→/i;
+const COUNTERFACTUAL =
+  /\bwould\b|\breject\w*|\bviolat\w*|\bexceed\w*|too (?:slow|tight|long)|\binstead\b|\bnaive\b|\balternative\b|\bcompared (?:to|with)\b|\bversus\b|\bvs\.?|\bif we\b|\bwithout\b|\bcannot\b|\bcan't\b/i;
+const HIERARCHY =
+  /two-level|two-tier|three-tier|multi-level|hierarch\w*|\btiers?\b|intra-?(?:site|location|region|pop|cluster)|inter-?(?:site|location|region|pop|cluster)|\bgateways?\b|super-?(?:peers?|nodes?)|per[- ]site|(?:inside|within) (?:a|each|every|the) (?:edge )?(?:site|location|region|pop|cluster)|across (?:the )?(?:\d+ )?(?:edge )?(?:sites|locations|regions|pops)/i;
+
+const ROUNDS_AFTER =
+  /^\s*(?:more\s+|extra\s+|additional\s+)?(?:gossip\s+|push\s+|pull\s+|push-pull\s+|epidemic\s+|WAN\s+|LAN\s+|communication\s+)?rounds?\b(?![-\s]trips?)/i;
+const ROUNDS_BEFORE = /\brounds?\s*(?:\([^)]*\)\s*)?(?:to\s+(?:converge|full coverage|reach\s+\w+(?:\s+\w+)?)\s*)?(?:=|:|≈|~|of)\s*$/i;
+const LOWER_BOUND = /lower bound|hard bound|\bfloor\b|\bminimum\b|no fewer than/i;
+const R_BEFORE = /(?<![\w'′])R\s*(?:=|≈|~|≃|≥|>=)?\s*$/;
+const PARTIAL_BEFORE =
+  /(?:\b(?:add(?:s|ing|ed)?|plus|extra|additional|another|further|every|each|per|last|first)\b|\+)\s*(?:[\w-]+\s+){0,2}$/i;
+const PARTIAL_AFTER =
+  /^\s*(?:\w+\s+)?rounds?\s+(?:of|for|in)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:growth|tail|exponential|initial|first|second|last|final|phase|stage)/i;
+
+const FANOUT_BEFORE = /\bfan-?outs?\b(?:\s*\(?\s*f\s*\)?)?\s*(?:of|=|:|≈|~|is|at|to|set to)?\s*(?:(?:a|an)\s+)?(?:f\s*=\s*)?$/i;
+const F_BEFORE = /(?<![\w'′_\\])f\s*(?:=|≈|~)\s*$/;
+const TARGETS_AFTER =
+  /^\s*(?:other\s+|random(?:ly[- ]chosen)?\s+|uniformly[- ]random\s+|distinct\s+)*(?:peers?|nodes?|members?|neighbou?rs?|targets?|partners?)\b/i;
+const TARGETS_BEFORE = /\b(?:to|contacts?|selects?|picks?|chooses?)\s*$/i;
+const PER_ROUND_AFTER = /^\s*(?:gossip\s+)?(?:targets?|partners?|peers?)\s+(?:per|each)\s+(?:round|tick|interval|period)/i;
+
+const NODE_NOUNS_AFTER =
+  /^\s*(?:[-\s]?[\w-]+[- ]){0,2}?(?:nodes?|members?|servers|hosts|machines|replicas|participants|instances)\b|^-(?:member|node)s?\b/i;
+const PEERS_AFTER = /^\s*(?:[\w-]+\s+){0,2}?peers\b/i;
+const N_BEFORE = /(?<![\w'′_])N\s*(?:=|≈|~|:)\s*$/;
+const VIEW_BEFORE = /(?:views?|view size|active|passive)\s*(?:of|=|:)?\s*(?:about|~|≈)?\s*$/i;
+const GROUPS_AFTER =
+  /^\s*(?:[\w-]+[- ]){0,2}?(?:sites?|locations?|pops?|points of presence|regions?|data ?cent(?:er|re)s?|datacenters?|clusters?|zones?)\b/i;
+
+const INTERVAL_BEFORE =
+  /(?:\bevery|\beach|\binterval|\bperiod|\bticks?|\bT_?int|\bT_?gossip|\bcadence|\bround (?:length|duration|time))\s*(?:of|=|:|≈|~|is|at|set to)?\s*$/i;
+const INTERVAL_AFTER = /^\s*(?:gossip\s+|WAN\s+|LAN\s+|heartbeat\s+)?(?:ticks?|intervals?|periods?|cadence|heartbeats?)\b|^\s*(?:per|\/)\s*round/i;
+const LATENCY_BEFORE = /(?:latency|(?<![\w'′])L|\bRTT|\bdelay|one-way)\s*(?:of|=|:|≈|~|is|up to|around|about)?\s*$/i;
+const LATENCY_AFTER = /^\s*(?:of\s+)?(?:one-way\s+|WAN\s+|network\s+)?(?:latency|RTT|delay)\b/i;
+const BOUND_BEFORE =
+  /(?:\bbound|\bbudget|\brequirement|\btarget|\bSLA|\bSLO|\blimit|\bdeadline|maximum convergence time|\bmax(?:imum)?)\s*(?:of|is|:|=)?\s*(?:the\s+)?$/i;
+const BOUND_AFTER =
+  /^\s*(?:global\s+|convergence\s+|end-to-end\s+)?(?:bound|budget|requirement|target|SLA|SLO|limit|deadline|ceiling|cap|constraint)\b/i;
+const ROUND_COST_BEFORE =
+  /(?:\b(?:rounds?|ticks?)\s+(?:costs?|costing|takes?|lasts?)\s*(?:max\([^)]*\)\s*)?|\beach\s+max\([^)]*\)\s*)(?:=|≈|~|of|is)?\s*$/i;
+const MARGIN = /^\s*(?:of\s+)?(?:headroom|margin|slack|spare|buffer)\b/i;
+const PROBE_BEFORE = /(?:probe (?:interval|period)|protocol period|T′|T'|T_probe|probes?|probing|ping)\b[^.;]{0,24}$/i;
+const HEARTBEAT_NEAR = /heartbeats?/i;
+const SUSPICION_BEFORE = /suspicion\s+timeout\b[^.;]{0,40}$|suspect(?:ed)?\s+for\s*$/i;
+const PHI_KEYWORD = /\bphi\w*|φ|Φ|threshold/gi;
+const PHI_CONNECTORS =
+  /^[\s=:≈~(),\-_]*(?:(?:of|at|is|to|set|a|an|the|with|threshold|value|convict(?:ion)?|accrual|detector|failure|Φ|φ|phi)[\s=:≈~(),\-_]*)*$/i;
+
+/** Extracts every claim a reply makes. */
+export function extractClaims(reply: string): ReplyClaims {
+  const text = normaliseReply(reply);
+  const sentences = splitSentences(text);
+  const claims: Claim[] = [];
+  const products: Product[] = [];
+  const bloomLines = new Set(sentences.filter((x) => /bloom/i.test(x.text)).map((x) => x.line));
+  const bloomBlocks = new Set(sentences.filter((x) => /bloom/i.test(x.text)).map((x) => x.block));
+  for (const sentence of sentences) {
+    // "Gateways exchange Bloom filters. We use 2 bits per element...": sizing may follow the mention.
+    const aboutBloom = bloomLines.has(sentence.line) || bloomBlocks.has(sentence.block);
+    readSentence(sentence, aboutBloom, claims, products);
+  }
+  return { claims, products, sentences, modes: modesIn(text), hierarchical: HIERARCHY.test(text), text };
+}
+
+/** The spread modes a text names. */
+export function modesIn(text: string): Set<SpreadModeName> {
+  const modes = new Set<SpreadModeName>();
+  if (/push[-–\/ ](?:and[- ])?pull|pushpull|hybrid push/i.test(text)) modes.add('push-pull');
+  const rest = text.replace(/push[-–\/ ](?:and[- ])?pull|pushpull/gi, '');
+  if (/\bpush\b/i.test(rest)) modes.add('push');
+  if (/\bpull\b/i.test(rest)) modes.add('pull');
+  return modes;
+}
+
+function readSentence(sentence: Sentence, aboutBloom: boolean, claims: Claim[], products: Product[]): void {
+  const s = sentence.text;
+  const quantities = scanQuantities(s);
+  const taken = new Set<Quantity>();
+  const counterfactual = COUNTERFACTUAL.test(s);
+  const add = (kind: ClaimKind, quantity: Quantity, extra: Partial<Claim> = {}) => {
+    taken.add(quantity);
+    claims.push({
+      kind,
+      quantity,
+      snippet: s,
+      sentence: sentence.index,
+      line: sentence.line,
+      block: sentence.block,
+      ...(counterfactual ? { counterfactual } : {}),
+      ...extra,
+    });
+  };
+
+  // R × t ≈ T: rounds, per-round cost and total, read together.
+  for (let i = 0; i + 1 < quantities.length; i++) {
+    const r = quantities[i]!;
+    const t = quantities[i + 1]!;
+    if (r.dimension !== 'count' || t.dimension !== 'time') continue;
+    if (!/^\s*(?:rounds?\s*)?[×x*·]\s*$/.test(s.slice(r.end, t.start))) continue;
+    const total = quantities[i + 2];
+    const hasTotal =
+      total !== undefined && total.dimension === 'time' && /^\s*(?:=|≈|~|→|is|gives|so)?\s*$/.test(s.slice(t.end, total.start));
+    // An eager tree's "4 × 150 ms" is hops × per-hop latency, not rounds × interval.
+    const eager = /\bhops?\b|\btree\b|\beager\b/i.test(s);
+    if (eager) taken.add(r);
+    else add('rounds', r);
+    add(eager ? 'latency' : 'roundCost', t);
+    if (hasTotal) {
+      add('convergence', total);
+      products.push({ rounds: r, perRound: t, total, snippet: s });
+    }
+  }
+
+  let previousTime: Quantity | undefined;
+  for (const q of quantities) {
+    const previous = previousTime;
+    if (q.dimension === 'time') previousTime = q;
+    if (taken.has(q)) continue;
+    if (q.dimension === 'time' && isComponent(s, q, previous, quantities)) continue;
+    const before = s.slice(Math.max(0, q.start - 60), q.start);
+    const after = s.slice(q.end, q.end + 60);
+    const subject = subjectAt(s, q.start);
+    if (q.dimension === 'count') readCount(q, before, after, subject, s, aboutBloom, add);
+    else if (q.dimension === 'time') readTime(q, before, after, subject, s, add);
+    else if (q.dimension === 'bitsPerElement' && aboutBloom) add('bloomBitsPerElement', q);
+    else if (q.dimension === 'fraction' && aboutBloom && /false[- ]?positive|\bFPR\b|\bFP\b|error rate/i.test(s)) {
+      add('bloomFalsePositiveRate', q);
+    } else if (q.dimension === 'bytes' && /\budp\b|message|payload|packet|datagram/i.test(s) && !/\bper\s+(?:node|second)|\/s\b/i.test(after)) {
+      add('messageSize', q);
+    }
+  }
+}
+
+type Add = (kind: ClaimKind, quantity: Quantity, extra?: Partial<Claim>) => void;
+
+function readCount(
+  q: Quantity,
+  before: string,
+  after: string,
+  subject: Subject | undefined,
+  s: string,
+  aboutBloom: boolean,
+  add: Add,
+): void {
+  if (ROUNDS_AFTER.test(after) || ROUNDS_BEFORE.test(before) || (R_BEFORE.test(before) && q.qualifier !== 'exact')) {
+    if (subject !== undefined && subject !== 'dissemination' && !/\brounds?\b/i.test(after.slice(0, 12))) return;
+    if (subject === 'detection' || subject === 'reconciliation' || subject === 'membership') return;
+    const partial = PARTIAL_BEFORE.test(before) || PARTIAL_AFTER.test(after);
+    // "the hard lower bound is 9 rounds" states a floor, not an estimate.
+    const floor = LOWER_BOUND.test(before) && q.qualifier !== 'atMost' ? { ...q, high: Infinity, qualifier: 'atLeast' as const } : q;
+    add('rounds', floor, partial ? { partial } : {});
+    return;
+  }
+  if (FANOUT_BEFORE.test(before) || F_BEFORE.test(before) || (PER_ROUND_AFTER.test(after) && subject !== 'detection')) {
+    add('fanout', q);
+    return;
+  }
+  if (TARGETS_AFTER.test(after) && TARGETS_BEFORE.test(before) && subject !== 'detection') {
+    if (/gossip|push|pull|forward|send|contact|select|pick|choose/i.test(s)) {
+      add('fanout', q);
+      return;
+    }
+  }
+  const fanoutChain = chainValue(before, /\bfan-?outs?\b/i);
+  if (fanoutChain && /[=≈~]\s*$/.test(before) && !/^\s*[=≈~]/.test(after)) {
+    add('fanout', q);
+    return;
+  }
+  if (/\bphi|φ|Φ|phi_convict/i.test(s) && isPhiValue(before)) {
+    add('phi', q);
+    return;
+  }
+  if (aboutBloom) {
+    if (/^\s*hash(?:es|\s+functions?)\b/i.test(after) || /(?<![\w])k\s*(?:=|≈|~)\s*$/.test(before)) {
+      add('bloomHashes', q);
+      return;
+    }
+    if (/(?:false[- ]?positive(?:\s+(?:rate|probability))?|\bFPR|\bp)\s*(?:of|=|:|≈|~|at|is)?\s*$/i.test(before) && q.value < 1) {
+      add('bloomFalsePositiveRate', q);
+      return;
+    }
+  }
+  if (subject === 'detection' || /\bswim\b|ping-req|indirect/i.test(s)) {
+    if (/^\s*(?:other\s+)?(?:indirect\s+(?:probes?|checks?|ping-reqs?)|probes|ping-reqs|helpers|proxies)\b/i.test(after)) {
+      add('indirectProbes', q);
+      return;
+    }
+    if (/(?<![\w])k\s*(?:=|≈|~)\s*$/.test(before)) {
+      add('indirectProbes', q);
+      return;
+    }
+  }
+  if (N_BEFORE.test(before)) {
+    add('nodes', q);
+    return;
+  }
+  if (VIEW_BEFORE.test(before)) return;
+  if (NODE_NOUNS_AFTER.test(after) || (PEERS_AFTER.test(after) && q.value >= 1000)) {
+    add('nodes', q);
+    return;
+  }
+  if (GROUPS_AFTER.test(after)) add('groups', q);
+}
+
+function readTime(q: Quantity, before: string, after: string, subject: Subject | undefined, s: string, add: Add): void {
+  if (BOUND_AFTER.test(after) || BOUND_BEFORE.test(before) || MARGIN.test(after)) return;
+  if (ROUND_COST_BEFORE.test(before)) {
+    add('roundCost', q);
+    return;
+  }
+  if (SUSPICION_BEFORE.test(before)) {
+    add('suspicionTimeout', q);
+    return;
+  }
+  if (LATENCY_AFTER.test(after) || LATENCY_BEFORE.test(before)) {
+    const rtt = /\bRTT\b/i.test(before.slice(-20)) || /^\s*RTT\b/i.test(after);
+    add('latency', rtt ? halve(q) : q);
+    return;
+  }
+  const intervalLike = INTERVAL_BEFORE.test(before) || INTERVAL_AFTER.test(after) || /\bat\s*$/i.test(before);
+  if (intervalLike) {
+    if (subject === 'reconciliation') add('reconciliationInterval', q);
+    else if (subject === 'detection') {
+      if (HEARTBEAT_NEAR.test(before.slice(-30)) || HEARTBEAT_NEAR.test(after.slice(0, 20))) add('heartbeatInterval', q);
+      else if (PROBE_BEFORE.test(before)) add('probePeriod', q);
+    } else if (subject === 'dissemination' || subject === undefined) {
+      // A bare "at 100 ms" is an interval only where the sentence is about spreading ("7 rounds at 100 ms").
+      const bareAt = /\bat\s*$/i.test(before) && !INTERVAL_AFTER.test(after) && !INTERVAL_BEFORE.test(before);
+      if (!bareAt || subject === 'dissemination') add('interval', q);
+    }
+    return;
+  }
+  if (subject === 'detection' && PROBE_BEFORE.test(before)) {
+    add('probePeriod', q);
+    return;
+  }
+  if ((subject === 'dissemination' || subject === undefined) && DISSEMINATION_CUE.test(s)) add('convergence', q);
+}
+
+/**
+ * A term of a sum or an argument of max()/min(): "0.3 s + 1.25 s + 0.3 s ≈ 1.9 s", "max(200 ms, 250 ms)".
+ * Only the result is a claim.
+ */
+function isComponent(s: string, q: Quantity, previous: Quantity | undefined, all: Quantity[]): boolean {
+  const before = s.slice(0, q.start);
+  const call = Math.max(before.lastIndexOf('max('), before.lastIndexOf('min('));
+  if (call >= 0 && !before.slice(call).includes(')')) return true;
+  if (previous && /\+/.test(s.slice(previous.end, q.start)) && !/[=≈~]/.test(s.slice(previous.end, q.start))) return true;
+  const next = all.find((o) => o.start >= q.end && o.dimension === 'time');
+  if (next) {
+    const between = s.slice(q.end, next.start);
+    if (/\+/.test(between) && !/[=≈~]/.test(between.slice(0, between.indexOf('+')))) return true;
+  }
+  return false;
+}
+
+/** True when only connector words stand between the last phi keyword in `before` and the number. */
+function isPhiValue(before: string): boolean {
+  let last: RegExpExecArray | undefined;
+  for (const m of before.matchAll(PHI_KEYWORD)) last = m as RegExpExecArray;
+  if (!last) return false;
+  return PHI_CONNECTORS.test(before.slice(last.index + last[0].length));
+}
+
+/** True when `before` is "keyword <maths only> =": the number closes an equation chain about the keyword. */
+function chainValue(before: string, keyword: RegExp): boolean {
+  const m = keyword.exec(before);
+  if (!m) return false;
+  const tail = before.slice(m.index + m[0].length);
+  const words = tail.match(/[A-Za-z]{2,}/g) ?? [];
+  return words.every((w) => /^(?:ln|log\w*|max|min|sqrt|of|is)$/i.test(w)) && /[=≈~]/.test(tail);
+}
+
+/** The subject nearest before `position` in the sentence; if none before, the nearest after. */
+function subjectAt(sentence: string, position: number): Subject | undefined {
+  let best: { subject: Subject; at: number } | undefined;
+  let next: { subject: Subject; at: number } | undefined;
+  for (const [subject, re] of SUBJECTS) {
+    for (const m of sentence.matchAll(re)) {
+      const at = m.index;
+      if (at < position) {
+        if (!best || at > best.at) best = { subject, at };
+      } else if (!next || at < next.at) next = { subject, at };
+    }
+  }
+  return (best ?? next)?.subject;
+}
+
+function halve(q: Quantity): Quantity {
+  return { ...q, value: q.value / 2, low: q.low / 2, high: q.high / 2 };
+}
