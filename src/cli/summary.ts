@@ -1,9 +1,36 @@
-/** The table `promptfile eval` prints: pass rates per variant and per evaluator, with errors counted apart. */
-import { compare, readTrials, renderCompare } from '../gate';
+/** What `promptfile eval` prints: each row's verdict per variant, then the comparison table. */
+import { compare, readTrials, renderCompare, type TrialTable } from '../gate';
 
 /** Summarises a results file as text; also returns how many calls ended in an error. */
 export function summarise(resultsPath: string): { text: string; errors: number } {
   const table = readTrials([resultsPath]);
   const errors = table.attempts.filter((a) => a.outcome === 'error').length;
-  return { text: renderCompare(compare(table), 'text'), errors };
+  return { text: `${rowsTable(table)}\n\n${renderCompare(compare(table), 'text')}`, errors };
+}
+
+/** One line per (row, variant, repeat): PASS, FAIL with the failing evaluators, or ERROR with its message. */
+export function rowsTable(table: TrialTable): string {
+  const lines = ['Rows'];
+  const attempts = [...table.attempts].sort(
+    (a, b) => a.row.key.localeCompare(b.row.key, 'en', { numeric: true }) || a.variant.localeCompare(b.variant) || a.repeat - b.repeat,
+  );
+  const width = Math.max(...attempts.map((a) => a.row.label.length), 3);
+  for (const a of attempts) {
+    const repeat = table.attempts.some((x) => x.repeat > 0) ? ` #${a.repeat + 1}` : '';
+    let verdict: string;
+    if (a.outcome === 'error') verdict = `ERROR ${oneLine(a.error ?? '')}`;
+    else {
+      const failed = table.trials
+        .filter((t) => t.variant === a.variant && t.row.key === a.row.key && t.repeat === a.repeat && t.outcome !== 'pass')
+        .map((t) => t.evaluator);
+      verdict = failed.length === 0 ? 'PASS' : `FAIL ${failed.join('; ')}`;
+    }
+    lines.push(`${a.row.label.padEnd(width)}  ${a.variant}${repeat}: ${verdict}`);
+  }
+  return lines.join('\n');
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 160 ? `${flat.slice(0, 159)}…` : flat;
 }

@@ -31,12 +31,13 @@ export interface RowView {
 /** The minimal shape of promptfoo's provider and assertion contexts that a row is read from. */
 export interface RowContext {
   vars?: Record<string, unknown>;
-  test?: { metadata?: Record<string, unknown> };
+  test?: { vars?: Record<string, unknown>; metadata?: Record<string, unknown> };
 }
 
 /** Reads the row a provider call or an assertion belongs to. */
 export function readRow(context: RowContext | undefined): RowView {
-  const vars = { ...(context?.vars ?? {}) };
+  // The test's own vars, as generated: promptfoo adds internal ones (`_conversation`, ...) to context.vars.
+  const vars = { ...(context?.test?.vars ?? context?.vars ?? {}) };
   const fileVar = vars[FILE_VAR];
   delete vars[FILE_VAR];
   const origin = context?.test?.metadata?.['promptfile'] as RowOrigin | undefined;
