@@ -347,26 +347,36 @@ function aliasExpansion(root: Node | null): { offset: number; message: string } 
   return found;
 }
 
+/** Lead bytes whose second byte has a narrower range than 80..BF (RFC 3629, section 4). */
+const SECOND_BYTE: Record<number, [number, number]> = {
+  0xe0: [0xa0, 0xbf],
+  0xed: [0x80, 0x9f],
+  0xf0: [0x90, 0xbf],
+  0xf4: [0x80, 0x8f],
+};
+
 /** Index of the first byte that is not valid UTF-8, or -1. */
 function firstInvalidUtf8(bytes: Buffer): number {
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return -1;
   } catch {
-    // Find it: decode growing prefixes is quadratic, so scan by hand.
+    // Find it: decoding growing prefixes is quadratic, so scan by hand. SECOND_BYTE rules out overlong
+    // forms, UTF-16 surrogates (ED A0..BF) and code points past U+10FFFF.
     let i = 0;
     while (i < bytes.length) {
       const b = bytes[i] ?? 0;
       const need =
         b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
       if (need < 0) return i;
+      const [low, high] = SECOND_BYTE[b] ?? [0x80, 0xbf];
       for (let k = 1; k <= need; k++) {
         const c = bytes[i + k];
-        if (c === undefined || (c & 0xc0) !== 0x80) return i;
+        if (c === undefined || c < (k === 1 ? low : 0x80) || c > (k === 1 ? high : 0xbf)) return i;
       }
       i += need + 1;
     }
-    return -1;
+    return 0; // unreachable while the scan agrees with TextDecoder; never accept what it refused
   }
 }
 

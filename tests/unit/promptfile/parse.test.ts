@@ -116,3 +116,26 @@ describe('duplicate keys are found in every mapping, however large', () => {
     ]);
   });
 });
+
+describe('bytes that are not UTF-8 are refused at the first bad byte', () => {
+  const head = Buffer.from('name: x\nmessages: []\ndescription: "');
+  const position = (bad: number[]) =>
+    parseSource(
+      'bytes.prompt.yml',
+      Buffer.concat([head, Buffer.from(bad), Buffer.from('"\n')]),
+    ).diagnostics.map((d) => `${d.line}:${d.column}: ${d.message}`);
+
+  it.each([
+    ['a Latin-1 byte', [0xe9], 'e9'],
+    ['a UTF-16 surrogate encoded as UTF-8 (CESU-8)', [0xed, 0xa0, 0x80], 'ed'],
+    ['an overlong encoding of /', [0xe0, 0x80, 0xaf], 'e0'],
+    ['a code point past U+10FFFF', [0xf4, 0x90, 0x80, 0x80], 'f4'],
+    ['a sequence cut short', [0xe2, 0x82], 'e2'],
+  ])('%s', (_what, bad, hex) => {
+    expect(position(bad)).toEqual([`3:15: file is not valid UTF-8 (byte 0x${hex} at offset ${head.length})`]);
+  });
+
+  it('accepts four-byte characters at the edges of the valid range', () => {
+    expect(position([0xf0, 0x90, 0x80, 0x80, 0xf4, 0x8f, 0xbf, 0xbf])).toEqual([]);
+  });
+});
