@@ -5,8 +5,13 @@
  * A provider file that imports promptfoo gets a second copy of its modules under the CLI (platform notes),
  * whose response cache ignores the CLI's per-repeat namespace and `--no-cache`: `--repeat 3` would return one
  * cached answer three times. So that copy's cache is switched off, and every call reaches the model.
+ *
+ * That copy's own retries are switched off too (`maxRetries: 0`): they wait as long as Retry-After says without a
+ * cap and time out only the response headers. Calls are retried and timed out here instead, within CallLimits.
  */
+import * as path from 'node:path';
 import type { ChatMessage } from '../src/suite/messages';
+import { decide, DEFAULT_LIMITS, type CallLimits, type Failure } from '../src/variants/retry';
 
 export interface DelegateResponse {
   output?: unknown;
@@ -15,6 +20,17 @@ export interface DelegateResponse {
   cost?: number;
   cached?: boolean;
   finishReason?: string;
+  metadata?: {
+    http?: { status?: number; headers?: Record<string, string> };
+    rateLimitKind?: string;
+    [k: string]: unknown;
+  };
+}
+
+/** A response after retries: how many attempts it took, and why retrying stopped when it ended in an error. */
+export interface CallOutcome extends DelegateResponse {
+  attempts: number;
+  gaveUp?: string;
 }
 
 interface LoadedProvider {
@@ -33,8 +49,28 @@ type PromptfooModule = {
 let promptfoo: PromptfooModule | undefined;
 const providers = new Map<string, Promise<LoadedProvider>>();
 
+/**
+ * promptfoo's CJS build reads chalk through an interop helper that, under Node's require(esm), finds chalk's module
+ * namespace where it expects the chalk instance: every `logger.error`/`logger.warn` of that copy then throws
+ * `chalk.default.red is not a function`, so a 429, a reset or a bad body surfaced as that TypeError instead of its
+ * own message. Handing that copy an object that is both the instance and the namespace fixes it.
+ */
+function patchChalkForCjs(): void {
+  try {
+    const file = require.resolve('chalk', { paths: [path.dirname(require.resolve('promptfoo'))] });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const namespace = require(file) as { default?: object };
+    const entry = require.cache[file];
+    if (entry && namespace.default && !('red' in namespace))
+      entry.exports = Object.assign(Object.create(namespace.default), namespace);
+  } catch {
+    // A chalk that loads as CommonJS needs nothing.
+  }
+}
+
 function load(): PromptfooModule {
   if (!promptfoo) {
+    patchChalkForCjs();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     promptfoo = require('promptfoo') as PromptfooModule;
     promptfoo.cache.disableCache();
@@ -43,22 +79,72 @@ function load(): PromptfooModule {
 }
 
 /**
- * Calls the promptfoo provider `id` with `config` on a chat. `env` is the config's `env:` as promptfoo handed it
- * to our provider: this second module copy never sees the CLI's config, so it must be passed on explicitly.
- * Provider instances are reused per config and env.
+ * Calls the promptfoo provider `id` with `config` on a chat, retrying transient failures within `limits` (see
+ * src/variants/retry.ts). `env` is the config's `env:` as promptfoo handed it to our provider: this second module
+ * copy never sees the CLI's config, so it must be passed on explicitly. Provider instances are reused per config
+ * and env.
  */
 export async function callProvider(
   id: string,
   config: Record<string, unknown>,
   messages: ChatMessage[],
   env?: Record<string, string | undefined>,
-): Promise<DelegateResponse> {
-  const key = `${id}\n${JSON.stringify(config)}\n${JSON.stringify(env ?? {})}`;
+  limits: CallLimits = DEFAULT_LIMITS,
+): Promise<CallOutcome> {
+  const inner = { ...config, maxRetries: 0 };
+  const key = `${id}\n${JSON.stringify(inner)}\n${JSON.stringify(env ?? {})}`;
   let provider = providers.get(key);
   if (!provider) {
-    provider = load().loadApiProvider(id, { options: { config }, ...(env ? { env } : {}) });
+    provider = load().loadApiProvider(id, { options: { config: inner }, ...(env ? { env } : {}) });
     providers.set(key, provider);
   }
+  const loaded = await provider;
+  let waited = 0;
+  for (let attempts = 1; ; attempts++) {
+    const response = await attempt(loaded, messages, limits.timeoutMs);
+    if (!response.error) return { ...response, attempts };
+    const decision = decide(failureOf(response), attempts, waited, limits);
+    if (!decision.retry) return { ...response, attempts, ...(decision.why ? { gaveUp: decision.why } : {}) };
+    await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+    waited += decision.delayMs;
+  }
+}
+
+/** One call, ended after `timeoutMs` whatever the server does (promptfoo's own timeout stops at the headers). */
+async function attempt(
+  provider: LoadedProvider,
+  messages: ChatMessage[],
+  timeoutMs: number,
+): Promise<DelegateResponse & { timedOut?: boolean }> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<DelegateResponse & { timedOut: boolean }>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ error: `no complete answer within ${timeoutMs} ms (timeoutMs)`, timedOut: true }),
+      timeoutMs,
+    );
+  });
   // Empty vars: nothing of the row may be re-rendered by the inner provider.
-  return (await provider).callApi(JSON.stringify(messages), { vars: {}, prompt: { raw: '', label: 'promptfile' } });
+  const call = provider
+    .callApi(JSON.stringify(messages), { vars: {}, prompt: { raw: '', label: 'promptfile' } })
+    .catch((error: unknown): DelegateResponse => ({
+      error: error instanceof Error ? error.message : String(error),
+    }));
+  try {
+    return await Promise.race([call, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function failureOf(response: DelegateResponse & { timedOut?: boolean }): Failure {
+  const http = response.metadata?.http;
+  return {
+    message: response.error ?? '',
+    ...(typeof http?.status === 'number' ? { status: http.status } : {}),
+    ...(http?.headers ? { headers: http.headers } : {}),
+    ...(typeof response.metadata?.rateLimitKind === 'string'
+      ? { rateLimitKind: response.metadata.rateLimitKind }
+      : {}),
+    ...(response.timedOut ? { timedOut: true } : {}),
+  };
 }

@@ -1,5 +1,6 @@
 /** What promptfoo hands our providers, and how their config splits into variant overrides and pass-through. */
 import type { RowContext } from '../src/suite/row';
+import { LIMIT_KEYS } from '../src/variants/retry';
 import type { VariantOverrides } from '../src/variants/variant';
 
 export interface ProviderOptions {
@@ -13,7 +14,17 @@ export interface ProviderContext extends RowContext {
   repeatIndex?: number;
 }
 
-const OURS = new Set(['model', 'temperature', 'maxTokens', 'topP', 'reference', 'record', 'cassettes', 'label']);
+const OURS = new Set([
+  'model',
+  'temperature',
+  'maxTokens',
+  'topP',
+  'reference',
+  'record',
+  'cassettes',
+  'label',
+  ...LIMIT_KEYS,
+]);
 
 /** The variant's overrides of the prompt file's model and modelParameters. */
 export function overridesFrom(config: Record<string, unknown>): VariantOverrides {
