@@ -8,7 +8,7 @@ export function summarise(resultsPath: string): { text: string; errors: number }
   return { text: `${rowsTable(table)}\n\n${renderCompare(compare(table), 'text')}`, errors };
 }
 
-/** One line per (row, variant, repeat): PASS, FAIL with the failing evaluators, or ERROR with its message. */
+/** One line per (row, variant, repeat): PASS, FAIL with the failing evaluators, or ERROR; with tokens, latency, cost. */
 export function rowsTable(table: TrialTable): string {
   const lines = ['Rows'];
   const attempts = [...table.attempts].sort(
@@ -25,9 +25,15 @@ export function rowsTable(table: TrialTable): string {
         .map((t) => t.evaluator);
       verdict = failed.length === 0 ? 'PASS' : `FAIL ${failed.join('; ')}`;
     }
-    lines.push(`${a.row.label.padEnd(width)}  ${a.variant}${repeat}: ${verdict}`);
+    lines.push(`${a.row.label.padEnd(width)}  ${a.variant}${repeat}: ${verdict}${usage(a.usage)}`);
   }
   return lines.join('\n');
+}
+
+function usage(u: { totalTokens: number; cost: number; latencyMs: number }): string {
+  const parts = [`${u.totalTokens} tok`, `${u.latencyMs < 1000 ? `${u.latencyMs} ms` : `${(u.latencyMs / 1000).toFixed(1)} s`}`];
+  if (u.cost > 0) parts.push(`$${u.cost.toFixed(4)}`);
+  return `  (${parts.join(', ')})`;
 }
 
 function oneLine(text: string): string {
