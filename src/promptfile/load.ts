@@ -21,6 +21,7 @@ import { closest, didYouMean } from './suggest';
 import { placeholders } from './template';
 import { compileRegex } from '../evaluators/regex';
 import { builtinJudgeNeeds } from '../evaluators/judge';
+import { modelProblem } from '../variants/variant';
 
 export interface LoadResult {
   file?: PromptFile;
@@ -91,6 +92,7 @@ class Semantics {
   }
 
   check(): Diagnostic[] {
+    this.models();
     this.parameters();
     this.responseFormat();
     this.evaluators();
@@ -109,6 +111,21 @@ class Semantics {
       column: pos.column,
       key: keyName(path),
       message,
+    });
+  }
+
+  /** `model` and judges' `modelId` must name model APIs: promptfoo would run code for some other ids. */
+  private models(): void {
+    const model = this.root['model'];
+    if (typeof model === 'string') {
+      const problem = modelProblem(model);
+      if (problem) this.report('error', ['model'], `model ${problem}`);
+    }
+    asArray(this.root['evaluators']).forEach((raw, i) => {
+      const modelId = isRecord(raw) && isRecord(raw['llm']) ? raw['llm']['modelId'] : undefined;
+      if (typeof modelId !== 'string') return;
+      const problem = modelProblem(modelId);
+      if (problem) this.report('error', ['evaluators', i, 'llm', 'modelId'], `modelId ${problem}`);
     });
   }
 

@@ -43,6 +43,37 @@ export function targetFor(model: string): string {
   return `openai:chat:${model}`;
 }
 
+/**
+ * The promptfoo ids a prompt file's `model` (or a judge's `modelId`) may map to: model APIs. promptfoo resolves
+ * many other ids, and some run code on this machine or reach any address: `file://x.js` and `package:` load a
+ * module, `exec:` runs a command, `python:`/`golang:`/`ruby:` run scripts, `http:` posts anywhere, and coding
+ * agents (`openai:codex-sdk`, `anthropic:claude-agent-sdk`) run tools. A prompt file is data from whoever edits
+ * the repository, so it names models only; any other provider belongs in promptfooconfig.yaml.
+ */
+export const MODEL_APIS = [
+  'openai:chat:',
+  'openai:responses:',
+  'openai:completion:',
+  'anthropic:messages:',
+  'azure:chat:',
+  'azure:responses:',
+  'azure:completion:',
+  'ollama:chat:',
+  'ollama:completion:',
+] as const;
+
+/** Why a prompt file may not name `model`, or undefined when it maps to a model API. */
+export function modelProblem(model: string): string | undefined {
+  const target = targetFor(model);
+  if (MODEL_APIS.some((api) => target.startsWith(api) && target.length > api.length)) return undefined;
+  const family = /^([a-z][\w.-]*):/i.exec(target)?.[1] ?? target;
+  return (
+    `'${model}' is promptfoo's '${family}' provider, not a model API; a prompt file may name a model ` +
+    `(gpt-4o, openai/gpt-4o, anthropic/claude-…, azure/<deployment>, ollama/<model>) or an id starting with ` +
+    `${MODEL_APIS.join(', ')}. Configure other providers in promptfooconfig.yaml`
+  );
+}
+
 /** The segment of a promptfoo id that says which API a provider calls (`openai:chat:x`), when present. */
 const API_KINDS = new Set(['chat', 'messages', 'completion', 'responses']);
 
