@@ -91,7 +91,7 @@ export async function callProvider(
   env?: Record<string, string | undefined>,
   limits: CallLimits = DEFAULT_LIMITS,
 ): Promise<CallOutcome> {
-  const inner = { ...config, maxRetries: 0 };
+  const inner = { ...withKeyFromEnvar(config, env), maxRetries: 0 };
   const key = `${id}\n${JSON.stringify(inner)}\n${JSON.stringify(env ?? {})}`;
   let provider = providers.get(key);
   if (!provider) {
@@ -147,4 +147,18 @@ function failureOf(response: DelegateResponse & { timedOut?: boolean }): Failure
       : {}),
     ...(response.timedOut ? { timedOut: true } : {}),
   };
+}
+
+/**
+ * promptfoo's `apiKeyEnvar` for every target family: only its OpenAI-style providers read it themselves.
+ * `promptfile eval` relies on it to keep literal keys out of the config promptfoo stores (src/cli/runConfig.ts).
+ */
+function withKeyFromEnvar(
+  config: Record<string, unknown>,
+  env?: Record<string, string | undefined>,
+): Record<string, unknown> {
+  const name = config['apiKeyEnvar'];
+  if (typeof name !== 'string' || config['apiKey'] !== undefined) return config;
+  const value = env?.[name] ?? process.env[name];
+  return value ? { ...config, apiKey: value } : config;
 }

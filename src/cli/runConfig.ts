@@ -5,7 +5,14 @@
  */
 import { UserError } from '../promptfile/errors';
 import type { PromptFile } from '../promptfile/model';
-import { expandMatrix, keyVariable, targetFor, variantLabel, type Matrix, type VariantOverrides } from '../variants/variant';
+import {
+  expandMatrix,
+  keyVariable,
+  targetFor,
+  variantLabel,
+  type Matrix,
+  type VariantOverrides,
+} from '../variants/variant';
 
 export interface RunOptions {
   matrix?: Matrix;
@@ -26,7 +33,14 @@ interface ProviderEntry {
 }
 
 export interface RunConfig {
+  /** The config to write and run. It holds no literal API key: those are moved to `env`. */
   config: Record<string, unknown>;
+  /**
+   * Environment for promptfoo: API keys written literally in the config, under names the config now refers to with
+   * `apiKeyEnvar`. promptfoo stores the config it runs in promptfoo.db verbatim (it redacts `apiKey` only in its
+   * JSON output), and `promptfile eval` writes it to .promptfile-run.yaml; neither may hold a key.
+   */
+  env: Record<string, string>;
   /** One line per decision worth telling the user (skipped variants, replay, reference label). */
   notes: string[];
   variants: string[];
@@ -35,32 +49,51 @@ export interface RunConfig {
 type Kind = 'live' | 'offline' | 'replay' | 'other';
 
 const kindOf = (id: string): Kind =>
-  /providers\/promptfile\.ts$/.test(id) ? 'live' : /providers\/offline\.ts$/.test(id) ? 'offline' : /providers\/replay\.ts$/.test(id) ? 'replay' : 'other';
+  /providers\/promptfile\.ts$/.test(id)
+    ? 'live'
+    : /providers\/offline\.ts$/.test(id)
+      ? 'offline'
+      : /providers\/replay\.ts$/.test(id)
+        ? 'replay'
+        : 'other';
 
 function normalise(entry: unknown): ProviderEntry {
   if (typeof entry === 'string') return { id: entry };
-  if (entry && typeof entry === 'object' && typeof (entry as ProviderEntry).id === 'string') return { ...(entry as ProviderEntry) };
+  if (entry && typeof entry === 'object' && typeof (entry as ProviderEntry).id === 'string')
+    return { ...(entry as ProviderEntry) };
   throw new UserError(`promptfooconfig.yaml: a provider entry has no 'id': ${JSON.stringify(entry)}`);
 }
 
 function overridesOf(config: Record<string, unknown> | undefined): VariantOverrides {
   const o: VariantOverrides = {};
   if (typeof config?.['model'] === 'string') o.model = config['model'];
-  for (const k of ['temperature', 'maxTokens', 'topP'] as const) if (typeof config?.[k] === 'number') o[k] = config[k] as number;
+  for (const k of ['temperature', 'maxTokens', 'topP'] as const)
+    if (typeof config?.[k] === 'number') o[k] = config[k] as number;
   return o;
 }
 
 /** The label of the reference variant: the files' own model and temperature when they agree. */
 export function referenceLabel(files: PromptFile[]): string {
-  const models = new Set(files.map((f) => `${f.model ?? '?'}${f.parameters.temperature !== undefined ? ` · T=${f.parameters.temperature}` : ''}`));
+  const models = new Set(
+    files.map(
+      (f) =>
+        `${f.model ?? '?'}${f.parameters.temperature !== undefined ? ` · T=${f.parameters.temperature}` : ''}`,
+    ),
+  );
   return models.size === 1 ? `${[...models][0]} (reference)` : 'reference (each file’s own model)';
 }
 
 /** Builds the run config. */
-export function buildRunConfig(base: Record<string, unknown>, files: PromptFile[], options: RunOptions): RunConfig {
+export function buildRunConfig(
+  base: Record<string, unknown>,
+  files: PromptFile[],
+  options: RunOptions,
+): RunConfig {
   const notes: string[] = [];
   const rawProviders = base['providers'];
-  const entries = (Array.isArray(rawProviders) ? rawProviders : rawProviders === undefined ? [] : [rawProviders]).map(normalise);
+  const entries = (
+    Array.isArray(rawProviders) ? rawProviders : rawProviders === undefined ? [] : [rawProviders]
+  ).map(normalise);
   const liveTemplate = entries.find((e) => kindOf(e.id) === 'live');
   const liveId = liveTemplate?.id ?? 'file://providers/promptfile.ts';
   for (const cell of options.matrix ? expandMatrix(options.matrix) : []) {
@@ -71,7 +104,11 @@ export function buildRunConfig(base: Record<string, unknown>, files: PromptFile[
   for (const entry of entries) {
     const kind = kindOf(entry.id);
     const overrides = overridesOf(entry.config);
-    if (kind === 'live' && Object.keys(overrides).length === 0 && (entry.label === undefined || entry.label === 'reference')) {
+    if (
+      kind === 'live' &&
+      Object.keys(overrides).length === 0 &&
+      (entry.label === undefined || entry.label === 'reference')
+    ) {
       entry.label = referenceLabel(files);
     }
     if (kind !== 'live') {
@@ -80,7 +117,12 @@ export function buildRunConfig(base: Record<string, unknown>, files: PromptFile[
     }
     const label = entry.label ?? variantLabel(overrides);
     if (options.replay !== undefined) {
-      out.push({ ...entry, id: entry.id.replace(/promptfile\.ts$/, 'replay.ts'), label: `${label} (replay)`, config: { ...entry.config, cassettes: options.replay } });
+      out.push({
+        ...entry,
+        id: entry.id.replace(/promptfile\.ts$/, 'replay.ts'),
+        label: `${label} (replay)`,
+        config: { ...entry.config, cassettes: options.replay },
+      });
       continue;
     }
     if (options.offline) {
@@ -96,16 +138,74 @@ export function buildRunConfig(base: Record<string, unknown>, files: PromptFile[
       if (keyVar && !options.env[keyVar] && !hasKey) missing.add(keyVar);
     }
     if (missing.size > 0) {
-      notes.push(`skipping ${label}: ${[...missing].join(', ')} ${missing.size === 1 ? 'is' : 'are'} not set`);
+      notes.push(
+        `skipping ${label}: ${[...missing].join(', ')} ${missing.size === 1 ? 'is' : 'are'} not set`,
+      );
       continue;
     }
-    out.push(options.record !== undefined ? { ...entry, label, config: { ...entry.config, record: options.record } } : { ...entry, label });
+    out.push(
+      options.record !== undefined
+        ? { ...entry, label, config: { ...entry.config, record: options.record } }
+        : { ...entry, label },
+    );
   }
   if (out.length === 0) {
-    throw new UserError('promptfile eval: no variant can run (every live variant lacks its API key and there is no offline or replay provider)');
+    throw new UserError(
+      'promptfile eval: no variant can run (every live variant lacks its API key and there is no offline or replay provider)',
+    );
   }
   const labels = out.map((e) => e.label ?? e.id);
   const dup = labels.find((l, i) => labels.indexOf(l) !== i);
-  if (dup) throw new UserError(`promptfile eval: two variants are both labelled '${dup}'; give each a distinct label`);
-  return { config: { ...base, providers: out }, notes, variants: labels };
+  if (dup)
+    throw new UserError(
+      `promptfile eval: two variants are both labelled '${dup}'; give each a distinct label`,
+    );
+  const env: Record<string, string> = {};
+  const providers = out.map((entry) => ({ ...entry, config: keyless(entry, env) }));
+  const config = {
+    ...base,
+    providers,
+    ...(base['tests'] !== undefined ? { tests: keylessGrader(base['tests'], env) } : {}),
+  };
+  return { config, env, notes, variants: labels };
+}
+
+/**
+ * A provider's config without a literal `apiKey`: our live provider gets `apiKeyEnvar` naming a variable set in
+ * `env` (providers/delegate.ts resolves it for every target family), a replay needs no key at all.
+ */
+function keyless(entry: ProviderEntry, env: Record<string, string>): Record<string, unknown> | undefined {
+  const kind = kindOf(entry.id);
+  if (!entry.config || typeof entry.config['apiKey'] !== 'string' || (kind !== 'live' && kind !== 'replay'))
+    return entry.config;
+  const { apiKey, ...rest } = entry.config;
+  if (kind === 'replay') return rest;
+  return { ...rest, apiKeyEnvar: secretVariable(apiKey as string, env) };
+}
+
+/** The promptfile test generator's `grader.config` without a literal `apiKey` (judges call it through delegate.ts). */
+function keylessGrader(tests: unknown, env: Record<string, string>): unknown {
+  if (!Array.isArray(tests)) return tests;
+  return tests.map((t: unknown) => {
+    const grader = (t as { config?: { grader?: { config?: Record<string, unknown> } } } | null)?.config
+      ?.grader;
+    if (typeof grader?.config?.['apiKey'] !== 'string') return t;
+    const { apiKey, ...rest } = grader.config;
+    const test = t as { config: Record<string, unknown> };
+    return {
+      ...test,
+      config: {
+        ...test.config,
+        grader: { ...grader, config: { ...rest, apiKeyEnvar: secretVariable(apiKey as string, env) } },
+      },
+    };
+  });
+}
+
+function secretVariable(value: string, env: Record<string, string>): string {
+  const existing = Object.entries(env).find(([, v]) => v === value)?.[0];
+  if (existing) return existing;
+  const name = `PROMPTFILE_API_KEY_${Object.keys(env).length + 1}`;
+  env[name] = value;
+  return name;
 }
