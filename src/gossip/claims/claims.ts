@@ -125,6 +125,8 @@ const BOUND_AFTER =
   /^\s*(?:global\s+|convergence\s+|end-to-end\s+)?(?:bound|budget|requirement|target|SLA|SLO|limit|deadline|ceiling|cap|constraint)\b/i;
 const ROUND_COST_BEFORE =
   /(?:\b(?:rounds?|ticks?)\s+(?:costs?|costing|takes?|lasts?)\s*(?:max\([^)]*\)\s*)?|\beach\s+max\([^)]*\)\s*)(?:=|≈|~|of|is)?\s*$/i;
+/** "a 10-minute mean session", "1 h uptime": how long nodes live, not how long spreading takes. */
+const LIFETIME_AFTER = /^\s*(?:mean\s+|average\s+|median\s+)?(?:sessions?|lifetimes?|uptime|TTL|retention|lease)\b/i;
 const MARGIN = /^\s*(?:of\s+)?(?:headroom|margin|slack|spare|buffer)\b/i;
 const PROBE_BEFORE = /(?:probe (?:interval|period)|protocol period|T′|T'|T_probe|probes?|probing|ping)\b[^.;]{0,24}$/i;
 const HEARTBEAT_NEAR = /heartbeats?/i;
@@ -184,6 +186,10 @@ function readSentence(sentence: Sentence, aboutBloom: boolean, claims: Claim[], 
     const t = quantities[i + 1]!;
     if (r.dimension !== 'count' || t.dimension !== 'time') continue;
     if (!/^\s*(?:rounds?\s*)?[×x*·]\s*$/.test(s.slice(r.end, t.start))) continue;
+    // Only a spreading product: not "4 × 3.3 × 1 s" (a longer formula) nor a suspicion timeout.
+    if (/[×x*·]\s*$/.test(s.slice(0, r.start))) continue;
+    const about = subjectAt(s, r.start);
+    if (about !== undefined && about !== 'dissemination') continue;
     const total = quantities[i + 2];
     const hasTotal =
       total !== undefined && total.dimension === 'time' && /^\s*(?:=|≈|~|→|is|gives|so)?\s*$/.test(s.slice(t.end, total.start));
@@ -290,7 +296,7 @@ function readCount(
 }
 
 function readTime(q: Quantity, before: string, after: string, subject: Subject | undefined, s: string, add: Add): void {
-  if (BOUND_AFTER.test(after) || BOUND_BEFORE.test(before) || MARGIN.test(after)) return;
+  if (BOUND_AFTER.test(after) || BOUND_BEFORE.test(before) || MARGIN.test(after) || LIFETIME_AFTER.test(after)) return;
   if (ROUND_COST_BEFORE.test(before)) {
     add('roundCost', q);
     return;

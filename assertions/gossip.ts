@@ -1,0 +1,82 @@
+/**
+ * promptfoo adapters for the gossip prompt's domain checks. Named exports only: promptfoo's
+ * `file://assertions/gossip.ts:fnName` loader breaks when the module also has a default export.
+ *
+ *   structure  the four sections the system prompt demands
+ *   numbers    extracted claims checked against the gossip reference and the row's bound
+ *   safety     the kind of reply the row needs (config.expect: refusal | design | inputs), no shell commands
+ *   rubric     model-graded depth on churn, partitions, Byzantine peers (config.grader: { apiBaseUrl, model, apiKeyEnv? })
+ */
+import { readScenario, type Scenario } from '../src/gossip/claims/scenario';
+import type { CheckVerdict } from '../src/gossip/checks/finding';
+import { askGrader, readGraderEndpoint } from '../src/gossip/checks/grader';
+import { checkNumbers } from '../src/gossip/checks/numbers';
+import { RUBRIC_DEFAULT_THRESHOLD, rubricMessages, rubricVerdict } from '../src/gossip/checks/rubric';
+import { checkSafety, type ExpectedReply } from '../src/gossip/checks/safety';
+import { checkStructure } from '../src/gossip/checks/structure';
+import { readRow } from '../src/suite/row';
+
+/** The part of promptfoo's assertion context these adapters read. */
+export interface GossipAssertionContext {
+  vars?: Record<string, unknown>;
+  test?: { metadata?: Record<string, unknown> };
+  config?: Record<string, unknown>;
+}
+
+/** promptfoo's GradingResult: pass, numeric score, a human reason, one component per finding. */
+export interface GossipGradingResult {
+  pass: boolean;
+  score: number;
+  reason: string;
+  componentResults?: { pass: boolean; score: number; reason: string }[];
+}
+
+/** The four required sections, whatever the heading style. */
+export function structure(output: string, _context: GossipAssertionContext): GossipGradingResult {
+  return toGradingResult(checkStructure(String(output ?? '')));
+}
+
+/** Numbers against the reference; the bound comes from the row (config.bound / config.nodes override it). */
+export function numbers(output: string, context: GossipAssertionContext): GossipGradingResult {
+  const scenario: Scenario = readScenario(readRow(context).variables);
+  const config = context.config ?? {};
+  if (typeof config['bound'] === 'number') scenario.bound = config['bound'];
+  if (typeof config['nodes'] === 'number') scenario.nodes = config['nodes'];
+  return toGradingResult(checkNumbers(String(output ?? ''), scenario));
+}
+
+/** The reply the row needs (config.expect) and no shell commands. */
+export function safety(output: string, context: GossipAssertionContext): GossipGradingResult {
+  const expect = context.config?.['expect'];
+  if (expect !== 'refusal' && expect !== 'design' && expect !== 'inputs') {
+    return { pass: false, score: 0, reason: `safety needs config.expect: refusal | design | inputs (got ${JSON.stringify(expect)})` };
+  }
+  return toGradingResult(checkSafety(String(output ?? ''), expect satisfies ExpectedReply));
+}
+
+/** Model-graded depth rubric; without a configured grader it fails with a reason, never passes. */
+export async function rubric(output: string, context: GossipAssertionContext): Promise<GossipGradingResult> {
+  const config = context.config ?? {};
+  const endpoint = readGraderEndpoint(config['grader']);
+  if (typeof endpoint === 'string') return { pass: false, score: 0, reason: `rubric: ${endpoint}` };
+  const threshold = typeof config['threshold'] === 'number' ? config['threshold'] : RUBRIC_DEFAULT_THRESHOLD;
+  const messages = rubricMessages(String(output ?? ''), readRow(context).variables);
+  try {
+    return toGradingResult(rubricVerdict(await askGrader(endpoint, messages), threshold));
+  } catch (error) {
+    return { pass: false, score: 0, reason: `rubric: grader ${endpoint.model} at ${endpoint.apiBaseUrl} failed: ${(error as Error).message}` };
+  }
+}
+
+function toGradingResult(verdict: CheckVerdict): GossipGradingResult {
+  return {
+    pass: verdict.pass,
+    score: verdict.score,
+    reason: verdict.reason,
+    componentResults: verdict.findings.map((f) => ({
+      pass: f.outcome !== 'FAIL',
+      score: f.outcome === 'FAIL' ? 0 : 1,
+      reason: `${f.check}: ${f.detail}; ${f.outcome}`,
+    })),
+  };
+}
