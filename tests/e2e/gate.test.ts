@@ -1,0 +1,373 @@
+/**
+ * The regression gate, end to end through the real `promptfile` command in a user's project: `eval` against a
+ * scripted model server, `baseline` from a good run, then `gate` on later runs. Two variants (T=0.2 and T=1)
+ * answer three rows eight times each, so a row that stops passing is a significant drop, not noise.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startModelServer, type ModelServer } from '../integration/harness/server';
+import { createProject, expectExit, variant, type CliRun, type Project } from './project';
+
+const FIXTURE = fs.readFileSync(path.join(__dirname, 'fixtures/greeter.prompt.yml'), 'utf8');
+const PROMPT_FILE = 'prompts/greeter.prompt.yml';
+const REPEAT = 8;
+const COOL = 'gpt-4o · T=0.2';
+const HOT = 'gpt-4o · T=1';
+/** 1-based line of an evaluator in the fixture, where the gate's annotations must point. */
+const EVALUATOR_LINE = FIXTURE.split('\n').findIndex((l) => l.includes('- name: Names the topic')) + 1;
+
+/**
+ * How the model behaves. `regressed`: at T=1 the answer to the bravo row stops naming the topic (it still greets
+ * and gives a number), so exactly one evaluator of one variant drops, on one row. `outage`: every call for the
+ * bravo row gets a 500.
+ */
+type Behaviour = 'good' | 'regressed' | 'outage';
+
+interface Annotation {
+  properties: Record<string, string>;
+  message: string;
+}
+
+/** Every `::error` workflow command in a text, decoded as GitHub decodes it (`%25` is `%`, `%3A` is `:`...). */
+function errorAnnotations(text: string): Annotation[] {
+  const decode = (s: string) =>
+    s.replace(/%(25|0D|0A|3A|2C)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('::error'))
+    .map((l) => {
+      const [, props = '', message = ''] = /^::error ?([^:]*)::(.*)$/.exec(l) ?? [];
+      const properties = Object.fromEntries(
+        props
+          .split(',')
+          .map((p) => [decode(p.slice(0, p.indexOf('='))), decode(p.slice(p.indexOf('=') + 1))]),
+      );
+      return { properties, message: decode(message) };
+    });
+}
+
+interface JunitCase {
+  name: string;
+  classname: string;
+  failures: string[];
+}
+
+/** The test cases of a JUnit document with the `type` of each failure (the renderer writes one element a line). */
+function junitCases(xml: string): JunitCase[] {
+  const attr = (tag: string, name: string) => new RegExp(`${name}="([^"]*)"`).exec(tag)?.[1] ?? '';
+  return [...xml.matchAll(/<testcase ([^>]*)>([\s\S]*?)<\/testcase>/g)].map(([, tag = '', body = '']) => ({
+    name: attr(tag, 'name'),
+    classname: attr(tag, 'classname'),
+    failures: [...body.matchAll(/<failure type="([^"]*)"/g)].map((m) => m[1] ?? ''),
+  }));
+}
+
+describe('the gate, end to end', () => {
+  let server: ModelServer;
+  let project: Project;
+  let behaviour: Behaviour = 'good';
+  let good: CliRun;
+  let baseline: CliRun;
+
+  /** Runs `promptfile eval --repeat REPEAT -o runs/<name>` with the model behaving as given. */
+  async function evaluate(name: string, as: Behaviour, extra: string[] = []): Promise<CliRun> {
+    behaviour = as;
+    return project.run(['eval', '--repeat', String(REPEAT), '-o', `runs/${name}`, ...extra]);
+  }
+
+  const gate = (...args: string[]) => project.run(['gate', ...args]);
+
+  beforeAll(async () => {
+    server = await startModelServer((request) => {
+      const topic = /Topic: (\w+)/.exec(request.user)?.[1] ?? 'nothing';
+      if (topic === 'bravo' && behaviour === 'outage') return { status: 500, text: 'scripted outage' };
+      if (topic === 'bravo' && behaviour === 'regressed' && request.temperature === 1) {
+        return 'hello! I would rather talk about something else. 42';
+      }
+      return `hello! ${topic} has 42 facets`;
+    });
+    project = createProject({ [PROMPT_FILE]: FIXTURE }, [
+      variant(COOL, server.baseUrl, { temperature: 0.2 }),
+      variant(HOT, server.baseUrl, { temperature: 1 }),
+    ]);
+    good = await evaluate('good', 'good');
+    baseline = await project.run(['baseline', 'runs/good/latest.json', '-o', 'baselines/main.json']);
+  });
+
+  afterAll(() => server?.close());
+
+  describe('a good run becomes the baseline and passes against itself', () => {
+    test('eval calls the model once per row, repeat and variant, and exits 0', () => {
+      expectExit(good, 0);
+      expect(server.requests).toHaveLength(3 * REPEAT * 2);
+      expect(good.stdout).toMatch(/Names the topic +100% 24\/24/);
+    });
+
+    test('the baseline holds per-row counts for every variant and evaluator', () => {
+      expectExit(baseline, 0);
+      const written = JSON.parse(project.read('baselines/main.json')) as {
+        variants: Record<string, Record<string, { total: unknown; rows: Record<string, unknown> }>>;
+      };
+      expect(Object.keys(written.variants).sort()).toEqual([COOL, HOT]);
+      for (const evaluators of Object.values(written.variants)) {
+        expect(Object.keys(evaluators).sort()).toEqual(['Gives a number', 'Greets', 'Names the topic']);
+        for (const { total, rows } of Object.values(evaluators)) {
+          expect(total).toEqual({ errors: 0, passes: 3 * REPEAT, trials: 3 * REPEAT });
+          expect(Object.keys(rows)).toEqual([0, 1, 2].map((i) => `${PROMPT_FILE}#${i}`));
+        }
+      }
+    });
+
+    test('gate exits 0 and says so, in the log and as a notice', async () => {
+      const run = await gate('runs/good/latest.json', '--baseline', 'baselines/main.json', '--annotations');
+      expectExit(run, 0);
+      expect(run.stdout).toMatch(/^Gate passed: 6 checks across 2 variants;/);
+      expect(run.stdout).toMatch(/^::notice title=Prompt gate passed::Gate passed/m);
+      expect(errorAnnotations(run.stdout)).toEqual([]);
+    });
+  });
+
+  describe('one row going bad at T=1 fails the gate, naming evaluator, variant, before, after and p', () => {
+    let regressed: CliRun;
+    let run: CliRun;
+    const message =
+      `"Names the topic" regressed for ${HOT}: 24/24 (100%) in the baseline, 16/24 (66.7%) now ` +
+      '(one-sided exact test over 3 shared rows, Holm-adjusted p < 0.001, alpha 0.05).';
+
+    beforeAll(async () => {
+      regressed = await evaluate('regressed', 'regressed');
+      fs.writeFileSync(project.path('summary.md'), '# an earlier step\n');
+      run = await gate(
+        'runs/regressed/latest.json',
+        '--baseline',
+        'baselines/main.json',
+        '--annotations',
+        '--summary',
+        'summary.md',
+        '--junit',
+        'reports/gate.junit.xml',
+      );
+    });
+
+    test('eval still exits 0: failed evaluators are results, not errors', () => {
+      expectExit(regressed, 0);
+      expect(regressed.stdout).toMatch(/Names the topic +100% 24\/24 .* 66\.7% 16\/24/);
+    });
+
+    test('gate exits 1 with one problem: that evaluator of that variant, at its line in the prompt file', () => {
+      expectExit(run, 1);
+      expect(run.stdout).toMatch(/^Gate failed: 1 regression\(s\) \(6 checks across 2 variants\)\./);
+      expect(run.stdout).toContain(`\nProblems:\n- ${PROMPT_FILE}:${EVALUATOR_LINE}: ${message}\n`);
+      const failing = run.stdout.split('\n').filter((l) => l.includes('FAIL'));
+      expect(failing).toHaveLength(1);
+      expect(failing[0]).toMatch(
+        new RegExp(
+          `^${HOT} +Names the topic +24/24 \\(100%\\) +16/24 \\(66\\.7%\\) .*< 0\\.001 .*FAIL: regression$`,
+        ),
+      );
+    });
+
+    test('its annotation points at the evaluator and carries the same sentence', () => {
+      expect(errorAnnotations(run.stdout)).toEqual([
+        {
+          properties: {
+            file: PROMPT_FILE,
+            line: String(EVALUATOR_LINE),
+            title: `Regression: Names the topic (${HOT})`,
+          },
+          message,
+        },
+      ]);
+    });
+
+    test('the JUnit report fails exactly that test case', () => {
+      const xml = project.read('reports/gate.junit.xml');
+      expect(xml).toMatch(
+        /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="promptfile gate" tests="8" failures="1"/,
+      );
+      const failed = junitCases(xml).filter((c) => c.failures.length > 0);
+      expect(failed).toEqual([{ name: 'Names the topic', classname: HOT, failures: ['regression'] }]);
+      expect(xml).toContain(
+        'message="&quot;Names the topic&quot; regressed for gpt-4o · T=1: 24/24 (100%) in the baseline, 16/24 (66.7%) now',
+      );
+    });
+
+    test('the Markdown summary is appended after what was there, headed as a failure, with the problem', () => {
+      const summary = project.read('summary.md');
+      expect(summary.startsWith('# an earlier step\n## ❌ Prompt gate failed\n')).toBe(true);
+      expect(summary).toContain(`\`${PROMPT_FILE}:${EVALUATOR_LINE}\``);
+      expect(summary).toMatch(
+        /"Names the topic" regressed for gpt-4o · T=1: 24\/24 \(100%\) in the baseline, 16\/24 \(66\.7%\) now/,
+      );
+      expect(summary).toMatch(
+        /\| gpt-4o · T=1 \| Names the topic \| 24\/24 \(100%\) \| 16\/24 \(66\.7%\) \|.*\| FAIL: regression \|/,
+      );
+    });
+  });
+
+  describe('eval --shard 1/2 and 2/2 merge into the same counts as the unsharded run', () => {
+    let shards: CliRun[];
+    const merged = ['runs/shard-1/latest.json', 'runs/shard-2/latest.json'];
+    const whole = ['runs/regressed/latest.json'];
+
+    beforeAll(async () => {
+      shards = [await evaluate('shard-1', 'regressed', ['--shard', '1/2'])];
+      shards.push(await evaluate('shard-2', 'regressed', ['--shard', '2/2']));
+    });
+
+    test('each shard runs its own contiguous rows, and together every row once', () => {
+      shards.forEach((shard) => expectExit(shard, 0));
+      expect(shards[0]?.stderr).toContain('promptfile: shard 1/2 runs rows 0:1');
+      expect(shards[1]?.stderr).toContain('promptfile: shard 2/2 runs rows 1:3');
+    });
+
+    test('compare gives the same pass counts, usage and paired tests', async () => {
+      const counts = async (files: string[]) => {
+        const run = await project.run(['compare', ...files, '--json']);
+        expectExit(run, 0);
+        const result = JSON.parse(run.stdout) as {
+          variants: { variant: string; overall: object; evaluators: object; usage: { attempts: number } }[];
+          comparisons: {
+            a: string;
+            b: string;
+            evaluator: string;
+            pairs: number;
+            aOnly: number;
+            bOnly: number;
+          }[];
+        };
+        return {
+          variants: result.variants.map((v) => ({ ...v, usage: v.usage.attempts })),
+          comparisons: result.comparisons.map(({ a, b, evaluator, pairs, aOnly, bOnly }) => ({
+            a,
+            b,
+            evaluator,
+            pairs,
+            aOnly,
+            bOnly,
+          })),
+        };
+      };
+      const fromShards = await counts(merged);
+      expect(fromShards).toEqual(await counts(whole));
+      expect(fromShards.comparisons.find((c) => c.evaluator === 'Names the topic')).toEqual({
+        a: COOL,
+        b: HOT,
+        evaluator: 'Names the topic',
+        pairs: 3 * REPEAT,
+        aOnly: REPEAT,
+        bOnly: 0,
+      });
+    });
+
+    test('the baseline written from the shards is byte for byte the unsharded one', async () => {
+      expectExit(await project.run(['baseline', ...merged, '-o', 'baselines/shards.json']), 0);
+      expectExit(await project.run(['baseline', ...whole, '-o', 'baselines/whole.json']), 0);
+      expect(project.read('baselines/shards.json')).toBe(project.read('baselines/whole.json'));
+    });
+
+    test('the gate over the shards says exactly what it says over the unsharded run', async () => {
+      const fromShards = await gate(...merged, '--baseline', 'baselines/main.json');
+      const fromWhole = await gate(...whole, '--baseline', 'baselines/main.json');
+      expectExit(fromShards, 1);
+      expect(fromShards.stdout).toBe(fromWhole.stdout);
+    });
+  });
+
+  describe('errors fail the gate closed', () => {
+    let outage: CliRun;
+    let run: CliRun;
+
+    beforeAll(async () => {
+      outage = await evaluate('outage', 'outage');
+      run = await gate('runs/outage/latest.json', '--baseline', 'baselines/main.json', '--annotations');
+    });
+
+    test('eval writes the results and exits 1, saying how many rows errored', () => {
+      expectExit(outage, 1);
+      expect(outage.stderr).toContain(`promptfile eval: ${2 * REPEAT} rows ended in an error`);
+      expect(fs.existsSync(project.path('runs/outage/latest.json'))).toBe(true);
+    });
+
+    test('gate exits 1 naming each variant, how many calls errored and the first error', () => {
+      expectExit(run, 1);
+      expect(run.stdout).toMatch(/^Gate failed: 2 variant\(s\) with errors \(6 checks across 2 variants\)\./);
+      for (const name of [COOL, HOT]) {
+        expect(run.stdout).toMatch(
+          new RegExp(
+            `^- ${PROMPT_FILE}:\\d+: ${name} errored on ${REPEAT} of ${3 * REPEAT} calls \\(33\\.3%\\), more than the 0% allowed; first at ${PROMPT_FILE}:\\d+: ${name}: .*500.*scripted outage`,
+            'm',
+          ),
+        );
+      }
+      expect(errorAnnotations(run.stdout).map((a) => a.properties['title'])).toEqual([
+        `Errors: ${COOL}`,
+        `Errors: ${HOT}`,
+      ]);
+    });
+
+    test('the rows that did answer are no regression: tolerating errors explicitly lets the run pass', async () => {
+      const tolerant = await gate(
+        'runs/outage/latest.json',
+        '--baseline',
+        'baselines/main.json',
+        '--max-error-rate',
+        '0.5',
+      );
+      expectExit(tolerant, 0);
+    });
+  });
+
+  describe('nothing measured, or nothing to measure against', () => {
+    test('a run with no results fails the gate (exit 1), and makes no baseline (exit 2)', async () => {
+      const empty = await project.run([
+        'eval',
+        '-o',
+        'runs/empty',
+        '--',
+        '--filter-pattern',
+        'no row is called this',
+      ]);
+      expectExit(empty, 0);
+      const results = JSON.parse(project.read('runs/empty/latest.json')) as {
+        results: { results: unknown[] };
+      };
+      expect(results.results.results).toEqual([]);
+
+      const run = await gate('runs/empty/latest.json', '--baseline', 'baselines/main.json');
+      expectExit(run, 1);
+      expect(run.stdout).toContain('- The run has no trials, so nothing was measured and nothing can pass.');
+      expectExit(await gate('runs/empty/latest.json', '--no-baseline'), 1);
+
+      const refused = await project.run(['baseline', 'runs/empty/latest.json', '-o', 'baselines/empty.json']);
+      expectExit(refused, 2);
+      expect(refused.stderr).toContain('refusing to write an empty baseline');
+      expect(fs.existsSync(project.path('baselines/empty.json'))).toBe(false);
+    });
+
+    test('a missing baseline file, a missing --baseline or a missing results file is bad input (exit 2), in one line', async () => {
+      const cases: [string[], string][] = [
+        [
+          ['runs/good/latest.json', '--baseline', 'baselines/nope.json'],
+          'baselines/nope.json: error: baseline file not found\n',
+        ],
+        [
+          ['runs/good/latest.json'],
+          'promptfile gate: give --baseline FILE (or --no-baseline to check floors and errors only)\n',
+        ],
+        [
+          ['runs/nope/latest.json', '--baseline', 'baselines/main.json'],
+          'runs/nope/latest.json: error: results file not found\n',
+        ],
+      ];
+      for (const [args, stderr] of cases) {
+        const run = await gate(...args);
+        expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({
+          code: 2,
+          stdout: '',
+          stderr,
+        });
+      }
+    });
+  });
+});

@@ -1,0 +1,146 @@
+/**
+ * A throwaway user project for end-to-end tests, driven through the real `promptfile` command.
+ *
+ * The project holds the prompt files and a promptfooconfig.yaml whose plugin paths point (absolute `file://`)
+ * into this repository, built with the integration harness's `configFor`. Every command runs as a child
+ * process in the project with a private PROMPTFOO_CONFIG_DIR (where promptfoo keeps its eval database, shared
+ * by `eval` and `view`) and no inherited environment: only PATH, the offline flags and what the test passes,
+ * so no real key or base URL can leak in, and OpenAI traffic goes to a dead loopback port unless a provider
+ * names the test's server.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse, stringify } from 'yaml';
+import {
+  configFor,
+  DEAD_BASE_URL,
+  live,
+  REPO,
+  tempDir,
+  type ProviderEntry,
+} from '../integration/harness/run';
+
+const CLI = path.join(REPO, 'bin/promptfile.js');
+
+/** What one command did. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A temp project and the CLI run inside it. */
+export interface Project {
+  dir: string;
+  /** PROMPTFOO_CONFIG_DIR of every command run here. */
+  configDir: string;
+  /** Runs `promptfile <args>` to completion. */
+  run(args: string[], timeoutMs?: number): Promise<CliRun>;
+  /** Starts `promptfile <args>` as the leader of its own process group (for long-lived servers). */
+  start(args: string[]): ChildProcess;
+  /** Absolute path of a file in the project. */
+  path(relative: string): string;
+  /** A project file's text. */
+  read(relative: string): string;
+}
+
+/** A variant of the prompt-file provider that calls `baseUrl` with a key from its config. */
+export function variant(label: string, baseUrl: string, config: Record<string, unknown> = {}): ProviderEntry {
+  return live({ apiBaseUrl: baseUrl, apiKey: 'sk-e2e-test', ...config }, label);
+}
+
+/**
+ * Creates a project with `files` (relative path -> text) and a promptfooconfig.yaml running `providers`;
+ * `description` names the eval in promptfoo's web report.
+ */
+export function createProject(
+  files: Record<string, string>,
+  providers: ProviderEntry[],
+  description = 'promptfile end-to-end test',
+): Project {
+  const dir = tempDir('promptfile-e2e-');
+  const configDir = tempDir('promptfile-e2e-config-');
+  for (const [relative, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
+    fs.writeFileSync(path.join(dir, relative), text);
+  }
+  const config = parse(configFor(providers)) as Record<string, unknown>;
+  fs.writeFileSync(path.join(dir, 'promptfooconfig.yaml'), stringify({ ...config, description }));
+  const env = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: configDir,
+    PROMPTFOO_CONFIG_DIR: configDir,
+    OPENAI_BASE_URL: DEAD_BASE_URL,
+    PROMPTFOO_DISABLE_TELEMETRY: '1',
+    PROMPTFOO_DISABLE_UPDATE: '1',
+    PROMPTFOO_DISABLE_SHARING: '1',
+    PROMPTFOO_DISABLE_RUNTIME_WARNINGS: '1',
+    NO_COLOR: '1',
+  };
+  const start = (args: string[]) =>
+    spawn(process.execPath, [CLI, ...args], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+  return {
+    dir,
+    configDir,
+    path: (relative) => path.join(dir, relative),
+    read: (relative) => fs.readFileSync(path.join(dir, relative), 'utf8'),
+    start,
+    run: (args, timeoutMs = 60_000) =>
+      new Promise((resolve, reject) => {
+        const child = start(args);
+        let stdout = '';
+        let stderr = '';
+        const timer = setTimeout(() => {
+          stderr += `\n[e2e] promptfile ${args.join(' ')} killed after ${timeoutMs} ms\n`;
+          killGroup(child, 'SIGKILL');
+        }, timeoutMs);
+        child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('error', (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          resolve({ code, stdout, stderr });
+        });
+      }),
+  };
+}
+
+/** Fails with the command's output when it did not exit with `code`, so a broken run shows why. */
+export function expectExit(run: CliRun, code: number): void {
+  if (run.code === code) return;
+  const tail = (text: string) => text.slice(-4000);
+  throw new Error(
+    `expected exit ${code}, got ${run.code}\n--- stdout\n${tail(run.stdout)}\n--- stderr\n${tail(run.stderr)}`,
+  );
+}
+
+/** Signals a child started by `Project.start` and everything it spawned (its process group). */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+/** Stops a server started by `Project.start`: SIGTERM to its group, SIGKILL if it lingers. */
+export async function stopGroup(child: ChildProcess, graceMs = 3000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  killGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+  // promptfoo's own process may outlive the leader by a moment: leave nothing of the group behind.
+  killGroup(child, 'SIGKILL');
+}
