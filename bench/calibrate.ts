@@ -1,8 +1,9 @@
 /**
  * Agreement of the gossip checks with the labelled corpus, next to the seed's raw regexes applied all-on-all.
  *
- *   npx tsx bench/calibrate.ts            print the table
- *   npx tsx bench/calibrate.ts --write    also write docs/calibration.md
+ *   npx tsx bench/calibrate.ts                     print the table for the corpus
+ *   npx tsx bench/calibrate.ts --write             also write docs/calibration.md
+ *   npx tsx bench/calibrate.ts --corpus <dir>      another labelled set (tests/calibration/holdout)
  *
  * Exits 1 when the whole verdict agrees with fewer than 95% of the labels.
  */
@@ -14,7 +15,8 @@ import { loadSeed } from '../src/calibration/seed';
 import { renderCalibration } from '../src/calibration/table';
 
 const ROOT = path.resolve(__dirname, '..');
-const CORPUS = 'tests/calibration/corpus';
+const corpusFlag = process.argv.indexOf('--corpus');
+const CORPUS = corpusFlag > 0 ? process.argv[corpusFlag + 1]! : 'tests/calibration/corpus';
 const SEED = 'prompts/peer_to_peer_gossip_protocol_architect.prompt.yml';
 const OUT = 'docs/calibration.md';
 const REQUIRED = 0.95;

@@ -526,11 +526,12 @@ function checkMerkleInterval(c: ReplyContext): Finding[] {
 function checkMessageSize(c: ReplyContext): Finding[] {
   return c
     .of('messageSize')
-    .filter((claim) => /\budp\b/i.test(claim.snippet) && claim.quantity.low > MAX_UDP_PAYLOAD_BYTES)
+    // "batches up to 64 KB" allows 64 KB messages: the largest size the reply permits is what counts.
+    .filter((claim) => /\budp\b/i.test(claim.snippet) && claim.quantity.value > MAX_UDP_PAYLOAD_BYTES)
     .map((claim) => ({
       check: 'udp',
       outcome: 'FAIL' as const,
-      detail: `UDP gossip message of ${show(claim.quantity.low)} B exceeds ${show(MAX_UDP_PAYLOAD_BYTES)} B`,
+      detail: `UDP gossip message of ${show(claim.quantity.value)} B exceeds ${show(MAX_UDP_PAYLOAD_BYTES)} B`,
       snippet: claim.snippet,
     }));
 }

@@ -78,7 +78,7 @@ const SUBJECTS: [Subject, RegExp][] = [
   ['retention', /retain\w*|retention|kept for|keep for|\bttl\b|expir\w*|\blast\s+(?=\d)|lifetime|\bwindow\b/gi],
   [
     'dissemination',
-    /converg\w*|propagat\w*|dissemina\w*|spread\w*|\breach\w*|deliver\w*|end-to-end|end to end|epidemic|gossip\w*|\brounds?\b|\bpush\w*|\bpull\w*|\btiers?\b|\bhops?\b|informed|coverage|broadcast\w*|\btotal\b|\bglobal\w*|\bT_conv\b|\btree\b/gi,
+    /converg\w*|propagat\w*|dissemina\w*|spread\w*|\breach\w*|deliver\w*|end-to-end|end to end|epidemic|gossip\w*|\brounds?\b|\bpush\w*|\bpull\w*|\btiers?\b|\bhops?\b|informed|coverage|broadcast\w*|\btotal\b|\bglobal\w*|\bT_conv\b|(?<!merkle\s)\btree\b/gi,
   ],
 ];
 
@@ -94,8 +94,9 @@ const ROUNDS_AFTER =
 const ROUNDS_BEFORE = /\brounds?\s*(?:\([^)]*\)\s*)?(?:to\s+(?:converge|full coverage|reach\s+\w+(?:\s+\w+)?)\s*)?(?:=|:|≈|~|of)\s*$/i;
 const LOWER_BOUND = /lower bound|hard bound|\bfloor\b|\bminimum\b|no fewer than/i;
 const R_BEFORE = /(?<![\w'′])R\s*(?:=|≈|~|≃|≥|>=)?\s*$/;
+/** "adds 1–3 rounds", "plus ln N / f ≈ 4.6 rounds" (an increment), "every 10 rounds" (a period): not a total. */
 const PARTIAL_BEFORE =
-  /(?:\b(?:add(?:s|ing|ed)?|plus|extra|additional|another|further|every|each|per|last|first)\b|\+)\s*(?:[\w-]+\s+){0,2}$/i;
+  /(?:(?:\b(?:add(?:s|ing|ed)?|plus|extra|additional|another|further)\b|\+)\s*(?:[\w-]+\s+){0,2}|\b(?:every|each|per|last|first)\s+)$/i;
 const PARTIAL_AFTER =
   /^\s*(?:\w+\s+)?rounds?\s+(?:of|for|in)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:growth|tail|exponential|initial|first|second|last|final|phase|stage)/i;
 
@@ -312,7 +313,10 @@ function readTime(q: Quantity, before: string, after: string, subject: Subject |
   }
   const intervalLike = INTERVAL_BEFORE.test(before) || INTERVAL_AFTER.test(after) || /\bat\s*$/i.test(before);
   if (intervalLike) {
-    if (subject === 'reconciliation') add('reconciliationInterval', q);
+    // "digest-based pull every 10 seconds": a second or more, in a clause naming a reconciliation structure.
+    const slowSync = q.value >= 1 && SUBJECTS[0]![1].test(s);
+    SUBJECTS[0]![1].lastIndex = 0;
+    if (subject === 'reconciliation' || slowSync) add('reconciliationInterval', q);
     else if (subject === 'detection') {
       if (HEARTBEAT_NEAR.test(before.slice(-30)) || HEARTBEAT_NEAR.test(after.slice(0, 20))) add('heartbeatInterval', q);
       else if (PROBE_BEFORE.test(before)) add('probePeriod', q);
