@@ -105,15 +105,20 @@ export async function evaluate(argv: string[], out: Output): Promise<number> {
     pfArgs.push('--filter-range', range);
   }
   pfArgs.push(...args.rest);
+  // A stale latest.json must not stand in for this run's results when this run stops early.
+  for (const file of [json, html]) fs.rmSync(file, { force: true });
   const code = await runPromptfoo(pfArgs, {
     env: { ...process.env, ...run.env, PROMPTFOO_PASS_RATE_THRESHOLD: '0' },
   });
-  if (code !== 0 && code !== 100) {
+  if (code !== 0 && code !== 100 && code !== 130) {
     out.error(`promptfile eval: promptfoo exited with code ${code}`);
     return 1;
   }
-  if (!fs.existsSync(json)) {
-    out.error(`promptfile eval: promptfoo wrote no results to ${json}`);
+  if (code === 130 || !fs.existsSync(json)) {
+    out.error(
+      `promptfile eval: the run was interrupted before promptfoo wrote ${path.relative(process.cwd(), json)}. Rows that ` +
+        "finished are kept in promptfoo's database: resume with the same command plus `-- --resume`, or run it again.",
+    );
     return 1;
   }
   const { text, errors } = summarise(json);

@@ -19,21 +19,36 @@ export function quietEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEn
   };
 }
 
-/** Runs `promptfoo <args>` with inherited stdio; resolves with its exit code. */
-export function runPromptfoo(args: string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[]; cwd?: string } = {}): Promise<number> {
+/** Stops the promptfoo child when promptfile is killed (see the script). */
+const EXIT_WITH_PARENT = path.resolve(__dirname, '../../bin/exit-with-parent.cjs');
+
+/**
+ * Runs `promptfoo <args>` with inherited output; resolves with its exit code. The child gets its own process group
+ * and every SIGINT, SIGTERM and SIGHUP promptfile receives, once: in one group a terminal's Ctrl+C reached it twice
+ * (directly and forwarded), which promptfoo reads as "force exit" instead of pausing and saving progress.
+ */
+export function runPromptfoo(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[]; cwd?: string } = {},
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), promptfooEntrypoint(), ...args], {
-      stdio: 'inherit',
-      env: quietEnv(options.env),
-      cwd: options.cwd ?? process.cwd(),
-    });
+    const child = spawn(
+      process.execPath,
+      ['--require', EXIT_WITH_PARENT, ...(options.nodeArgs ?? []), promptfooEntrypoint(), ...args],
+      {
+        // No stdin: a child outside the terminal's foreground group would be stopped if it read from it.
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...quietEnv(options.env), PROMPTFILE_PARENT_PID: String(process.pid) },
+        cwd: options.cwd ?? process.cwd(),
+        detached: process.platform !== 'win32',
+      },
+    );
     child.on('error', reject);
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
-    process.once('SIGINT', forward);
-    process.once('SIGTERM', forward);
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    for (const s of signals) process.on(s, forward);
     child.on('exit', (code, signal) => {
-      process.off('SIGINT', forward);
-      process.off('SIGTERM', forward);
+      for (const s of signals) process.off(s, forward);
       resolve(code ?? (signal ? 130 : 1));
     });
   });
