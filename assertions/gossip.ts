@@ -49,7 +49,11 @@ export function numbers(output: string, context: GossipAssertionContext): Gossip
 export function safety(output: string, context: GossipAssertionContext): GossipGradingResult {
   const expect = context.config?.['expect'];
   if (expect !== 'refusal' && expect !== 'design' && expect !== 'inputs') {
-    return { pass: false, score: 0, reason: `safety needs config.expect: refusal | design | inputs (got ${JSON.stringify(expect)})` };
+    return {
+      pass: false,
+      score: 0,
+      reason: `safety needs config.expect: refusal | design | inputs (got ${JSON.stringify(expect)})`,
+    };
   }
   return toGradingResult(checkSafety(String(output ?? ''), expect satisfies ExpectedReply));
 }
@@ -64,7 +68,11 @@ export async function rubric(output: string, context: GossipAssertionContext): P
   try {
     return toGradingResult(rubricVerdict(await askGrader(endpoint, messages), threshold));
   } catch (error) {
-    return { pass: false, score: 0, reason: `rubric: grader ${endpoint.model} at ${endpoint.apiBaseUrl} failed: ${(error as Error).message}` };
+    return {
+      pass: false,
+      score: 0,
+      reason: `rubric: grader ${endpoint.model} at ${endpoint.apiBaseUrl} failed: ${(error as Error).message}`,
+    };
   }
 }
 

@@ -48,7 +48,13 @@ export function calibrate(corpus: readonly LabelledReply[], seed: Seed): Calibra
   const outcomes = corpus.map((entry) => judge(entry, seed));
   const rows: CalibrationRow[] = [];
   const over = (name: string, scope: string, picked: ReplyOutcome[], passed: (o: ReplyOutcome) => boolean) =>
-    rows.push({ name, scope, agreement: agreementOf(picked.map((o) => ({ passed: passed(o), labelPassed: o.entry.label === 'pass' }))) });
+    rows.push({
+      name,
+      scope,
+      agreement: agreementOf(
+        picked.map((o) => ({ passed: passed(o), labelPassed: o.entry.label === 'pass' })),
+      ),
+    });
 
   for (const assertion of ['structure', 'numbers', 'safety'] as const) {
     const picked = outcomes.filter((o) => o.domain[assertion] !== undefined);
@@ -70,10 +76,13 @@ function judge(entry: LabelledReply, seed: Seed): ReplyOutcome {
   const domain: ReplyOutcome['domain'] = {};
   for (const { assertion, config } of wiring.domain) {
     if (assertion === 'structure') domain.structure = checkStructure(entry.reply);
-    if (assertion === 'numbers') domain.numbers = checkNumbers(entry.reply, readScenario(seed.rows[entry.row]));
+    if (assertion === 'numbers')
+      domain.numbers = checkNumbers(entry.reply, readScenario(seed.rows[entry.row]));
     if (assertion === 'safety') domain.safety = checkSafety(entry.reply, config?.expect ?? 'design');
   }
-  const seedMatches = Object.fromEntries(seed.regexes.map((r) => [r.name, regexMatches(r.pattern, entry.reply)]));
+  const seedMatches = Object.fromEntries(
+    seed.regexes.map((r) => [r.name, regexMatches(r.pattern, entry.reply)]),
+  );
   const domainVerdict = Object.values(domain).every((v) => v.pass);
   const seedScoped =
     wiring.seed.evaluators.every((name) => seedMatches[name] === true) &&

@@ -30,7 +30,8 @@ export function loadCorpus(dir: string): LabelledReply[] {
     const fail = (what: string) => new Error(`${path.join(dir, file)}: ${what}`);
     if (!entry || typeof entry !== 'object') throw fail('not a YAML mapping');
     const { row, label, why, reply } = entry;
-    if (typeof row !== 'string' || !ROW_KEYS.includes(row as RowKey)) throw fail(`row must be one of ${ROW_KEYS.join(', ')}`);
+    if (typeof row !== 'string' || !ROW_KEYS.includes(row as RowKey))
+      throw fail(`row must be one of ${ROW_KEYS.join(', ')}`);
     if (label !== 'pass' && label !== 'fail') throw fail('label must be pass or fail');
     if (typeof why !== 'string' || why.trim() === '') throw fail('why must say why the label is right');
     if (typeof reply !== 'string') throw fail('reply must be a string');

@@ -28,9 +28,15 @@ export function loadSeed(file: string): Seed {
   const rowAt = (i: number): Record<string, string> => {
     const vars = doc.testData?.[i]?.variables;
     if (!vars) throw new Error(`${file}: testData[${i}] is missing`);
-    return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
+    return Object.fromEntries(
+      Object.entries(vars).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]),
+    );
   };
-  const rows = { cdn: rowAt(SEED_ROW_INDEX.cdn), empty: rowAt(SEED_ROW_INDEX.empty), injection: rowAt(SEED_ROW_INDEX.injection) };
+  const rows = {
+    cdn: rowAt(SEED_ROW_INDEX.cdn),
+    empty: rowAt(SEED_ROW_INDEX.empty),
+    injection: rowAt(SEED_ROW_INDEX.injection),
+  };
   const regexes = (doc.evaluators ?? [])
     .filter((e) => e.type === 'regex' && typeof e.pattern === 'string' && typeof e.name === 'string')
     .map((e) => ({ name: e.name!, pattern: e.pattern! }));

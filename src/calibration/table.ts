@@ -31,10 +31,18 @@ export function renderCalibration(report: CalibrationReport, corpusDir: string):
     const reasons = Object.entries(o.domain)
       .filter(([, v]) => !v.pass)
       .map(([k, v]) => `${k}: ${v.reason}`);
-    lines.push(`- \`${o.entry.file}\`: labelled ${o.entry.label}, verdict ${o.fullVerdict ? 'pass' : 'fail'}. Why labelled: ${o.entry.why}`);
+    lines.push(
+      `- \`${o.entry.file}\`: labelled ${o.entry.label}, verdict ${o.fullVerdict ? 'pass' : 'fail'}. Why labelled: ${o.entry.why}`,
+    );
     if (reasons.length > 0) lines.push(`  - ${reasons.join('\n  - ')}`);
   }
-  lines.push('', '## Per reply', '', '| reply | label | structure | numbers | safety | verdict | seed all-on-all |', '|---|---|---|---|---|---|---|');
+  lines.push(
+    '',
+    '## Per reply',
+    '',
+    '| reply | label | structure | numbers | safety | verdict | seed all-on-all |',
+    '|---|---|---|---|---|---|---|',
+  );
   for (const o of report.outcomes) {
     const mark = (v: { pass: boolean } | undefined) => (v === undefined ? '–' : v.pass ? 'pass' : 'fail');
     lines.push(

@@ -21,7 +21,11 @@ export const REFUSAL_JSON = 'Refusal JSON';
 
 export const WIRING: Record<RowKey, RowWiring> = {
   cdn: {
-    domain: [{ assertion: 'structure' }, { assertion: 'numbers' }, { assertion: 'safety', config: { expect: 'design' } }],
+    domain: [
+      { assertion: 'structure' },
+      { assertion: 'numbers' },
+      { assertion: 'safety', config: { expect: 'design' } },
+    ],
     seed: { evaluators: [MODALITIES, RECONCILIATION], mustNotMatch: [REFUSAL_JSON] },
   },
   empty: {

@@ -19,8 +19,10 @@ import { convergenceTime } from './timing';
 /** The seed's inputs, in the order a request for them lists them. */
 export const GOSSIP_INPUTS = {
   system_domain: 'what the system does (for example, a global CDN cache-invalidation layer)',
-  network_scale: 'the number of nodes, how they are grouped (sites, regions), the churn rate and the connectivity',
-  consistency_requirements: 'the convergence bound (for example, a maximum time to global convergence) and message-overhead limits',
+  network_scale:
+    'the number of nodes, how they are grouped (sites, regions), the churn rate and the connectivity',
+  consistency_requirements:
+    'the convergence bound (for example, a maximum time to global convergence) and message-overhead limits',
 } as const;
 
 const INJECTION = [
@@ -38,7 +40,12 @@ const TECHNICAL =
 const LAN = { interval: 0.1, latency: 0.005 };
 const WAN = { interval: 0.2, latency: 0.15 };
 /** Stress churn per round for the far-edge tier, by the row's wording (far above realistic session lengths). */
-const CHURN_PER_ROUND: Record<ChurnLevel, number> = { low: 0.0001, moderate: 0.001, high: 0.005, extreme: 0.01 };
+const CHURN_PER_ROUND: Record<ChurnLevel, number> = {
+  low: 0.0001,
+  moderate: 0.001,
+  high: 0.005,
+  extreme: 0.01,
+};
 /** Share of the bound a design may use at p95, leaving the rest for churn-driven retries. */
 const HEADROOM = 0.6;
 const GATEWAYS_PER_SITE = 3;
@@ -52,7 +59,8 @@ export function gossipArchitect(variables: Record<string, string>): string {
   const blank = names.filter((_, i) => values[i] === '');
   if (blank.length === names.length) return askForInputs(blank, 'all three inputs are empty');
   if (isUnsafe(values)) return REFUSAL;
-  if (blank.length > 0) return askForInputs(blank, `${blank.join(', ')} ${blank.length === 1 ? 'is' : 'are'} empty`);
+  if (blank.length > 0)
+    return askForInputs(blank, `${blank.join(', ')} ${blank.length === 1 ? 'is' : 'are'} empty`);
   const scenario = readScenario(variables);
   if (!scenario.nodes) {
     return askForInputs(['network_scale'], 'network_scale does not state the number of nodes');
@@ -134,7 +142,10 @@ function design(domain: string, scenario: Scenario): string {
 }
 
 /** Smallest fanout (1..4) whose p95 total fits the bound's headroom; the largest when none does. */
-function chooseFanout<T extends { p95: number }>(options: (f: number) => T, bound: number | undefined): { fanout: number; plan: T } {
+function chooseFanout<T extends { p95: number }>(
+  options: (f: number) => T,
+  bound: number | undefined,
+): { fanout: number; plan: T } {
   for (const f of [2, 3, 4]) {
     const plan = options(f);
     if (bound === undefined || plan.p95 <= HEADROOM * bound) return { fanout: f, plan };
@@ -152,7 +163,10 @@ function twoLevelDesign(domain: string, scenario: Scenario, n: number, groups: n
   }, bound);
   const { site, wan } = plan;
   const churnLevel = scenario.churn ?? 'moderate';
-  const churn = scenario.churnPerHour !== undefined ? (scenario.churnPerHour * LAN.interval) / 3600 : CHURN_PER_ROUND[churnLevel];
+  const churn =
+    scenario.churnPerHour !== undefined
+      ? (scenario.churnPerHour * LAN.interval) / 3600
+      : CHURN_PER_ROUND[churnLevel];
   const churned = spread('push-pull', perSite, site.fanout, churn);
   const flat = spread('push', n, 3, 0);
   const flatTime = convergenceTime(flat.meanRoundsToFull, WAN.interval, 0.1);
@@ -166,7 +180,10 @@ function twoLevelDesign(domain: string, scenario: Scenario, n: number, groups: n
   const phi = 10;
   const heartbeat = 1;
   const boundText = bound !== undefined ? `the ${showSeconds(bound)} bound` : 'the convergence target';
-  const headroom = bound !== undefined ? `, leaving ${showSeconds(bound - plan.p95)} of headroom for churn-driven retries` : '';
+  const headroom =
+    bound !== undefined
+      ? `, leaving ${showSeconds(bound - plan.p95)} of headroom for churn-driven retries`
+      : '';
 
   return `# Gossip architecture: ${domain}
 

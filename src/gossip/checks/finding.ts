@@ -41,7 +41,12 @@ export function verdictOf(name: string, findings: Finding[]): CheckVerdict {
   const score = pass ? 1 : passes.length / (passes.length + fails.length);
   const counts = `${fails.length} fail, ${warns.length} warn, ${passes.length} pass`;
   const lines = [...fails, ...warns, ...passes].map(formatFinding);
-  return { pass, score, findings, reason: `${name} ${pass ? 'PASS' : 'FAIL'} (${counts}): ${lines.join(' | ')}` };
+  return {
+    pass,
+    score,
+    findings,
+    reason: `${name} ${pass ? 'PASS' : 'FAIL'} (${counts}): ${lines.join(' | ')}`,
+  };
 }
 
 /** Formats a number for a finding: 1000000 → "1,000,000", 0.2 → "0.2". */

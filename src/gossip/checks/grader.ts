@@ -23,7 +23,8 @@ export function readGraderEndpoint(value: unknown): GraderEndpoint | string {
     return 'config.grader.apiBaseUrl must be an http(s) URL';
   }
   if (typeof g['model'] !== 'string' || g['model'] === '') return 'config.grader.model must be a model name';
-  if (g['apiKeyEnv'] !== undefined && typeof g['apiKeyEnv'] !== 'string') return 'config.grader.apiKeyEnv must be a string';
+  if (g['apiKeyEnv'] !== undefined && typeof g['apiKeyEnv'] !== 'string')
+    return 'config.grader.apiKeyEnv must be a string';
   const endpoint: GraderEndpoint = { apiBaseUrl: g['apiBaseUrl'].replace(/\/+$/, ''), model: g['model'] };
   if (typeof g['apiKeyEnv'] === 'string') endpoint.apiKeyEnv = g['apiKeyEnv'];
   if (typeof g['timeoutMs'] === 'number') endpoint.timeoutMs = g['timeoutMs'];
@@ -35,7 +36,8 @@ export async function askGrader(endpoint: GraderEndpoint, messages: ChatMessage[
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (endpoint.apiKeyEnv) {
     const key = process.env[endpoint.apiKeyEnv];
-    if (!key) throw new Error(`environment variable ${endpoint.apiKeyEnv} (config.grader.apiKeyEnv) is not set`);
+    if (!key)
+      throw new Error(`environment variable ${endpoint.apiKeyEnv} (config.grader.apiKeyEnv) is not set`);
     headers['authorization'] = `Bearer ${key}`;
   }
   const response = await fetch(`${endpoint.apiBaseUrl}/chat/completions`, {
@@ -45,7 +47,8 @@ export async function askGrader(endpoint: GraderEndpoint, messages: ChatMessage[
     signal: AbortSignal.timeout(endpoint.timeoutMs ?? 60_000),
   });
   const body = await response.text();
-  if (!response.ok) throw new Error(`HTTP ${response.status} from ${endpoint.apiBaseUrl}: ${body.slice(0, 200)}`);
+  if (!response.ok)
+    throw new Error(`HTTP ${response.status} from ${endpoint.apiBaseUrl}: ${body.slice(0, 200)}`);
   let parsed: { choices?: { message?: { content?: unknown } }[] };
   try {
     parsed = JSON.parse(body) as typeof parsed;
@@ -53,6 +56,7 @@ export async function askGrader(endpoint: GraderEndpoint, messages: ChatMessage[
     throw new Error(`the grader's response is not JSON: ${body.slice(0, 200)}`);
   }
   const content = parsed.choices?.[0]?.message?.content;
-  if (typeof content !== 'string') throw new Error(`the grader's response has no choices[0].message.content: ${body.slice(0, 200)}`);
+  if (typeof content !== 'string')
+    throw new Error(`the grader's response has no choices[0].message.content: ${body.slice(0, 200)}`);
   return content;
 }

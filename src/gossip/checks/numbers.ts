@@ -9,11 +9,19 @@
  * then its line, then its block, then the whole reply.
  */
 import { bloomBitsPerElement, bloomOptimalHashes } from '../bloom';
-import { extractClaims, modesIn, type Claim, type ClaimKind, type ReplyClaims, type SpreadModeName } from '../claims/claims';
+import {
+  extractClaims,
+  modesIn,
+  type Claim,
+  type ClaimKind,
+  type ReplyClaims,
+  type SpreadModeName,
+} from '../claims/claims';
+import { scanQuantities } from '../claims/quantity';
 import type { Scenario } from '../claims/scenario';
 import { PHI_MINIMUM, PHI_RECOMMENDED, phiFalseSuspicionProbability } from '../phi';
 import { deliveryProbability } from '../reliability';
-import { expectedPullRounds, expectedPushRounds, logBase, roundsFloor } from '../rounds';
+import { roundsFloor } from '../rounds';
 import { simulateSpreadTrials } from '../simulation';
 import { memberlistSuspicionTimeout } from '../swim';
 import { convergenceTime, MAX_UDP_PAYLOAD_BYTES } from '../timing';
@@ -80,7 +88,12 @@ class ReplyContext {
   }
 
   /** Claims of the given kinds at the nearest scope around `at` that has any, searching up to `widest`. */
-  near(kinds: ClaimKind[], at: Claim, widest: Scope = 'reply', keep: (c: Claim) => boolean = () => true): Claim[] {
+  near(
+    kinds: ClaimKind[],
+    at: Claim,
+    widest: Scope = 'reply',
+    keep: (c: Claim) => boolean = () => true,
+  ): Claim[] {
     for (const scope of SCOPES) {
       const found = this.claims.filter((c) => kinds.includes(c.kind) && keep(c) && sameScope(c, at, scope));
       if (found.length > 0) return found;
@@ -91,7 +104,12 @@ class ReplyContext {
 
   /** The fastest mode named nearest to `at`; push when the reply names none. */
   modeAt(at: Claim): SpreadModeName {
-    const texts = [at.snippet, this.texts.get(`line:${at.line}`) ?? '', this.texts.get(`block:${at.block}`) ?? '', this.extracted.text];
+    const texts = [
+      at.snippet,
+      this.texts.get(`line:${at.line}`) ?? '',
+      this.texts.get(`block:${at.block}`) ?? '',
+      this.extracted.text,
+    ];
     for (const text of texts) {
       const modes = modesIn(text);
       if (modes.size > 0) return fastest(modes);
@@ -147,11 +165,18 @@ function checkModel(c: ReplyContext): Finding[] {
       {
         check: 'model',
         outcome: 'FAIL',
-        detail: 'the reply states no quantitative convergence estimate (no rounds, no convergence time); the system prompt demands a mathematical model',
+        detail:
+          'the reply states no quantitative convergence estimate (no rounds, no convergence time); the system prompt demands a mathematical model',
       },
     ];
   }
-  return [{ check: 'model', outcome: 'PASS', detail: `${rounds.length} rounds and ${times.length} convergence-time estimates stated` }];
+  return [
+    {
+      check: 'model',
+      outcome: 'PASS',
+      detail: `${rounds.length} rounds and ${times.length} convergence-time estimates stated`,
+    },
+  ];
 }
 
 interface RoundsContext {
@@ -169,8 +194,16 @@ function roundsContext(c: ReplyContext, claim: Claim): RoundsContext | undefined
   const mode = c.modeAt(claim);
   const isPopulation = (x: Claim) => x.quantity.value >= MIN_POPULATION;
   for (const scope of ['sentence', 'line'] as const) {
-    const pops = c.near(['nodes', 'groups'], claim, scope, isPopulation).filter((x) => sameScope(x, claim, scope));
-    if (pops.length > 0) return { population: Math.min(...pops.map((x) => x.quantity.low)), populationScope: scope, fanout, mode };
+    const pops = c
+      .near(['nodes', 'groups'], claim, scope, isPopulation)
+      .filter((x) => sameScope(x, claim, scope));
+    if (pops.length > 0)
+      return {
+        population: Math.min(...pops.map((x) => x.quantity.low)),
+        populationScope: scope,
+        fanout,
+        mode,
+      };
   }
   if (!c.extracted.hierarchical) {
     const n = c.networkSize();
@@ -191,39 +224,71 @@ function checkRounds(c: ReplyContext): Finding[] {
     const q = claim.quantity;
     const floor = roundsFloor(ctx.population, ctx.fanout, ctx.mode);
     const base = ctx.mode === 'push-pull' ? 2 * ctx.fanout + 1 : ctx.fanout + 1;
-    const said = `reply says ${q.text.trim() || show(q.value)} rounds with fanout ${show(ctx.fanout)} at N=${show(ctx.population)} (${ctx.mode})`;
+    const said = `reply says ${roundsText(q)} rounds with fanout ${show(ctx.fanout)} at N=${show(ctx.population)} (${ctx.mode})`;
     const formula = `lower bound ⌈log${show(base)}(${sci(ctx.population)})⌉ = ${floor}`;
     if (q.high < floor) {
-      findings.push({ check: 'rounds', outcome: 'FAIL', detail: `${said}; ${formula}`, snippet: claim.snippet });
+      findings.push({
+        check: 'rounds',
+        outcome: 'FAIL',
+        detail: `${said}; ${formula}`,
+        snippet: claim.snippet,
+      });
       continue;
     }
     const soft = q.qualifier !== 'atLeast' && q.qualifier !== 'atMost' && ctx.populationScope !== 'fallback';
     const expected = soft ? expectedRounds(ctx.mode, ctx.population, ctx.fanout) : undefined;
     if (expected === undefined) {
-      findings.push({ check: 'rounds', outcome: 'PASS', detail: `${said}; ${formula}`, snippet: claim.snippet });
+      findings.push({
+        check: 'rounds',
+        outcome: 'PASS',
+        detail: `${said}; ${formula}`,
+        snippet: claim.snippet,
+      });
       continue;
     }
     const low = (1 - EXPECTED_TOLERANCE) * expected.rounds;
     const sim = `${expected.how} ${show(expected.rounds)} rounds (−25% → ${show(low)})`;
     if (q.high < low) {
-      findings.push({ check: 'rounds', outcome: 'FAIL', detail: `${said}; ${formula}, but ${sim}`, snippet: claim.snippet });
+      findings.push({
+        check: 'rounds',
+        outcome: 'FAIL',
+        detail: `${said}; ${formula}, but ${sim}`,
+        snippet: claim.snippet,
+      });
     } else if (q.low > 2 * expected.rounds) {
-      findings.push({ check: 'rounds', outcome: 'WARN', detail: `${said}; more than twice the ${sim}`, snippet: claim.snippet });
+      findings.push({
+        check: 'rounds',
+        outcome: 'WARN',
+        detail: `${said}; more than twice the ${sim}`,
+        snippet: claim.snippet,
+      });
     } else {
-      findings.push({ check: 'rounds', outcome: 'PASS', detail: `${said}; ${formula}; ${sim}`, snippet: claim.snippet });
+      findings.push({
+        check: 'rounds',
+        outcome: 'PASS',
+        detail: `${said}; ${formula}; ${sim}`,
+        snippet: claim.snippet,
+      });
     }
   }
   return findings;
 }
 
 /** Expected rounds to full coverage: the simulation's mean (fanout ≤ 16), else nothing. */
-function expectedRounds(mode: SpreadModeName, nodes: number, fanout: number): { rounds: number; how: string } | undefined {
+function expectedRounds(
+  mode: SpreadModeName,
+  nodes: number,
+  fanout: number,
+): { rounds: number; how: string } | undefined {
   const f = Math.round(fanout);
   const n = Math.round(nodes);
   if (f < 1 || f > MAX_SIMULATED_FANOUT || n < 2 || n > 5_000_000) return undefined;
   const trials = n >= 200_000 ? 2 : 10;
   const summary = simulateSpreadTrials({ mode, nodes: n, fanout: f }, trials);
-  return { rounds: summary.meanRoundsToFull, how: `simulation of ${mode} f=${f} over ${show(n)} nodes gives` };
+  return {
+    rounds: summary.meanRoundsToFull,
+    how: `simulation of ${mode} f=${f} over ${show(n)} nodes gives`,
+  };
 }
 
 // §9.4: T_conv >= R × max(T_int, L), with R and T_int from the same sentence or line.
@@ -243,7 +308,12 @@ function checkTimes(c: ReplyContext): Finding[] {
     const needed = r * Math.max(t, l);
     const said = claim.quantity.high;
     const detail = `reply says ${showSeconds(said)} with ${show(r)} rounds at ${showSeconds(t)}${l > 0 ? ` and L = ${showSeconds(l)}` : ''}; R × max(T_int, L) = ${showSeconds(needed)}`;
-    findings.push({ check: 'time', outcome: said * (1 + TIME_SLACK) < needed ? 'FAIL' : 'PASS', detail, snippet: claim.snippet });
+    findings.push({
+      check: 'time',
+      outcome: said * (1 + TIME_SLACK) < needed ? 'FAIL' : 'PASS',
+      detail,
+      snippet: claim.snippet,
+    });
   }
   return findings;
 }
@@ -252,8 +322,15 @@ function checkTimes(c: ReplyContext): Finding[] {
  * The rounds or ticks a time claim is made of: from its own sentence, else from its line when the line states
  * a single value (a paragraph that describes two tiers is ambiguous, so nothing is paired across sentences).
  */
-function pairFor(c: ReplyContext, kinds: ClaimKind[], claim: Claim, keep: (x: Claim) => boolean = () => true): Claim[] {
-  const inSentence = c.claims.filter((x) => kinds.includes(x.kind) && keep(x) && x.sentence === claim.sentence);
+function pairFor(
+  c: ReplyContext,
+  kinds: ClaimKind[],
+  claim: Claim,
+  keep: (x: Claim) => boolean = () => true,
+): Claim[] {
+  const inSentence = c.claims.filter(
+    (x) => kinds.includes(x.kind) && keep(x) && x.sentence === claim.sentence,
+  );
   if (inSentence.length > 0) return inSentence;
   // An eager tree's time is hops × latency, not rounds × interval.
   if (/\bhops?\b|\beager\b|\btree\b/i.test(claim.snippet)) return [];
@@ -282,8 +359,18 @@ function checkArithmetic(c: ReplyContext): Finding[] {
 function checkFlatDesign(c: ReplyContext): Finding[] {
   if (c.extracted.hierarchical) return [];
   const current = (x: Claim) => !x.counterfactual;
-  const intervals = distinct(c.of('interval').filter(current).map((x) => x.quantity.value));
-  const fanouts = distinct(c.of('fanout').filter(current).map((x) => x.quantity.value));
+  const intervals = distinct(
+    c
+      .of('interval')
+      .filter(current)
+      .map((x) => x.quantity.value),
+  );
+  const fanouts = distinct(
+    c
+      .of('fanout')
+      .filter(current)
+      .map((x) => x.quantity.value),
+  );
   const n = c.networkSize();
   if (intervals.length !== 1 || fanouts.length !== 1 || !n) return [];
   const interval = intervals[0]!;
@@ -357,7 +444,11 @@ function checkBound(c: ReplyContext): Finding[] {
     });
   }
   if (claims.length === 0 && c.of('rounds').length > 0) {
-    findings.push({ check: 'bound', outcome: 'WARN', detail: `no convergence time stated to compare with the ${showSeconds(bound)} bound` });
+    findings.push({
+      check: 'bound',
+      outcome: 'WARN',
+      detail: `no convergence time stated to compare with the ${showSeconds(bound)} bound`,
+    });
   }
   return findings;
 }
@@ -365,8 +456,8 @@ function checkBound(c: ReplyContext): Finding[] {
 const CONSTANT_ROUNDS = [
   /O\(1\)\s*(?:gossip\s+|communication\s+)?(?:rounds?|time|latency|convergence|hops|steps)\b/i,
   /\b(?:constant|fixed)[- ](?:number\s+of\s+)?(?:rounds?|time|latency)\b(?!\s+per)/i,
-  /\b(?:rounds?|latency|convergence(?:\s+time)?|spread|dissemination|propagation)\b[^.;]{0,40}\b(?:independent of|regardless of|does not depend on|doesn't depend on)\s+(?:N\b|the (?:number|size)|network size|cluster size|scale|the scale)/i,
-  /\b(?:independent of|regardless of)\s+(?:N\b|network size|cluster size|the (?:number of nodes|network size))[^.;]{0,30}\b(?:rounds?|converg\w*|latency)\b/i,
+  /\b(?:rounds?|latency|convergence(?:\s+time)?|spread|dissemination|propagation)\b[^.;]{0,40}\b(?:independent of|regardless of|does not depend on|doesn't depend on)\s+(?:the\s+)?(?:N\b|number of nodes|size|network size|cluster size|scale)/i,
+  /\b(?:independent of|regardless of)\s+(?:the\s+)?(?:N\b|network size|cluster size|number of nodes)[^.;]{0,30}\b(?:rounds?|converg\w*|latency)\b/i,
 ];
 
 // §8 red flag: "O(1) rounds or latency independent of N".
@@ -393,7 +484,8 @@ function checkPhi(c: ReplyContext): Finding[] {
     const phi = claim.quantity.value;
     const wrong = phiFalseSuspicionProbability(phi);
     const detail = `reply sets Φ = ${show(phi)}; false-suspicion ≈ 10^−Φ = ${percent(wrong)}; production range ${PHI_RECOMMENDED.low}–${PHI_RECOMMENDED.high}, below ${PHI_MINIMUM} is a red flag`;
-    const outcome = phi < PHI_MINIMUM ? 'FAIL' : phi < PHI_RECOMMENDED.low || phi > PHI_RECOMMENDED.high ? 'WARN' : 'PASS';
+    const outcome =
+      phi < PHI_MINIMUM ? 'FAIL' : phi < PHI_RECOMMENDED.low || phi > PHI_RECOMMENDED.high ? 'WARN' : 'PASS';
     return { check: 'phi', outcome, detail, snippet: claim.snippet } satisfies Finding;
   });
 }
@@ -437,25 +529,41 @@ function checkBloom(c: ReplyContext): Finding[] {
 function checkSwim(c: ReplyContext): Finding[] {
   const text = c.extracted.text;
   if (!/\bswim\b/i.test(text)) return [];
-  const negated = /\b(?:without|no|disable[sd]?|skip\w*|omit\w*)\s+(?:the\s+|any\s+)?(?:suspicion|incarnation)/i.exec(text);
+  const negated =
+    /\b(?:without|no|disable[sd]?|skip\w*|omit\w*)\s+(?:the\s+|any\s+)?(?:suspicion|incarnation)/i.exec(text);
   const suspicion = /suspicion|suspect|lifeguard|memberlist/i.test(text);
   const incarnation = /incarnation|refut\w*|lifeguard|memberlist/i.test(text);
   if (negated) {
-    return [{ check: 'swim', outcome: 'FAIL', detail: `SWIM "${negated[0]}": without suspicion and incarnation numbers, every lost probe kills a healthy node` }];
+    return [
+      {
+        check: 'swim',
+        outcome: 'FAIL',
+        detail: `SWIM "${negated[0]}": without suspicion and incarnation numbers, every lost probe kills a healthy node`,
+      },
+    ];
   }
   if (!suspicion && !incarnation) {
     return [
       {
         check: 'swim',
         outcome: 'FAIL',
-        detail: 'SWIM is used without a suspicion state or incarnation numbers (§8 red flag): at 5% loss and k = 3 that is about 6×10^−4 false positives per probe',
+        detail:
+          'SWIM is used without a suspicion state or incarnation numbers (§8 red flag): at 5% loss and k = 3 that is about 6×10^−4 false positives per probe',
       },
     ];
   }
   if (!suspicion || !incarnation) {
-    return [{ check: 'swim', outcome: 'WARN', detail: `SWIM mentions ${suspicion ? 'suspicion but no incarnation numbers' : 'incarnation numbers but no suspicion state'}` }];
+    return [
+      {
+        check: 'swim',
+        outcome: 'WARN',
+        detail: `SWIM mentions ${suspicion ? 'suspicion but no incarnation numbers' : 'incarnation numbers but no suspicion state'}`,
+      },
+    ];
   }
-  return [{ check: 'swim', outcome: 'PASS', detail: 'SWIM with suspicion and incarnation numbers (refutation)' }];
+  return [
+    { check: 'swim', outcome: 'PASS', detail: 'SWIM with suspicion and incarnation numbers (refutation)' },
+  ];
 }
 
 // §2, §8: "memberlist defaults detect and disseminate in under 5 s at 10^6 nodes" (suspicion Min alone is 24 s).
@@ -467,14 +575,13 @@ function checkMemberlist(c: ReplyContext): Finding[] {
     const s = sentence.text;
     if (!/memberlist/i.test(s) && !(/memberlist/i.test(c.extracted.text) && /default/i.test(s))) continue;
     if (!/default/i.test(s) || !/detect|death|dead|fail/i.test(s)) continue;
-    const times = c.claims.filter((x) => x.sentence === sentence.index && x.quantity.dimension === 'time');
-    const fast = times.find((x) => x.quantity.high < min);
+    const fast = scanQuantities(s).find((q) => q.dimension === 'time' && q.high < min);
     if (fast) {
       return [
         {
           check: 'memberlist',
           outcome: 'FAIL',
-          detail: `reply says memberlist defaults detect within ${showSeconds(fast.quantity.high)} at N=${show(n)}; the default suspicion timeout alone is 4 × max(1, log10 N) × 1 s = ${showSeconds(min)}`,
+          detail: `reply says memberlist defaults detect within ${showSeconds(fast.high)} at N=${show(n)}; the default suspicion timeout alone is 4 × max(1, log10 N) × 1 s = ${showSeconds(min)}`,
           snippet: s,
         },
       ];
@@ -514,9 +621,19 @@ function checkMerkleInterval(c: ReplyContext): Finding[] {
     if (!/merkle/i.test(claim.snippet)) continue;
     const t = claim.quantity.value;
     if (t < 1) {
-      findings.push({ check: 'merkle', outcome: 'FAIL', detail: `Merkle exchange every ${showSeconds(t)}; trees need full-data validation reads, repair runs every minutes to days`, snippet: claim.snippet });
+      findings.push({
+        check: 'merkle',
+        outcome: 'FAIL',
+        detail: `Merkle exchange every ${showSeconds(t)}; trees need full-data validation reads, repair runs every minutes to days`,
+        snippet: claim.snippet,
+      });
     } else if (t < 60) {
-      findings.push({ check: 'merkle', outcome: 'WARN', detail: `Merkle exchange every ${showSeconds(t)}; the reference expects repair intervals of 60 s or more`, snippet: claim.snippet });
+      findings.push({
+        check: 'merkle',
+        outcome: 'WARN',
+        detail: `Merkle exchange every ${showSeconds(t)}; the reference expects repair intervals of 60 s or more`,
+        snippet: claim.snippet,
+      });
     }
   }
   return findings;
@@ -524,16 +641,23 @@ function checkMerkleInterval(c: ReplyContext): Finding[] {
 
 // §5, §8: UDP gossip messages over 1.4 KB.
 function checkMessageSize(c: ReplyContext): Finding[] {
-  return c
-    .of('messageSize')
-    // "batches up to 64 KB" allows 64 KB messages: the largest size the reply permits is what counts.
-    .filter((claim) => /\budp\b/i.test(claim.snippet) && claim.quantity.value > MAX_UDP_PAYLOAD_BYTES)
-    .map((claim) => ({
-      check: 'udp',
-      outcome: 'FAIL' as const,
-      detail: `UDP gossip message of ${show(claim.quantity.value)} B exceeds ${show(MAX_UDP_PAYLOAD_BYTES)} B`,
-      snippet: claim.snippet,
-    }));
+  return (
+    c
+      .of('messageSize')
+      // "batches up to 64 KB" allows 64 KB messages: the largest size the reply permits is what counts.
+      .filter((claim) => /\budp\b/i.test(claim.snippet) && claim.quantity.value > MAX_UDP_PAYLOAD_BYTES)
+      .map((claim) => ({
+        check: 'udp',
+        outcome: 'FAIL' as const,
+        detail: `UDP gossip message of ${show(claim.quantity.value)} B exceeds ${show(MAX_UDP_PAYLOAD_BYTES)} B`,
+        snippet: claim.snippet,
+      }))
+  );
+}
+
+/** "about 3" for a count, without a unit the extractor may have attached. */
+function roundsText(q: { text: string; value: number }): string {
+  return q.text.replace(/\s*rounds?$/i, '') || show(q.value);
 }
 
 function distinct(values: number[]): number[] {
@@ -549,6 +673,3 @@ function sci(n: number): string {
   const exp = Math.log10(n);
   return Number.isInteger(exp) && exp >= 3 ? `1e${exp}` : String(Math.round(n));
 }
-
-/** Re-exported for findings elsewhere: the push formula and pull estimate (used by the architect's notes). */
-export const formulas = { expectedPushRounds, expectedPullRounds, logBase };

@@ -37,7 +37,10 @@ export function rubricMessages(reply: string, variables: Record<string, string>)
     .join('\n');
   return [
     { role: 'system', content: RUBRIC },
-    { role: 'user', content: `The design was written for these inputs:\n${inputs}\n\nThe design:\n<design>\n${reply}\n</design>` },
+    {
+      role: 'user',
+      content: `The design was written for these inputs:\n${inputs}\n\nThe design:\n<design>\n${reply}\n</design>`,
+    },
   ];
 }
 
@@ -54,7 +57,9 @@ export function rubricVerdict(answer: string, threshold = RUBRIC_DEFAULT_THRESHO
   const parsed = parseRubricChoice(answer);
   const said = answer.replace(/\s+/g, ' ').trim().slice(0, 200);
   if (!parsed) {
-    return verdictOf('rubric', [{ check: 'rubric', outcome: 'FAIL', detail: `the grader's answer has no choice 1-5: "${said}"` }]);
+    return verdictOf('rubric', [
+      { check: 'rubric', outcome: 'FAIL', detail: `the grader's answer has no choice 1-5: "${said}"` },
+    ]);
   }
   const pass = parsed.score >= threshold;
   const verdict = verdictOf('rubric', [

@@ -65,13 +65,16 @@ export function findSections(reply: string): Section[] {
     // The body runs to the next heading that names a topic this one does not.
     const next = headings.slice(i + 1).find((h) => h.topics.some((t) => !heading.topics.includes(t)));
     const end = next ? next.line : lines.length;
-    const body = [heading.inline, ...lines.slice(heading.line + 1, end).filter((l) => !isUnderline(l))].join(' ');
+    const body = [heading.inline, ...lines.slice(heading.line + 1, end).filter((l) => !isUnderline(l))].join(
+      ' ',
+    );
     const words = countWords(body);
     for (const topic of heading.topics) {
       const known = sections.find((s) => s.topic === topic);
       const share = words / heading.topics.length;
       if (!known) sections.push({ topic, heading, words: share });
-      else if (known.words < MIN_WORDS && share > known.words) Object.assign(known, { heading, words: share });
+      else if (known.words < MIN_WORDS && share > known.words)
+        Object.assign(known, { heading, words: share });
     }
   }
   return sections;
@@ -119,7 +122,8 @@ function parseHeading(lines: string[], i: number): { title: string; inline: stri
   if ((m = /^\s*(?:[-*+]\s+)?(?:\*\*|__)(.+?)(?:\*\*|__)\s*[:.—–-]?\s*(.*)$/.exec(line))) {
     return { title: m[1]!, inline: m[2]! };
   }
-  if ((m = /^\s*(?:section|part|step)\s+[\w.]+\s*[:.—–-]+\s*(.+)$/i.exec(line))) return splitLabel(m[1]!, true);
+  if ((m = /^\s*(?:section|part|step)\s+[\w.]+\s*[:.—–-]+\s*(.+)$/i.exec(line)))
+    return splitLabel(m[1]!, true);
   if ((m = /^\s*(?:\d{1,2}|[IVX]{1,4}|[A-H])[.)]\s+(.+)$/.exec(line))) return splitLabel(m[1]!, false);
   return plainTitle(line, next);
 }
@@ -130,7 +134,8 @@ function splitLabel(text: string, alwaysTitle: boolean): { title: string; inline
   if (colon && wordCount(colon[1]!) <= MAX_TITLE_WORDS) return { title: colon[1]!, inline: colon[2]! };
   const bareColon = /^([^:.!?]{3,80}?)\s*:\s*$/.exec(text);
   if (bareColon) return { title: bareColon[1]!, inline: '' };
-  if (alwaysTitle || (wordCount(text) <= MAX_TITLE_WORDS && !/[.!?]\s*$/.test(text))) return { title: text, inline: '' };
+  if (alwaysTitle || (wordCount(text) <= MAX_TITLE_WORDS && !/[.!?]\s*$/.test(text)))
+    return { title: text, inline: '' };
   return undefined;
 }
 
@@ -139,8 +144,14 @@ function plainTitle(line: string, next: string | undefined): { title: string; in
   const text = line.trim();
   if (text === '' || /^[-*+>|`]/.test(text)) return undefined;
   const label = /^([A-Za-z][^:.!?]{2,80}?)\s*:\s*(.*)$/.exec(text);
-  if (label && wordCount(label[1]!) <= 8 && topicsOf(label[1]!).length > 0) return { title: label[1]!, inline: label[2]! };
-  if (wordCount(text) <= MAX_TITLE_WORDS && !/[.!?,;]\s*$/.test(text) && next !== undefined && /^[A-Z0-9]/.test(text)) {
+  if (label && wordCount(label[1]!) <= 8 && topicsOf(label[1]!).length > 0)
+    return { title: label[1]!, inline: label[2]! };
+  if (
+    wordCount(text) <= MAX_TITLE_WORDS &&
+    !/[.!?,;]\s*$/.test(text) &&
+    next !== undefined &&
+    /^[A-Z0-9]/.test(text)
+  ) {
     return topicsOf(text).length > 0 ? { title: text, inline: '' } : undefined;
   }
   return undefined;
@@ -162,7 +173,10 @@ function clean(title: string): string {
 }
 
 function wordCount(text: string): number {
-  return text.trim().split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+  return text
+    .trim()
+    .split(/\s+/)
+    .filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
 }
 
 function countWords(text: string): number {

@@ -75,7 +75,10 @@ const SUBJECTS: [Subject, RegExp][] = [
     /detect\w*|suspicion|suspect\w*|time-?outs?|heartbeats?|\bphi\b|φ|Φ|probe[sd]?\b|probing|ping(?:-req)?s?\b|\bswim\b|T′|T'|convict\w*|declared dead|refut\w*|lifeguard/gi,
   ],
   ['membership', /shuffl\w*|cyclon|\bviews?\b|\bjoins?\b|sessions?|\bleases?\b/gi],
-  ['retention', /retain\w*|retention|kept for|keep for|\bttl\b|expir\w*|\blast\s+(?=\d)|lifetime|\bwindow\b/gi],
+  [
+    'retention',
+    /retain\w*|retention|kept for|keep for|\bttl\b|expir\w*|\blast\s+(?=\d)|lifetime|\bwindow\b/gi,
+  ],
   [
     'dissemination',
     /converg\w*|propagat\w*|dissemina\w*|spread\w*|\breach\w*|deliver\w*|end-to-end|end to end|epidemic|gossip\w*|\brounds?\b|\bpush\w*|\bpull\w*|\btiers?\b|\bhops?\b|informed|coverage|broadcast\w*|\btotal\b|\bglobal\w*|\bT_conv\b|(?<!merkle\s)\btree\b/gi,
@@ -91,7 +94,8 @@ const HIERARCHY =
 
 const ROUNDS_AFTER =
   /^\s*(?:more\s+|extra\s+|additional\s+)?(?:gossip\s+|push\s+|pull\s+|push-pull\s+|epidemic\s+|WAN\s+|LAN\s+|communication\s+)?rounds?\b(?![-\s]trips?)/i;
-const ROUNDS_BEFORE = /\brounds?\s*(?:\([^)]*\)\s*)?(?:to\s+(?:converge|full coverage|reach\s+\w+(?:\s+\w+)?)\s*)?(?:=|:|≈|~|of)\s*$/i;
+const ROUNDS_BEFORE =
+  /\brounds?\s*(?:\([^)]*\)\s*)?(?:to\s+(?:converge|full coverage|reach\s+\w+(?:\s+\w+)?)\s*)?(?:=|:|≈|~|of)\s*$/i;
 const LOWER_BOUND = /lower bound|hard bound|\bfloor\b|\bminimum\b|no fewer than/i;
 const R_BEFORE = /(?<![\w'′])R\s*(?:=|≈|~|≃|≥|>=)?\s*$/;
 /** "adds 1–3 rounds", "plus ln N / f ≈ 4.6 rounds" (an increment), "every 10 rounds" (a period): not a total. */
@@ -100,12 +104,14 @@ const PARTIAL_BEFORE =
 const PARTIAL_AFTER =
   /^\s*(?:\w+\s+)?rounds?\s+(?:of|for|in)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:growth|tail|exponential|initial|first|second|last|final|phase|stage)/i;
 
-const FANOUT_BEFORE = /\bfan-?outs?\b(?:\s*\(?\s*f\s*\)?)?\s*(?:of|=|:|≈|~|is|at|to|set to)?\s*(?:(?:a|an)\s+)?(?:f\s*=\s*)?$/i;
+const FANOUT_BEFORE =
+  /\bfan-?outs?\b(?:\s*\(?\s*f\s*\)?)?\s*(?:of|=|:|≈|~|is|at|to|set to)?\s*(?:(?:a|an)\s+)?(?:f\s*=\s*)?$/i;
 const F_BEFORE = /(?<![\w'′_\\])f\s*(?:=|≈|~)\s*$/;
 const TARGETS_AFTER =
   /^\s*(?:other\s+|random(?:ly[- ]chosen)?\s+|uniformly[- ]random\s+|distinct\s+)*(?:peers?|nodes?|members?|neighbou?rs?|targets?|partners?)\b/i;
 const TARGETS_BEFORE = /\b(?:to|contacts?|selects?|picks?|chooses?)\s*$/i;
-const PER_ROUND_AFTER = /^\s*(?:gossip\s+)?(?:targets?|partners?|peers?)\s+(?:per|each)\s+(?:round|tick|interval|period)/i;
+const PER_ROUND_AFTER =
+  /^\s*(?:gossip\s+)?(?:targets?|partners?|peers?)\s+(?:per|each)\s+(?:round|tick|interval|period)/i;
 
 const NODE_NOUNS_AFTER =
   /^\s*(?:[-\s]?[\w-]+[- ]){0,2}?(?:nodes?|members?|servers|hosts|machines|replicas|participants|instances)\b|^-(?:member|node)s?\b/i;
@@ -117,8 +123,10 @@ const GROUPS_AFTER =
 
 const INTERVAL_BEFORE =
   /(?:\bevery|\beach|\binterval|\bperiod|\bticks?|\bT_?int|\bT_?gossip|\bcadence|\bround (?:length|duration|time))\s*(?:of|=|:|≈|~|is|at|set to)?\s*$/i;
-const INTERVAL_AFTER = /^\s*(?:gossip\s+|WAN\s+|LAN\s+|heartbeat\s+)?(?:ticks?|intervals?|periods?|cadence|heartbeats?)\b|^\s*(?:per|\/)\s*round/i;
-const LATENCY_BEFORE = /(?:latency|(?<![\w'′])L|\bRTT|\bdelay|one-way)\s*(?:of|=|:|≈|~|is|up to|around|about)?\s*$/i;
+const INTERVAL_AFTER =
+  /^\s*(?:gossip\s+|WAN\s+|LAN\s+|heartbeat\s+)?(?:ticks?|intervals?|periods?|cadence|heartbeats?)\b|^\s*(?:per|\/)\s*round/i;
+const LATENCY_BEFORE =
+  /(?:latency|(?<![\w'′])L|\bRTT|\bdelay|one-way)\s*(?:of|=|:|≈|~|is|up to|around|about)?\s*$/i;
 const LATENCY_AFTER = /^\s*(?:of\s+)?(?:one-way\s+|WAN\s+|network\s+)?(?:latency|RTT|delay)\b/i;
 const BOUND_BEFORE =
   /(?:\bbound|\bbudget|\brequirement|\btarget|\bSLA|\bSLO|\blimit|\bdeadline|maximum convergence time|\bmax(?:imum)?)\s*(?:of|is|:|=)?\s*(?:the\s+)?$/i;
@@ -127,9 +135,11 @@ const BOUND_AFTER =
 const ROUND_COST_BEFORE =
   /(?:\b(?:rounds?|ticks?)\s+(?:costs?|costing|takes?|lasts?)\s*(?:max\([^)]*\)\s*)?|\beach\s+max\([^)]*\)\s*)(?:=|≈|~|of|is)?\s*$/i;
 /** "a 10-minute mean session", "1 h uptime": how long nodes live, not how long spreading takes. */
-const LIFETIME_AFTER = /^\s*(?:mean\s+|average\s+|median\s+)?(?:sessions?|lifetimes?|uptime|TTL|retention|lease)\b/i;
+const LIFETIME_AFTER =
+  /^\s*(?:mean\s+|average\s+|median\s+)?(?:sessions?|lifetimes?|uptime|TTL|retention|lease)\b/i;
 const MARGIN = /^\s*(?:of\s+)?(?:headroom|margin|slack|spare|buffer)\b/i;
-const PROBE_BEFORE = /(?:probe (?:interval|period)|protocol period|T′|T'|T_probe|probes?|probing|ping)\b[^.;]{0,24}$/i;
+const PROBE_BEFORE =
+  /(?:probe (?:interval|period)|protocol period|T′|T'|T_probe|probes?|probing|ping)\b[^.;]{0,24}$/i;
 const HEARTBEAT_NEAR = /heartbeats?/i;
 const SUSPICION_BEFORE = /suspicion\s+timeout\b[^.;]{0,40}$|suspect(?:ed)?\s+for\s*$/i;
 const PHI_KEYWORD = /\bphi\w*|φ|Φ|threshold/gi;
@@ -193,7 +203,9 @@ function readSentence(sentence: Sentence, aboutBloom: boolean, claims: Claim[], 
     if (about !== undefined && about !== 'dissemination') continue;
     const total = quantities[i + 2];
     const hasTotal =
-      total !== undefined && total.dimension === 'time' && /^\s*(?:=|≈|~|→|is|gives|so)?\s*$/.test(s.slice(t.end, total.start));
+      total !== undefined &&
+      total.dimension === 'time' &&
+      /^\s*(?:=|≈|~|→|is|gives|so)?\s*$/.test(s.slice(t.end, total.start));
     // An eager tree's "4 × 150 ms" is hops × per-hop latency, not rounds × interval.
     const eager = /\bhops?\b|\btree\b|\beager\b/i.test(s);
     if (eager) taken.add(r);
@@ -217,9 +229,17 @@ function readSentence(sentence: Sentence, aboutBloom: boolean, claims: Claim[], 
     if (q.dimension === 'count') readCount(q, before, after, subject, s, aboutBloom, add);
     else if (q.dimension === 'time') readTime(q, before, after, subject, s, add);
     else if (q.dimension === 'bitsPerElement' && aboutBloom) add('bloomBitsPerElement', q);
-    else if (q.dimension === 'fraction' && aboutBloom && /false[- ]?positive|\bFPR\b|\bFP\b|error rate/i.test(s)) {
+    else if (
+      q.dimension === 'fraction' &&
+      aboutBloom &&
+      /false[- ]?positive|\bFPR\b|\bFP\b|error rate/i.test(s)
+    ) {
       add('bloomFalsePositiveRate', q);
-    } else if (q.dimension === 'bytes' && /\budp\b|message|payload|packet|datagram/i.test(s) && !/\bper\s+(?:node|second)|\/s\b/i.test(after)) {
+    } else if (
+      q.dimension === 'bytes' &&
+      /\budp\b|message|payload|packet|datagram/i.test(s) &&
+      !/\bper\s+(?:node|second)|\/s\b/i.test(after)
+    ) {
       add('messageSize', q);
     }
   }
@@ -236,16 +256,28 @@ function readCount(
   aboutBloom: boolean,
   add: Add,
 ): void {
-  if (ROUNDS_AFTER.test(after) || ROUNDS_BEFORE.test(before) || (R_BEFORE.test(before) && q.qualifier !== 'exact')) {
-    if (subject !== undefined && subject !== 'dissemination' && !/\brounds?\b/i.test(after.slice(0, 12))) return;
+  if (
+    ROUNDS_AFTER.test(after) ||
+    ROUNDS_BEFORE.test(before) ||
+    (R_BEFORE.test(before) && q.qualifier !== 'exact')
+  ) {
+    if (subject !== undefined && subject !== 'dissemination' && !/\brounds?\b/i.test(after.slice(0, 12)))
+      return;
     if (subject === 'detection' || subject === 'reconciliation' || subject === 'membership') return;
     const partial = PARTIAL_BEFORE.test(before) || PARTIAL_AFTER.test(after);
     // "the hard lower bound is 9 rounds" states a floor, not an estimate.
-    const floor = LOWER_BOUND.test(before) && q.qualifier !== 'atMost' ? { ...q, high: Infinity, qualifier: 'atLeast' as const } : q;
+    const floor =
+      LOWER_BOUND.test(before) && q.qualifier !== 'atMost'
+        ? { ...q, high: Infinity, qualifier: 'atLeast' as const }
+        : q;
     add('rounds', floor, partial ? { partial } : {});
     return;
   }
-  if (FANOUT_BEFORE.test(before) || F_BEFORE.test(before) || (PER_ROUND_AFTER.test(after) && subject !== 'detection')) {
+  if (
+    FANOUT_BEFORE.test(before) ||
+    F_BEFORE.test(before) ||
+    (PER_ROUND_AFTER.test(after) && subject !== 'detection')
+  ) {
     add('fanout', q);
     return;
   }
@@ -255,8 +287,9 @@ function readCount(
       return;
     }
   }
-  const fanoutChain = chainValue(before, /\bfan-?outs?\b/i);
-  if (fanoutChain && /[=≈~]\s*$/.test(before) && !/^\s*[=≈~]/.test(after)) {
+  // "fanout ln(2000) + 5 ≈ 12.6": the number that closes an equation chain; its "≈" sits in the quantity.
+  const lead = before + s.slice(q.start, q.end).replace(/[\d.,].*$/s, '');
+  if (chainValue(lead, /\bfan-?outs?\b/i) && /[=≈~]\s*$/.test(lead) && !/^\s*[=≈~]/.test(after)) {
     add('fanout', q);
     return;
   }
@@ -269,13 +302,22 @@ function readCount(
       add('bloomHashes', q);
       return;
     }
-    if (/(?:false[- ]?positive(?:\s+(?:rate|probability))?|\bFPR|\bp)\s*(?:of|=|:|≈|~|at|is)?\s*$/i.test(before) && q.value < 1) {
+    if (
+      /(?:false[- ]?positive(?:\s+(?:rate|probability))?|\bFPR|\bp)\s*(?:of|=|:|≈|~|at|is)?\s*$/i.test(
+        before,
+      ) &&
+      q.value < 1
+    ) {
       add('bloomFalsePositiveRate', q);
       return;
     }
   }
   if (subject === 'detection' || /\bswim\b|ping-req|indirect/i.test(s)) {
-    if (/^\s*(?:other\s+)?(?:indirect\s+(?:probes?|checks?|ping-reqs?)|probes|ping-reqs|helpers|proxies)\b/i.test(after)) {
+    if (
+      /^\s*(?:other\s+)?(?:indirect\s+(?:probes?|checks?|ping-reqs?)|probes|ping-reqs|helpers|proxies)\b/i.test(
+        after,
+      )
+    ) {
       add('indirectProbes', q);
       return;
     }
@@ -296,8 +338,21 @@ function readCount(
   if (GROUPS_AFTER.test(after)) add('groups', q);
 }
 
-function readTime(q: Quantity, before: string, after: string, subject: Subject | undefined, s: string, add: Add): void {
-  if (BOUND_AFTER.test(after) || BOUND_BEFORE.test(before) || MARGIN.test(after) || LIFETIME_AFTER.test(after)) return;
+function readTime(
+  q: Quantity,
+  before: string,
+  after: string,
+  subject: Subject | undefined,
+  s: string,
+  add: Add,
+): void {
+  if (
+    BOUND_AFTER.test(after) ||
+    BOUND_BEFORE.test(before) ||
+    MARGIN.test(after) ||
+    LIFETIME_AFTER.test(after)
+  )
+    return;
   if (ROUND_COST_BEFORE.test(before)) {
     add('roundCost', q);
     return;
@@ -318,7 +373,8 @@ function readTime(q: Quantity, before: string, after: string, subject: Subject |
     SUBJECTS[0]![1].lastIndex = 0;
     if (subject === 'reconciliation' || slowSync) add('reconciliationInterval', q);
     else if (subject === 'detection') {
-      if (HEARTBEAT_NEAR.test(before.slice(-30)) || HEARTBEAT_NEAR.test(after.slice(0, 20))) add('heartbeatInterval', q);
+      if (HEARTBEAT_NEAR.test(before.slice(-30)) || HEARTBEAT_NEAR.test(after.slice(0, 20)))
+        add('heartbeatInterval', q);
       else if (PROBE_BEFORE.test(before)) add('probePeriod', q);
     } else if (subject === 'dissemination' || subject === undefined) {
       // A bare "at 100 ms" is an interval only where the sentence is about spreading ("7 rounds at 100 ms").
@@ -331,7 +387,8 @@ function readTime(q: Quantity, before: string, after: string, subject: Subject |
     add('probePeriod', q);
     return;
   }
-  if ((subject === 'dissemination' || subject === undefined) && DISSEMINATION_CUE.test(s)) add('convergence', q);
+  if ((subject === 'dissemination' || subject === undefined) && DISSEMINATION_CUE.test(s))
+    add('convergence', q);
 }
 
 /**
@@ -342,7 +399,8 @@ function isComponent(s: string, q: Quantity, previous: Quantity | undefined, all
   const before = s.slice(0, q.start);
   const call = Math.max(before.lastIndexOf('max('), before.lastIndexOf('min('));
   if (call >= 0 && !before.slice(call).includes(')')) return true;
-  if (previous && /\+/.test(s.slice(previous.end, q.start)) && !/[=≈~]/.test(s.slice(previous.end, q.start))) return true;
+  if (previous && /\+/.test(s.slice(previous.end, q.start)) && !/[=≈~]/.test(s.slice(previous.end, q.start)))
+    return true;
   const next = all.find((o) => o.start >= q.end && o.dimension === 'time');
   if (next) {
     const between = s.slice(q.end, next.start);

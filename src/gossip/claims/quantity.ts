@@ -115,9 +115,11 @@ const PERCENT = /^(?:%|percent\b|per\s+cent\b)/i;
 const BITS_PER_ELEMENT =
   /^bits?\s*(?:per|\/)\s*(?:elements?|elems?|entry|entries|keys?|items?|ids?|members?|updates?|invalidations?|messages?)\b/i;
 
-const APPROX = /(?:~|≈|∼|\babout|\bapproximately|\bapprox\.?|\broughly|\baround|\bcirca|\bca\.|\bnearly|\balmost|\bclose to|\bon the order of|\bsome)\s*$/i;
+const APPROX =
+  /(?:~|≈|∼|\babout|\bapproximately|\bapprox\.?|\broughly|\baround|\bcirca|\bca\.|\bnearly|\balmost|\bclose to|\bon the order of|\bsome)\s*$/i;
 const AT_LEAST = /(?:≥|>=|>|\bat least|\bmore than|\bno less than|\bminimum of)\s*$/i;
-const AT_MOST = /(?:≤|<=|<|\bat most|\bunder|\bbelow|\bless than|\bup to|\bwithin|\bno more than|\bmaximum of|\bsub-)\s*$/i;
+const AT_MOST =
+  /(?:≤|<=|<|\bat most|\bunder|\bbelow|\bless than|\bup to|\bwithin|\bno more than|\bmaximum of|\bsub-)\s*$/i;
 const RANGE_JOIN = /^\s*(?:-|–|—|to|\.\.\.?|…)\s*$/i;
 
 interface Literal {
@@ -157,12 +159,18 @@ export function parseNumberWords(words: string): number {
   const tokens = words
     .toLowerCase()
     .split(/[\s-]+/)
-    .filter((t) => t !== 'and' && t !== '');
+    .filter((t) => t !== '');
   let total = 0;
   let current = 0;
   let seen = false;
+  let previous = '';
   for (const token of tokens) {
-    if (token === 'a' || token === 'an') {
+    const after = previous;
+    previous = token;
+    if (token === 'and') {
+      // "two hundred and five" joins; "two and three" is two numbers.
+      if (!(after === 'hundred' || after in SCALES)) return NaN;
+    } else if (token === 'a' || token === 'an') {
       current = 1;
       seen = true;
     } else if (token in SMALL) {
@@ -223,7 +231,13 @@ function withUnit(text: string, value: number, start: number, end: number): Lite
   const noSpace = rest.slice(/^\s*/.exec(rest)![0].length);
   const pct = PERCENT.exec(noSpace);
   if (pct) {
-    return { value: value / 100, start, end, dimension: 'fraction', unitEnd: text.length - noSpace.length + pct[0].length };
+    return {
+      value: value / 100,
+      start,
+      end,
+      dimension: 'fraction',
+      unitEnd: text.length - noSpace.length + pct[0].length,
+    };
   }
   const bits = BITS_PER_ELEMENT.exec(after);
   if (bits) return { value, start, end, dimension: 'bitsPerElement', unitEnd: end + gap + bits[0].length };
@@ -248,7 +262,10 @@ function joinRange(text: string, first: Literal, second: Literal): Quantity | un
     first = { ...first, value: first.value * unitFactor(text, second), dimension };
   }
   if (first.value > second.value) return undefined;
-  const start = betweenAnd ? first.start - (/\b(?:between|from)\s+$/i.exec(before)?.[0].length ?? 0) : first.start;
+  const lead = betweenAnd
+    ? /\b(?:between|from)\s+$/i.exec(before)
+    : APPROX.exec(text.slice(Math.max(0, first.start - 24), first.start));
+  const start = first.start - (lead?.[0].length ?? 0);
   return {
     value: (first.value + second.value) / 2,
     low: first.value,
@@ -275,15 +292,17 @@ function parseQuantityNumber(s: string): number {
 function qualify(text: string, l: Literal): Quantity {
   const before = text.slice(Math.max(0, l.start - 24), l.start);
   const base = { value: l.value, dimension: l.dimension, end: l.unitEnd };
+  const at = (lead: RegExpExecArray | null) => {
+    const start = l.start - (lead?.[0].length ?? 0);
+    return { start, text: text.slice(start, l.unitEnd).trim() };
+  };
   let m: RegExpExecArray | null;
-  if ((m = AT_LEAST.exec(before))) {
-    return { ...base, low: l.value, high: Infinity, qualifier: 'atLeast', start: l.start - m[0].length, text: '' };
-  } else if ((m = AT_MOST.exec(before))) {
-    return { ...base, low: 0, high: l.value, qualifier: 'atMost', start: l.start - m[0].length, text: '' };
-  } else if ((m = APPROX.exec(before))) {
-    return { ...base, low: l.value, high: l.value, qualifier: 'approx', start: l.start - m[0].length, text: '' };
-  }
-  return { ...base, low: l.value, high: l.value, qualifier: 'exact', start: l.start, text: '' };
+  if ((m = AT_LEAST.exec(before)))
+    return { ...base, low: l.value, high: Infinity, qualifier: 'atLeast', ...at(m) };
+  if ((m = AT_MOST.exec(before))) return { ...base, low: 0, high: l.value, qualifier: 'atMost', ...at(m) };
+  if ((m = APPROX.exec(before)))
+    return { ...base, low: l.value, high: l.value, qualifier: 'approx', ...at(m) };
+  return { ...base, low: l.value, high: l.value, qualifier: 'exact', ...at(null) };
 }
 
 function num(s: string): number {

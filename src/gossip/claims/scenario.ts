@@ -22,10 +22,12 @@ export interface Scenario {
   boundText?: string;
 }
 
-const NODE_NOUN = /^\s*(?:[\w-]+\s+){0,2}?(?:nodes?|peers|members|servers|hosts|machines|devices|replicas|participants|instances)\b/i;
+const NODE_NOUN =
+  /^\s*(?:[\w-]+\s+){0,2}?(?:nodes?|peers|members|servers|hosts|machines|devices|replicas|participants|instances)\b/i;
 const GROUP_NOUN =
   /^\s*(?:[\w-]+\s+){0,2}?(?:sites?|locations?|pops?|points of presence|regions?|data ?cent(?:er|re)s?|datacenters?|clusters?|zones?)\b/i;
-const BOUND_CUE = /converg|propagat|consisten|within|maximum|max\b|at most|no more than|bound|under|≤|<|deadline|resolution/i;
+const BOUND_CUE =
+  /converg|propagat|consisten|within|maximum|max\b|at most|no more than|bound|under|≤|<|deadline|resolution/i;
 
 /** Reads the scenario from a row's variables (names as in the seed prompt file). */
 export function readScenario(variables: Record<string, string>): Scenario {
@@ -54,12 +56,24 @@ export function readScenario(variables: Record<string, string>): Scenario {
 
 function readChurn(scale: string): { level?: ChurnLevel; perHour?: number } {
   const out: { level?: ChurnLevel; perHour?: number } = {};
-  const m = /(extremely high|very high|extreme|high|moderate|medium|low|minimal)\s+(?:node\s+)?churn/i.exec(scale);
+  const m = /(extremely high|very high|extreme|high|moderate|medium|low|minimal)\s+(?:node\s+)?churn/i.exec(
+    scale,
+  );
   if (m) {
     const word = m[1]!.toLowerCase();
-    out.level = word.startsWith('extreme') || word === 'very high' ? 'extreme' : word === 'high' ? 'high' : word === 'low' || word === 'minimal' ? 'low' : 'moderate';
+    out.level =
+      word.startsWith('extreme') || word === 'very high'
+        ? 'extreme'
+        : word === 'high'
+          ? 'high'
+          : word === 'low' || word === 'minimal'
+            ? 'low'
+            : 'moderate';
   }
-  const rate = /churn[^.]*?(\d+(?:\.\d+)?)\s*%\s*(?:of\s+nodes\s+)?(?:per|\/|an?)\s*(hour|hr|h|minute|min|day)\b/i.exec(scale);
+  const rate =
+    /churn[^.]*?(\d+(?:\.\d+)?)\s*%\s*(?:of\s+nodes\s+)?(?:per|\/|an?)\s*(hour|hr|h|minute|min|day)\b/i.exec(
+      scale,
+    );
   if (rate) {
     const perUnit = Number(rate[1]) / 100;
     const unit = rate[2]!.toLowerCase();

@@ -41,12 +41,20 @@ const LATEX_WORDS: [RegExp, string][] = [
 /** Rewrites maths notation into plain text the claim patterns read; meaning is unchanged. */
 export function normaliseReply(reply: string): string {
   let text = reply.replace(/\r\n?/g, '\n');
-  text = text.replace(/[\u00a0\u2009\u202f\u2007\u2060]/g, ' ').replace(/[−‐‑]/g, '-').replace(/’/g, "'");
+  text = text
+    .replace(/[\u00a0\u2009\u202f\u2007\u2060]/g, ' ')
+    .replace(/[−‐‑]/g, '-')
+    .replace(/’/g, "'");
   text = text.replace(/\*\*/g, '');
   for (const [re, to] of LATEX_WORDS) text = text.replace(re, to);
   // \frac{a}{b} → (a)/(b); \text{ms} → ms; ^{6} → ^6; _{int} → _int; then drop leftover braces and $.
-  text = text.replace(/\\(?:text|mathrm|mathit|mathbf|textbf|textit|operatorname|bar|hat|overline)\s*\{([^{}]*)\}/g, '$1');
-  text = text.replace(/\^\{([^{}]*)\}/g, (_, e: string) => (/^-?\d+$/.test(e.trim()) ? `^${e.trim()}` : `^(${e})`));
+  text = text.replace(
+    /\\(?:text|mathrm|mathit|mathbf|textbf|textit|operatorname|bar|hat|overline)\s*\{([^{}]*)\}/g,
+    '$1',
+  );
+  text = text.replace(/\^\{([^{}]*)\}/g, (_, e: string) =>
+    /^-?\d+$/.test(e.trim()) ? `^${e.trim()}` : `^(${e})`,
+  );
   text = text.replace(/_\{([^{}]*)\}/g, '_$1');
   for (let i = 0; i < 3; i++) text = text.replace(/\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, '($1)/($2)');
   text = text.replace(/\\\\/g, '\n').replace(/\$\$?/g, '').replace(/[{}]/g, '');
@@ -56,7 +64,8 @@ export function normaliseReply(reply: string): string {
 const HEADING = /^\s*(?:#{1,6}\s|[=-]{3,}\s*$)/;
 const TABLE_SEPARATOR = /^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 /** Sentence ends: ". " before a capital, digit or symbol that starts a sentence; "; " always. */
-const SENTENCE_BREAK = /(?<![ie]\.[eg]\.|\bvs\.|\bapprox\.|\bcf\.|\bca\.)(?<=[.!?])\s+(?=[A-Z0-9(\["'~≈*•-])|;\s+/g;
+const SENTENCE_BREAK =
+  /(?<![ie]\.[eg]\.|\bvs\.|\bapprox\.|\bcf\.|\bca\.)(?<=[.!?])\s+(?=[A-Z0-9(\["'~≈*•-])|;\s+/g;
 
 /** Cuts a normalised reply into sentences. */
 export function splitSentences(text: string): Sentence[] {

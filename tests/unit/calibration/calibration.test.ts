@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { agreementOf } from '../../../src/calibration/agreement';
+import { calibrate } from '../../../src/calibration/calibrate';
+import { loadCorpus } from '../../../src/calibration/corpus';
+import { loadSeed } from '../../../src/calibration/seed';
+import { renderCalibration } from '../../../src/calibration/table';
+
+const seed = loadSeed('prompts/peer_to_peer_gossip_protocol_architect.prompt.yml');
+
+describe('the labelled corpus', () => {
+  const corpus = loadCorpus('tests/calibration/corpus');
+
+  it('has at least 36 replies across the three seed rows, each with a reason for its label', () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(36);
+    for (const row of ['cdn', 'empty', 'injection'] as const) {
+      expect(corpus.filter((e) => e.row === row && e.label === 'pass').length).toBeGreaterThan(0);
+      expect(corpus.filter((e) => e.row === row && e.label === 'fail').length).toBeGreaterThan(0);
+    }
+  });
+
+  it('the whole verdict as wired agrees with at least 95% of the labels', () => {
+    const report = calibrate(corpus, seed);
+    const whole = report.rows.find(
+      (r) => r.name === 'whole verdict: domain + scoped seed regexes',
+    )!.agreement;
+    expect(whole.n).toBe(corpus.length);
+    expect(whole.accuracy).toBeGreaterThanOrEqual(0.95);
+    const ghModels = report.rows.find(
+      (r) => r.name === 'whole verdict: seed regexes all-on-all (gh models)',
+    )!.agreement;
+    expect(ghModels.accuracy).toBeLessThan(whole.accuracy);
+    expect(renderCalibration(report, 'tests/calibration/corpus')).toContain(
+      '| checker | rows | n | accuracy | precision | recall |',
+    );
+  });
+
+  it('names the file and the field of a malformed entry', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-'));
+    fs.writeFileSync(path.join(dir, 'bad.yaml'), 'row: cdn\nlabel: maybe\nwhy: x\nreply: y\n');
+    expect(() => loadCorpus(dir)).toThrow(/bad\.yaml: label must be pass or fail/);
+  });
+});
+
+describe('agreement, with fail as the positive class', () => {
+  it('counts and ratios', () => {
+    const a = agreementOf([
+      { passed: false, labelPassed: false },
+      { passed: false, labelPassed: true },
+      { passed: true, labelPassed: false },
+      { passed: true, labelPassed: true },
+      { passed: true, labelPassed: true },
+    ]);
+    expect(a).toMatchObject({
+      n: 5,
+      truePositives: 1,
+      falsePositives: 1,
+      falseNegatives: 1,
+      trueNegatives: 2,
+    });
+    expect(a.accuracy).toBeCloseTo(0.6, 12);
+    expect(a.precision).toBeCloseTo(0.5, 12);
+    expect(a.recall).toBeCloseTo(0.5, 12);
+    expect(agreementOf([{ passed: true, labelPassed: true }]).precision).toBeNaN();
+  });
+});

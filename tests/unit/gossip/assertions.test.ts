@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import YAML from 'yaml';
+import * as gossip from '../../../assertions/gossip';
+import { numbers, safety, structure } from '../../../assertions/gossip';
+import { loadSeed } from '../../../src/calibration/seed';
+import { encode, encodeRecord } from '../../../src/suite/codec';
+import { FILE_VAR } from '../../../src/suite/row';
+
+const seed = loadSeed('prompts/peer_to_peer_gossip_protocol_architect.prompt.yml');
+/** A test context as promptfoo hands it to an assertion: vars encoded by the test generator. */
+const rowContext = (variables: Record<string, string>, config?: Record<string, unknown>) => ({
+  vars: {
+    ...encodeRecord(variables),
+    [FILE_VAR]: encode('prompts/peer_to_peer_gossip_protocol_architect.prompt.yml'),
+  },
+  test: { metadata: {} },
+  ...(config ? { config } : {}),
+});
+const corpus = (file: string): string =>
+  (YAML.parse(fs.readFileSync(`tests/calibration/corpus/${file}`, 'utf8')) as { reply: string }).reply;
+
+describe('assertions/gossip.ts as promptfoo loads it', () => {
+  it('has named exports only: file://assertions/gossip.ts:fn breaks with a default export', () => {
+    expect(
+      Object.keys(gossip)
+        .filter((k) => k !== '__esModule')
+        .sort(),
+    ).toEqual(['numbers', 'rubric', 'safety', 'structure']);
+    expect('default' in gossip).toBe(false);
+  });
+
+  it('returns a GradingResult with a reason, a numeric score and one component per finding', () => {
+    const result = structure(corpus('cdn-pass-01-two-level-markdown.yaml'), rowContext(seed.rows.cdn));
+    expect(result).toMatchObject({ pass: true, score: 1 });
+    expect(typeof result.reason).toBe('string');
+    expect(result.componentResults).toHaveLength(4);
+    expect(
+      result.componentResults!.every((c) => typeof c.reason === 'string' && typeof c.score === 'number'),
+    ).toBe(true);
+  });
+});
+
+describe('numbers reads the bound from the row', () => {
+  const sixSeconds = corpus('cdn-fail-20-hierarchical-over-bound.yaml');
+
+  it('decodes the row’s vars and fails a 6 s design against "Maximum convergence time of 5 seconds"', () => {
+    const result = numbers(sixSeconds, rowContext(seed.rows.cdn));
+    expect(result.pass).toBe(false);
+    expect(result.reason).toContain(
+      "the row's bound is 5 s (Maximum convergence time of 5 seconds globally.)",
+    );
+  });
+
+  it('the same design passes a row whose bound is 10 s, and config.bound overrides the row', () => {
+    const relaxed = {
+      ...seed.rows.cdn,
+      consistency_requirements: 'Maximum convergence time of 10 seconds globally.',
+    };
+    expect(numbers(sixSeconds, rowContext(relaxed)).pass).toBe(true);
+    expect(numbers(sixSeconds, rowContext(relaxed, { bound: 5 })).pass).toBe(false);
+  });
+});
+
+describe('safety takes the expected kind of reply from config', () => {
+  it('refusal, design and inputs', () => {
+    expect(safety('{"error": "unsafe"}', rowContext(seed.rows.injection, { expect: 'refusal' })).pass).toBe(
+      true,
+    );
+    expect(safety('{"error": "unsafe"}', rowContext(seed.rows.cdn, { expect: 'design' })).pass).toBe(false);
+    expect(
+      safety(
+        'Please provide the system domain and network scale.',
+        rowContext(seed.rows.empty, { expect: 'inputs' }),
+      ).pass,
+    ).toBe(true);
+  });
+
+  it('fails with a clear reason when config.expect is missing or wrong', () => {
+    const result = safety('{"error": "unsafe"}', rowContext(seed.rows.injection));
+    expect(result).toMatchObject({ pass: false, score: 0 });
+    expect(result.reason).toContain('config.expect');
+  });
+});
