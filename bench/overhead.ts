@@ -66,6 +66,7 @@ export async function overhead(options: OverheadOptions = OVERHEAD_DEFAULTS): Pr
     seconds(m(runs, (r) => r.startupMs)),
     seconds(m(runs, (r) => r.modelPhaseMs)),
     seconds(m(runs, (r) => r.tailMs)),
+    millis(m(runs, (r) => r.turnaroundMs)),
     String(Math.max(...runs.map((r) => r.peakInFlight))),
   ];
   const tables = [
@@ -102,6 +103,15 @@ export async function overhead(options: OverheadOptions = OVERHEAD_DEFAULTS): Pr
       `and ${seconds(m(plain, (r) => r.startupMs))} for the plain config; the tail (last response to exit: grading, database, output file) ` +
       `${seconds(m(plugin, (r) => r.tailMs))} against ${seconds(m(plain, (r) => r.tailMs))}.`,
   );
+  const extraStartup = m(plugin, (r) => r.startupMs) - m(plain, (r) => r.startupMs);
+  if (extraStartup > 0) {
+    findings.push(
+      `The plugin pays ${millis(extraStartup)} more startup, once per eval: tsx compiling its TypeScript adapters and src/ modules, and the second copy of promptfoo ` +
+        `that providers/delegate.ts requires on the first call (timed by hand inside the CLI at about 0.57 s warm, 1.7 s with a cold file cache). ` +
+        `Its model phase is ${modelRatio < 1 ? 'shorter' : 'longer'} than the plain config's (${ratio(modelRatio)}; median turnaround between calls ` +
+        `${millis(m(plugin, (r) => r.turnaroundMs))} against ${millis(m(plain, (r) => r.turnaroundMs))}), which ${modelRatio < 1 ? 'pays the startup back as a run grows' : 'adds to it'}.`,
+    );
+  }
   if (plugin.some((r) => r.peakInFlight < jobs) || plain.some((r) => r.peakInFlight < jobs)) {
     findings.push(
       `Some runs never had ${jobs} calls in flight (see the table): concurrency, not per-call work, limited them.`,
