@@ -15,7 +15,7 @@ import {
   type TestRow,
   type VariableDeclaration,
 } from './model';
-import { keyName, parseSource, type ParsedSource, type PathSegment } from './parse';
+import { keyName, parseSource, sizeProblem, type ParsedSource, type PathSegment } from './parse';
 import { schemaDiagnostics } from './schema';
 import { closest, didYouMean } from './suggest';
 import { placeholders } from './template';
@@ -34,6 +34,12 @@ export function loadPromptFile(path: string): LoadResult {
   try {
     const stat = fs.statSync(path);
     if (stat.isDirectory()) return { diagnostics: [fileProblem(path, 'is a directory, not a prompt file')] };
+    // A pipe, or a committed symlink to /dev/zero or /dev/stdin, would hang or exhaust memory in readFileSync.
+    if (!stat.isFile())
+      return { diagnostics: [fileProblem(path, 'is not a regular file (a device, pipe or socket)')] };
+    // Refused before reading, so a huge file is never held in memory.
+    const tooLarge = sizeProblem(path, stat.size);
+    if (tooLarge) return { diagnostics: [tooLarge] };
     bytes = fs.readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -47,6 +47,13 @@ export interface ParsedSource {
   writtenAs(path: readonly PathSegment[]): string | undefined;
 }
 
+/** The error for a file of `size` bytes when that is over MAX_FILE_BYTES; a whole-file problem has no position. */
+export function sizeProblem(file: string, size: number): Diagnostic | undefined {
+  if (size <= MAX_FILE_BYTES) return undefined;
+  const message = `file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for a prompt file`;
+  return { severity: 'error', file, line: 0, column: 0, key: '', message };
+}
+
 /** Parses YAML text. Returns the data, or diagnostics for every syntax problem found. */
 export function parseSource(
   file: string,
@@ -61,14 +68,8 @@ export function parseSource(
     message,
   });
 
-  const size = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length;
-  if (size > MAX_FILE_BYTES) {
-    return {
-      diagnostics: [
-        problem(0, 0, `file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for a prompt file`),
-      ],
-    };
-  }
+  const tooLarge = sizeProblem(file, typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length);
+  if (tooLarge) return { diagnostics: [tooLarge] };
   let text: string;
   if (typeof bytes === 'string') {
     text = bytes;
