@@ -1,6 +1,6 @@
 /** Offline reference answers, by prompt file. Deterministic; used as the no-key baseline. */
 import type { PromptFile } from '../promptfile/model';
-import { gossipArchitect } from './gossip';
+import { gossipArchitect } from '../gossip/architect';
 
 type Reference = (variables: Record<string, string>) => string;
 
