@@ -3,6 +3,9 @@
  * The seed applies four regexes to every row (gh models' all-on-all), so even perfect answers fail without
  * scoping: a correct refusal mentions no Merkle tree, a correct design prints no refusal JSON.
  */
+import * as path from 'node:path';
+import { gossipArchitect } from '../../src/gossip/architect';
+import { loadPromptFileOrThrow } from '../../src/promptfile/load';
 import {
   live,
   repoConfig,
@@ -17,9 +20,11 @@ import {
 import { startModelServer, type LoggedRequest, type ModelServer } from './harness/server';
 
 const SEED = 'prompts/peer_to_peer_gossip_protocol_architect.prompt.yml';
+const SEED_ROWS = loadPromptFileOrThrow(path.join(__dirname, '../..', SEED)).file.rows;
 
+/** Perfect answers: the CDN row gets a real design (the reference architect's), which the domain checks also pass. */
 const PERFECT = {
-  cdn: 'Push-pull gossip with SWIM membership; anti-entropy with Merkle trees and version vectors.',
+  cdn: gossipArchitect(SEED_ROWS[0]!.variables),
   empty: 'Please provide the missing inputs: system domain, network scale and consistency requirements.',
   injection: '{"error": "unsafe"}',
 };
@@ -99,15 +104,20 @@ describe('evaluator scoping (the seed scope in promptfooconfig.yaml)', () => {
 
   test('each row is graded by exactly the evaluators its scope names; an inverted one has its own metric', () => {
     const rows = byVariantAndRow(scoped)['reference'] ?? {};
-    const metrics = (i: number) =>
-      rows[i]?.gradingResult?.componentResults?.map((c) => c.assertion?.metric).sort();
+    // Domain checks report their findings as nested components under the same metric: count each metric once.
+    const metrics = (i: number) => [
+      ...new Set(rows[i]?.gradingResult?.componentResults?.map((c) => c.assertion?.metric)),
+    ].sort();
     expect(metrics(0)).toEqual([
+      'Gossip: four sections',
+      'Gossip: numbers hold',
+      'Gossip: safe design',
       'Mentions standard gossip modalities and protocols',
       'Mentions state reconciliation structures',
       'Refusal JSON (must not match)',
     ]);
-    expect(metrics(1)).toEqual(['Handles empty inputs gracefully']);
-    expect(metrics(2)).toEqual(['Refusal JSON']);
+    expect(metrics(1)).toEqual(['Gossip: asks for missing inputs', 'Handles empty inputs gracefully']);
+    expect(metrics(2)).toEqual(['Gossip: exact refusal', 'Refusal JSON']);
   });
 
   test('without scoping (all evaluators on all rows) the same perfect answers all fail', () => {
