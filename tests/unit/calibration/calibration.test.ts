@@ -31,9 +31,12 @@ describe('the labelled corpus', () => {
       (r) => r.name === 'whole verdict: seed regexes all-on-all (gh models)',
     )!.agreement;
     expect(ghModels.accuracy).toBeLessThan(whole.accuracy);
-    expect(renderCalibration(report, 'tests/calibration/corpus')).toContain(
-      '| checker | rows | n | accuracy | precision | recall |',
-    );
+    const markdown = renderCalibration(report, {
+      title: '## Corpus',
+      corpusDir: 'tests/calibration/corpus',
+      perReply: true,
+    });
+    expect(markdown).toContain('| checker | rows | n | accuracy | precision | recall |');
   });
 
   it('names the file and the field of a malformed entry', () => {
