@@ -15,7 +15,7 @@ export type Fault =
   /** A normal chat completion whose content is `text` (default 'ok'). */
   | { kind: 'reply'; text?: string }
   /** An HTTP error with an OpenAI-style JSON body; `retryAfter` becomes the Retry-After header (seconds or a date). */
-  | { kind: 'status'; status: number; retryAfter?: string; message?: string }
+  | { kind: 'status'; status: number; retryAfter?: string; message?: string; code?: string }
   /** Destroys the socket before sending a byte (ECONNRESET / "other side closed" on the client). */
   | { kind: 'reset' }
   /** Sends status, headers and half of a completion promising the full Content-Length, then destroys the socket. */
@@ -101,7 +101,7 @@ async function respond(req: FaultRequest, res: ServerResponse, socket: Socket, s
     case 'status': {
       const headers: Record<string, string> = { ...json };
       if (step.retryAfter !== undefined) headers['retry-after'] = step.retryAfter;
-      const type = step.status === 429 ? 'rate_limit_exceeded' : 'server_error';
+      const type = step.code ?? (step.status === 429 ? 'rate_limit_exceeded' : 'server_error');
       res
         .writeHead(step.status, headers)
         .end(
