@@ -1,0 +1,87 @@
+/**
+ * What promptfoo 0.121.20's own OpenAI provider does under the same faults, without this plugin: the measurements
+ * behind our provider doing its own retries and timeouts (src/variants/retry.ts). If promptfoo changes, these fail
+ * and the reasoning in docs/hardening.md must be checked again.
+ */
+import { runEval, type EvalRun, type RowResult } from '../integration/harness/run';
+import { plan, startFaultServer, type FaultServer, type Step } from './faultServer';
+
+const FAULTS: Record<string, Step[]> = {
+  rate_limited_always: [{ kind: 'status', status: 429, retryAfter: '0' }],
+  unavailable_always: [{ kind: 'status', status: 503 }],
+  server_error: [{ kind: 'status', status: 500 }],
+  trickle_3s: [{ kind: 'trickle', chunks: 6, intervalMs: 500 }],
+};
+const caseOf = (text: string) => /CASE=(\w+);/.exec(text)?.[1];
+
+/** A plain promptfoo config: promptfoo's built-in OpenAI provider pointed at the fault server. */
+function plainConfig(baseUrl: string, cases: string[]) {
+  return {
+    prompts: ['CASE={{c}};'],
+    providers: [{ id: 'openai:chat:gpt-4o', config: { apiBaseUrl: baseUrl } }],
+    tests: cases.map((c) => ({ vars: { c } })),
+  };
+}
+
+let faults: FaultServer;
+let slow: FaultServer;
+let run: EvalRun;
+let hourLong: EvalRun;
+const rows = new Map<string, RowResult>();
+
+beforeAll(async () => {
+  faults = await startFaultServer(plan((r) => caseOf(r.text), FAULTS));
+  slow = await startFaultServer(() => ({ kind: 'status', status: 429, retryAfter: '3600' }));
+  const env = { OPENAI_API_KEY: 'sk-plain', REQUEST_TIMEOUT_MS: '1000' };
+  [run, hourLong] = await Promise.all([
+    runEval({
+      config: plainConfig(faults.baseUrl, Object.keys(FAULTS)),
+      env,
+      args: ['-j', '4'],
+      timeoutMs: 60_000,
+    }),
+    runEval({ config: plainConfig(slow.baseUrl, ['hour']), env, timeoutMs: 8_000 }),
+  ]);
+  for (const r of run.results?.results ?? []) rows.set(String(r.vars['c']), r);
+});
+
+afterAll(async () => {
+  const count = (c: string) => faults.requests.filter((r) => caseOf(r.text) === c).length;
+  process.stderr.write(
+    `[hardening] promptfoo alone: persistent 429 -> ${count('rate_limited_always')} requests; 503 -> ${count('unavailable_always')}; ` +
+      `500 -> ${count('server_error')}; Retry-After 3600 -> ${slow.requests.length} request, still waiting when killed at 8 s\n`,
+  );
+  await Promise.all([faults.close(), slow.close()]);
+});
+
+describe("promptfoo's OpenAI provider on its own (0.121.20)", () => {
+  test('retries a persistent 429 twenty times: 5 attempts in the provider x 4 in the evaluator', () => {
+    expect(faults.requests.filter((r) => caseOf(r.text) === 'rate_limited_always')).toHaveLength(20);
+  });
+
+  test('and then ends the row with an error that names no variant', () => {
+    const r = rows.get('rate_limited_always');
+    expect(r?.failureReason).toBe(2);
+    expect(r?.error).toMatch(
+      /^RateLimitExhaustedError: Rate limit exceeded for openai:chat:gpt-4o\[\w+\] after 4 attempts/,
+    );
+  });
+
+  test('waits as long as Retry-After says, with no cap: Retry-After 3600 is still waiting when the run is killed', () => {
+    expect(hourLong.results).toBeUndefined();
+    expect(hourLong.stderr).toContain('[harness] killed after 8000 ms');
+    expect(slow.requests).toHaveLength(1);
+  });
+
+  test('does not retry a 503 or a 500', () => {
+    expect(faults.requests.filter((r) => caseOf(r.text) === 'unavailable_always')).toHaveLength(1);
+    expect(faults.requests.filter((r) => caseOf(r.text) === 'server_error')).toHaveLength(1);
+  });
+
+  test('times out the response headers only: a body trickled over 3 s passes with REQUEST_TIMEOUT_MS=1000', () => {
+    const r = rows.get('trickle_3s');
+    // The server spends 3 s sending the body (6 chunks, 500 ms apart); promptfoo's latencyMs stops at the headers.
+    expect(r?.success).toBe(true);
+    expect(r?.response?.output).toBe('slowly, but surely');
+  });
+});
