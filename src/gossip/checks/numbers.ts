@@ -483,7 +483,7 @@ function checkPhi(c: ReplyContext): Finding[] {
   return c.of('phi').map((claim) => {
     const phi = claim.quantity.value;
     const wrong = phiFalseSuspicionProbability(phi);
-    const detail = `reply sets Φ = ${show(phi)}; false-suspicion ≈ 10^−Φ = ${percent(wrong)}; production range ${PHI_RECOMMENDED.low}–${PHI_RECOMMENDED.high}, below ${PHI_MINIMUM} is a red flag`;
+    const detail = `reply sets Φ = ${show(phi)}; false-suspicion ≈ 10^−Φ = ${wrong >= 1e-4 ? percent(wrong) : wrong.toExponential(0)}; production range ${PHI_RECOMMENDED.low}–${PHI_RECOMMENDED.high}, below ${PHI_MINIMUM} is a red flag`;
     const outcome =
       phi < PHI_MINIMUM ? 'FAIL' : phi < PHI_RECOMMENDED.low || phi > PHI_RECOMMENDED.high ? 'WARN' : 'PASS';
     return { check: 'phi', outcome, detail, snippet: claim.snippet } satisfies Finding;

@@ -63,6 +63,9 @@ export interface ReplyClaims {
   text: string;
 }
 
+/** How far around a number its context is read, in characters: keeps a run-on "sentence" linear. */
+const WINDOW = 240;
+
 type Subject = 'dissemination' | 'reconciliation' | 'detection' | 'membership' | 'retention';
 
 const SUBJECTS: [Subject, RegExp][] = [
@@ -396,12 +399,12 @@ function readTime(
  * Only the result is a claim.
  */
 function isComponent(s: string, q: Quantity, previous: Quantity | undefined, all: Quantity[]): boolean {
-  const before = s.slice(0, q.start);
+  const before = s.slice(Math.max(0, q.start - WINDOW), q.start);
   const call = Math.max(before.lastIndexOf('max('), before.lastIndexOf('min('));
   if (call >= 0 && !before.slice(call).includes(')')) return true;
   if (previous && /\+/.test(s.slice(previous.end, q.start)) && !/[=≈~]/.test(s.slice(previous.end, q.start)))
     return true;
-  const next = all.find((o) => o.start >= q.end && o.dimension === 'time');
+  const next = all.find((o) => o.start >= q.end && o.dimension === 'time' && o.start - q.end < WINDOW);
   if (next) {
     const between = s.slice(q.end, next.start);
     if (/\+/.test(between) && !/[=≈~]/.test(between.slice(0, between.indexOf('+')))) return true;
@@ -430,9 +433,11 @@ function chainValue(before: string, keyword: RegExp): boolean {
 function subjectAt(sentence: string, position: number): Subject | undefined {
   let best: { subject: Subject; at: number } | undefined;
   let next: { subject: Subject; at: number } | undefined;
+  const from = Math.max(0, position - WINDOW);
+  const window = sentence.slice(from, position + WINDOW);
   for (const [subject, re] of SUBJECTS) {
-    for (const m of sentence.matchAll(re)) {
-      const at = m.index;
+    for (const m of window.matchAll(re)) {
+      const at = from + m.index;
       if (at < position) {
         if (!best || at > best.at) best = { subject, at };
       } else if (!next || at < next.at) next = { subject, at };
