@@ -10,6 +10,7 @@
 const imul = Math.imul;
 const floor = Math.floor;
 
+/** xoshiro128** seeded through splitmix32: the same seed always gives the same stream. */
 export class SeededRandom {
   private a: number;
   private b: number;

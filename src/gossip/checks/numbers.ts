@@ -9,20 +9,13 @@
  * then its line, then its block, then the whole reply.
  */
 import { bloomBitsPerElement, bloomOptimalHashes } from '../bloom';
-import {
-  extractClaims,
-  modesIn,
-  type Claim,
-  type ClaimKind,
-  type ReplyClaims,
-  type SpreadModeName,
-} from '../claims/claims';
+import { extractClaims, modesIn, type Claim, type ClaimKind, type ReplyClaims } from '../claims/claims';
 import { scanQuantities } from '../claims/quantity';
 import type { Scenario } from '../claims/scenario';
 import { PHI_MINIMUM, PHI_RECOMMENDED, phiFalseSuspicionProbability } from '../phi';
 import { deliveryProbability } from '../reliability';
 import { roundsFloor } from '../rounds';
-import { simulateSpreadTrials } from '../simulation';
+import { simulateSpreadTrials, type SpreadMode } from '../simulation';
 import { memberlistSuspicionTimeout } from '../swim';
 import { convergenceTime, MAX_UDP_PAYLOAD_BYTES } from '../timing';
 import { show, showSeconds, verdictOf, type CheckVerdict, type Finding } from './finding';
@@ -103,7 +96,7 @@ class ReplyContext {
   }
 
   /** The fastest mode named nearest to `at`; push when the reply names none. */
-  modeAt(at: Claim): SpreadModeName {
+  modeAt(at: Claim): SpreadMode {
     const texts = [
       at.snippet,
       this.texts.get(`line:${at.line}`) ?? '',
@@ -118,7 +111,7 @@ class ReplyContext {
   }
 
   /** The reply's fastest mode overall. */
-  replyMode(): SpreadModeName {
+  replyMode(): SpreadMode {
     const modes = this.extracted.modes;
     return modes.size > 0 ? fastest(modes) : 'push';
   }
@@ -150,7 +143,7 @@ function sameScope(a: Claim, b: Claim, scope: Scope): boolean {
   return true;
 }
 
-function fastest(modes: Set<SpreadModeName>): SpreadModeName {
+function fastest(modes: Set<SpreadMode>): SpreadMode {
   if (modes.has('push-pull')) return 'push-pull';
   if (modes.has('pull')) return 'pull';
   return 'push';
@@ -183,7 +176,7 @@ interface RoundsContext {
   population: number;
   populationScope: Scope | 'fallback';
   fanout: number;
-  mode: SpreadModeName;
+  mode: SpreadMode;
 }
 
 /** Population, fanout and mode for a rounds claim, the most lenient reading at the nearest scope. */
@@ -276,7 +269,7 @@ function checkRounds(c: ReplyContext): Finding[] {
 
 /** Expected rounds to full coverage: the simulation's mean (fanout ≤ 16), else nothing. */
 function expectedRounds(
-  mode: SpreadModeName,
+  mode: SpreadMode,
   nodes: number,
   fanout: number,
 ): { rounds: number; how: string } | undefined {

@@ -5,6 +5,7 @@
  * of its sentence (the nearest of: dissemination, reconciliation, failure detection, membership).
  */
 import { scanQuantities, type Quantity } from './quantity';
+import type { SpreadMode } from '../simulation';
 import { normaliseReply, splitSentences, type Sentence } from './segments';
 
 export type ClaimKind =
@@ -49,14 +50,12 @@ export interface Product {
   snippet: string;
 }
 
-export type SpreadModeName = 'push' | 'pull' | 'push-pull';
-
 export interface ReplyClaims {
   claims: Claim[];
   products: Product[];
   sentences: Sentence[];
   /** Spread modes the reply names anywhere. */
-  modes: Set<SpreadModeName>;
+  modes: Set<SpreadMode>;
   /** The reply organises dissemination in tiers (sites, gateways, regions). */
   hierarchical: boolean;
   /** The normalised reply text. */
@@ -166,8 +165,8 @@ export function extractClaims(reply: string): ReplyClaims {
 }
 
 /** The spread modes a text names. */
-export function modesIn(text: string): Set<SpreadModeName> {
-  const modes = new Set<SpreadModeName>();
+export function modesIn(text: string): Set<SpreadMode> {
+  const modes = new Set<SpreadMode>();
   if (/push[-–\/ ](?:and[- ])?pull|pushpull|hybrid push/i.test(text)) modes.add('push-pull');
   const rest = text.replace(/push[-–\/ ](?:and[- ])?pull|pushpull/gi, '');
   if (/\bpush\b/i.test(rest)) modes.add('push');

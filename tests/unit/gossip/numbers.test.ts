@@ -219,3 +219,18 @@ describe('the verdict', () => {
     expect(v.findings.map((f) => f.check)).toEqual(['model', 'rounds']);
   });
 });
+
+describe('cost', () => {
+  it('stays linear on a run-on adversarial reply (180 KB took 9 s before context windows)', () => {
+    const nasty =
+      ('1 ' + 'a'.repeat(50) + ' = ').repeat(3000) +
+      '-'.repeat(5000) +
+      '9'.repeat(3000) +
+      ' ' +
+      '(max('.repeat(2000);
+    const started = performance.now();
+    checkNumbers(nasty, {});
+    // Generous for a loaded CI machine; the quadratic version needed about 9 s here.
+    expect(performance.now() - started).toBeLessThan(4000);
+  });
+});
