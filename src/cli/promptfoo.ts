@@ -34,7 +34,8 @@ export function runPromptfoo(
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--require', EXIT_WITH_PARENT, ...(options.nodeArgs ?? []), promptfooEntrypoint(), ...args],
+      // promptfoo's HTTP client trips Node's ExperimentalWarning on every run; it says nothing to our users.
+      ['--disable-warning=ExperimentalWarning', '--require', EXIT_WITH_PARENT, ...(options.nodeArgs ?? []), promptfooEntrypoint(), ...args],
       {
         // No stdin: a child outside the terminal's foreground group would be stopped if it read from it.
         stdio: ['ignore', 'inherit', 'inherit'],
