@@ -9,6 +9,7 @@
  * That copy's own retries are switched off too (`maxRetries: 0`): they wait as long as Retry-After says without a
  * cap and time out only the response headers. Calls are retried and timed out here instead, within CallLimits.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import * as path from 'node:path';
 import type { ChatMessage } from '../src/suite/messages';
 import { decide, DEFAULT_LIMITS, type CallLimits, type Failure } from '../src/variants/retry';
@@ -71,6 +72,10 @@ function patchChalkForCjs(): void {
 function load(): PromptfooModule {
   if (!promptfoo) {
     patchChalkForCjs();
+    // promptfoo sizes its connection pool from the CLI's --max-concurrency, which this copy never sees: it fell back
+    // to 4 connections per host, so with -j 16 twelve calls queued (their timeouts running) behind four slow ones.
+    // A pool this size leaves the limit to the evaluator's concurrency, in this copy and the CLI's alike.
+    process.env['PROMPTFOO_FETCH_CONNECTIONS'] ??= '64';
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     promptfoo = require('promptfoo') as PromptfooModule;
     promptfoo.cache.disableCache();
@@ -110,22 +115,50 @@ export async function callProvider(
   }
 }
 
+/**
+ * The abort signal of the attempt running in this async context. promptfoo's providers take no signal, and a call
+ * abandoned at our timeout would keep its connection until promptfoo's own REQUEST_TIMEOUT_MS (5 minutes) or for
+ * ever (a trickled body): four such calls fill the second copy's pool of 4 connections per host, and every later
+ * call waits behind them. So fetch, which promptfoo looks up on globalThis for every request, is wrapped once to
+ * add the attempt's signal; outside an attempt it is left untouched.
+ */
+const attemptSignal = new AsyncLocalStorage<AbortSignal>();
+let fetchWrapped = false;
+
+function abortableFetch(): void {
+  if (fetchWrapped) return;
+  fetchWrapped = true;
+  const original = globalThis.fetch;
+  globalThis.fetch = (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+    const signal = attemptSignal.getStore();
+    if (!signal) return original(input, init);
+    return original(input, {
+      ...init,
+      signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
+    });
+  };
+}
+
 /** One call, ended after `timeoutMs` whatever the server does (promptfoo's own timeout stops at the headers). */
 async function attempt(
   provider: LoadedProvider,
   messages: ChatMessage[],
   timeoutMs: number,
 ): Promise<DelegateResponse & { timedOut?: boolean }> {
+  abortableFetch();
+  const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<DelegateResponse & { timedOut: boolean }>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ error: `no complete answer within ${timeoutMs} ms (timeoutMs)`, timedOut: true }),
-      timeoutMs,
-    );
+    timer = setTimeout(() => {
+      controller.abort(new Error(`no complete answer within ${timeoutMs} ms`));
+      resolve({ error: `no complete answer within ${timeoutMs} ms (timeoutMs)`, timedOut: true });
+    }, timeoutMs);
   });
   // Empty vars: nothing of the row may be re-rendered by the inner provider.
-  const call = provider
-    .callApi(JSON.stringify(messages), { vars: {}, prompt: { raw: '', label: 'promptfile' } })
+  const call = attemptSignal
+    .run(controller.signal, () =>
+      provider.callApi(JSON.stringify(messages), { vars: {}, prompt: { raw: '', label: 'promptfile' } }),
+    )
     .catch((error: unknown): DelegateResponse => ({
       error: error instanceof Error ? error.message : String(error),
     }));

@@ -54,6 +54,8 @@ export interface FaultRequest {
   text: string;
   /** The fault the script picked. */
   step?: Step;
+  /** Milliseconds since the server started, when the connection that carried the request closed. */
+  closedAt?: number;
 }
 
 /** Picks the step for a request; may keep state (per-row attempt counters, see `plan`). */
@@ -182,6 +184,7 @@ export async function startFaultServer(script: Script = () => ({ kind: 'reply' }
         text: messageText(body),
       };
       requests.push(request);
+      req.socket.once('close', () => (request.closedAt = Date.now() - started));
       if (!request.url.endsWith('/chat/completions')) {
         res
           .writeHead(404, { 'content-type': 'application/json' })

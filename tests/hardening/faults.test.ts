@@ -95,7 +95,9 @@ const PROMPT_FILE = stringify({
 
 let server: FaultServer;
 let run: EvalRun;
-const rows = new Map<string, RowResult>();
+/** promptfoo's per-row latency (ms), which the harness's RowResult leaves out. */
+type Row = RowResult & { latencyMs?: number };
+const rows = new Map<string, Row>();
 const requestsFor = (c: string): FaultRequest[] => server.requests.filter((r) => caseOf(r.text) === c);
 const gaps = (c: string): number[] =>
   requestsFor(c)
@@ -129,7 +131,7 @@ afterAll(async () => {
   await server.close();
 });
 
-function outcome(r: RowResult | undefined): string {
+function outcome(r: Row | undefined): string {
   if (!r) return 'MISSING';
   if (r.success) return 'PASS';
   return r.failureReason === 2 ? `ERROR ${r.error ?? ''}` : `FAIL ${r.error ?? ''}`;
@@ -218,6 +220,14 @@ describe('timeouts are bounded, the answer body included', () => {
 
   test('a server that trickles its body past the timeout is cut off (promptfoo times out headers only)', () => {
     expect(rows.get('trickle_past_timeout')?.latencyMs).toBeLessThan(TIMEOUT_MS + 2000);
+  });
+
+  test('the abandoned connection is closed at the timeout, not left to promptfoo for 5 minutes', () => {
+    for (const c of ['hang', 'trickle_past_timeout']) {
+      const [r] = requestsFor(c);
+      expect(r?.closedAt).toBeDefined();
+      expect((r?.closedAt ?? Infinity) - (r?.at ?? 0)).toBeLessThan(TIMEOUT_MS + 1000);
+    }
   });
 });
 

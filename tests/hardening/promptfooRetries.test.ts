@@ -3,7 +3,7 @@
  * behind our provider doing its own retries and timeouts (src/variants/retry.ts). If promptfoo changes, these fail
  * and the reasoning in docs/hardening.md must be checked again.
  */
-import { runEval, type EvalRun, type RowResult } from '../integration/harness/run';
+import { runEval, type EvalRun, type PromptfooConfig, type RowResult } from '../integration/harness/run';
 import { plan, startFaultServer, type FaultServer, type Step } from './faultServer';
 
 const FAULTS: Record<string, Step[]> = {
@@ -15,12 +15,13 @@ const FAULTS: Record<string, Step[]> = {
 const caseOf = (text: string) => /CASE=(\w+);/.exec(text)?.[1];
 
 /** A plain promptfoo config: promptfoo's built-in OpenAI provider pointed at the fault server. */
-function plainConfig(baseUrl: string, cases: string[]) {
+function plainConfig(baseUrl: string, cases: string[]): PromptfooConfig {
+  // Plain promptfoo tests (vars), not the promptfile test generator the harness's type describes.
   return {
     prompts: ['CASE={{c}};'],
     providers: [{ id: 'openai:chat:gpt-4o', config: { apiBaseUrl: baseUrl } }],
     tests: cases.map((c) => ({ vars: { c } })),
-  };
+  } as unknown as PromptfooConfig;
 }
 
 let faults: FaultServer;
