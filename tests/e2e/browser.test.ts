@@ -172,8 +172,8 @@ describe('the reports in a real browser', () => {
       });
     });
 
-    test('loads everything it shows from 127.0.0.1', () => {
-      // promptfoo's app also tries its telemetry host from the browser; that request is refused, never sent.
+    test('asks nothing of any host but 127.0.0.1, except for telemetry, which is refused', () => {
+      // promptfoo's app tries its telemetry host from the browser even with telemetry off; it is never sent.
       expect(browser.blocked.filter((url) => !url.startsWith('https://a.promptfoo.app/'))).toEqual([]);
     });
 
@@ -185,6 +185,15 @@ describe('the reports in a real browser', () => {
       await screenshot(page, path.join(SCREENSHOTS, 'view.png'));
       if (README_IMAGES) await screenshot(page, path.join(README_IMAGES, 'web-report.png'));
       expect(fs.statSync(path.join(SCREENSHOTS, 'view.png')).size).toBeGreaterThan(10_000);
+    });
+
+    test('stopping its process group leaves nothing listening on the port', async () => {
+      await stopGroup(view);
+      const deadline = Date.now() + 5000;
+      while (listeningAddresses(port).length > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(listeningAddresses(port)).toEqual([]);
     });
   });
 

@@ -133,14 +133,15 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM
   }
 }
 
-/** Stops a server started by `Project.start`: SIGTERM to its group, SIGKILL if it lingers. */
+/** Stops a server started by `Project.start`: SIGTERM to its group, SIGKILL to whatever is left. */
 export async function stopGroup(child: ChildProcess, graceMs = 3000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  killGroup(child, 'SIGTERM');
-  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    killGroup(child, 'SIGTERM');
+    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
   // promptfoo's own process may outlive the leader by a moment: leave nothing of the group behind.
   killGroup(child, 'SIGKILL');
 }
