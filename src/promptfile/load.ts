@@ -87,6 +87,8 @@ type Raw = Record<string, unknown>;
 const isRecord = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const TEMPLATE_SYNTAX = /\{\{|\{%|\{#/;
+/** C0 and C1 control characters (line breaks and tabs included), DEL, and bidirectional overrides. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** Checks that JSON Schema cannot express: evaluator methods, regexes, placeholder coverage, variables. */
 class Semantics {
@@ -98,6 +100,7 @@ class Semantics {
   }
 
   check(): Diagnostic[] {
+    this.printedNames();
     this.models();
     this.parameters();
     this.responseFormat();
@@ -118,6 +121,42 @@ class Semantics {
       key: keyName(path),
       message,
     });
+  }
+
+  /**
+   * Names end up in terminals and CI logs (`check`, the eval summary, the gate): a control character there could
+   * clear the screen, retitle the window, hide text, or start a line with `::error::` that GitHub reads as a command.
+   */
+  private printedNames(): void {
+    const at: PathSegment[][] = [['name'], ['model']];
+    asArray(this.root['evaluators']).forEach((_, i) =>
+      at.push(['evaluators', i, 'name'], ['evaluators', i, 'llm', 'modelId']),
+    );
+    asArray(this.root['variables']).forEach((_, i) => at.push(['variables', i, 'name']));
+    for (const path of at) {
+      const value = path.reduce<unknown>(
+        (v, k) => (isRecord(v) || Array.isArray(v) ? (v as Raw)[k] : undefined),
+        this.root,
+      );
+      if (typeof value === 'string') this.printable(path, value);
+    }
+    asArray(this.root['testData']).forEach((raw, i) => {
+      const nested = isRecord(raw) && isRecord(raw['variables']);
+      for (const key of Object.keys(rowValues(raw) ?? {})) {
+        this.printable(nested ? ['testData', i, 'variables', key] : ['testData', i, key], key);
+      }
+    });
+  }
+
+  private printable(path: PathSegment[], text: string): void {
+    const bad = UNPRINTABLE.exec(text)?.[0];
+    if (bad === undefined) return;
+    const code = `U+${bad.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    this.report(
+      'error',
+      path,
+      `${keyName(path)} contains the control character ${code}; names are printed to terminals and CI logs, so they may not`,
+    );
   }
 
   /** `model` and judges' `modelId` must name model APIs: promptfoo would run code for some other ids. */
