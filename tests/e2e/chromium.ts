@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium, as .ci/run installs it; PROMPTFILE_CHROMIUM names another Chromium or Chrome binary. */
+export const CHROMIUM = process.env['PROMPTFILE_CHROMIUM'] || '/usr/bin/chromium';
 
 /** A browser context and the requests it refused to send. */
 export interface Browser {

@@ -219,6 +219,15 @@ describe('the gate, end to end', () => {
       shards.forEach((shard) => expectExit(shard, 0));
       expect(shards[0]?.stderr).toContain('promptfile: shard 1/2 runs rows 0:1');
       expect(shards[1]?.stderr).toContain('promptfile: shard 2/2 runs rows 1:3');
+      const rowsOf = (file: string) => {
+        const { results } = JSON.parse(project.read(file)) as {
+          results: { results: { testCase: { metadata: { promptfile: { row: number } } } }[] };
+        };
+        return results.results.map((r) => r.testCase.metadata.promptfile.row).sort();
+      };
+      const perRow = REPEAT * 2;
+      expect(rowsOf(merged[0] as string)).toEqual(Array(perRow).fill(0));
+      expect(rowsOf(merged[1] as string)).toEqual([...Array(perRow).fill(1), ...Array(perRow).fill(2)]);
     });
 
     test('compare gives the same pass counts, usage and paired tests', async () => {
