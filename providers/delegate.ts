@@ -13,6 +13,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import * as path from 'node:path';
 import type { ChatMessage } from '../src/suite/messages';
 import { decide, DEFAULT_LIMITS, type CallLimits, type Failure } from '../src/variants/retry';
+import { keyVariable } from '../src/variants/variant';
 
 export interface DelegateResponse {
   output?: unknown;
@@ -104,15 +105,44 @@ export async function callProvider(
     providers.set(key, provider);
   }
   const loaded = await provider;
+  const secrets = secretsOf(id, inner, env);
   let waited = 0;
   for (let attempts = 1; ; attempts++) {
-    const response = await attempt(loaded, messages, limits.timeoutMs);
+    const response = redact(await attempt(loaded, messages, limits.timeoutMs), secrets);
     if (!response.error) return { ...response, attempts };
     const decision = decide(failureOf(response), attempts, waited, limits);
     if (!decision.retry) return { ...response, attempts, ...(decision.why ? { gaveUp: decision.why } : {}) };
     await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
     waited += decision.delayMs;
   }
+}
+
+/** The API keys a call carries: the config's own, else the target family's variable from `env` or the process. */
+function secretsOf(
+  id: string,
+  config: Record<string, unknown>,
+  env?: Record<string, string | undefined>,
+): string[] {
+  const variable = keyVariable(id);
+  const candidates = [config['apiKey'], variable && env?.[variable], variable && process.env[variable]];
+  return candidates.filter((k): k is string => typeof k === 'string' && k.length >= 8);
+}
+
+/**
+ * A response with the call's API keys cut out of its error and output. A server or proxy that echoes the
+ * Authorization header (as some 401 pages do) would otherwise put the key into results, promptfoo.db and the
+ * cassettes meant to be committed.
+ */
+function redact<T extends DelegateResponse>(response: T, secrets: string[]): T {
+  if (secrets.length === 0) return response;
+  const scrub = (text: string) => secrets.reduce((t, k) => t.split(k).join('[redacted API key]'), text);
+  const out = { ...response };
+  if (typeof out.error === 'string') out.error = scrub(out.error);
+  if (typeof out.output === 'string') out.output = scrub(out.output);
+  else if (out.output !== undefined && secrets.some((k) => JSON.stringify(out.output).includes(k))) {
+    out.output = JSON.parse(scrub(JSON.stringify(out.output)));
+  }
+  return out;
 }
 
 /**
