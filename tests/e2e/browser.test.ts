@@ -14,8 +14,8 @@ import type { Page, PageScreenshotOptions } from 'playwright-core';
 import { REPO } from '../integration/harness/run';
 import { startModelServer, type ModelServer } from '../integration/harness/server';
 import { launchChromium, type Browser } from './chromium';
-import { listeningAddresses } from './listeners';
-import { createProject, expectExit, stopGroup, variant, type Project } from './project';
+import { listenersOf, listeningAddresses } from './listeners';
+import { createProject, expectExit, processTree, stopTree, variant, type Project } from './project';
 
 const FIXTURE = fs.readFileSync(path.join(__dirname, 'fixtures/greeter.prompt.yml'), 'utf8');
 const SCREENSHOTS = path.join(REPO, 'artifacts/screenshots');
@@ -122,7 +122,7 @@ describe('the reports in a real browser', () => {
 
     afterAll(async () => {
       await page?.close();
-      if (view) await stopGroup(view);
+      if (view) await stopTree(view);
     });
 
     test('the socket check sees IPv4 and IPv6 listeners alike', async () => {
@@ -141,6 +141,12 @@ describe('the reports in a real browser', () => {
 
     test('listens on 127.0.0.1 only, in IPv4 and IPv6 alike', () => {
       expect(listeningAddresses(port)).toEqual(['127.0.0.1']);
+    });
+
+    test('no process of it listens on anything but 127.0.0.1, on any port', () => {
+      const sockets = listenersOf(processTree(view.pid as number));
+      expect(sockets.map((s) => s.port)).toContain(port);
+      expect(sockets.filter((s) => s.address !== '127.0.0.1')).toEqual([]);
     });
 
     test('shows both variants as columns, each with every evaluator as a named metric', async () => {
@@ -187,8 +193,8 @@ describe('the reports in a real browser', () => {
       expect(fs.statSync(path.join(SCREENSHOTS, 'view.png')).size).toBeGreaterThan(10_000);
     });
 
-    test('stopping its process group leaves nothing listening on the port', async () => {
-      await stopGroup(view);
+    test('stopping it (promptfile and the promptfoo process below it) frees the port', async () => {
+      await stopTree(view);
       const deadline = Date.now() + 5000;
       while (listeningAddresses(port).length > 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 100));

@@ -98,7 +98,7 @@ export function createProject(
         let stderr = '';
         const timer = setTimeout(() => {
           stderr += `\n[e2e] promptfile ${args.join(' ')} killed after ${timeoutMs} ms\n`;
-          killGroup(child, 'SIGKILL');
+          if (child.pid !== undefined) for (const pid of processTree(child.pid)) signal(pid, 'SIGKILL');
         }, timeoutMs);
         child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
         child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -123,25 +123,61 @@ export function expectExit(run: CliRun, code: number): void {
   );
 }
 
-/** Signals a child started by `Project.start` and everything it spawned (its process group). */
-export function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {
-  if (child.pid === undefined) return;
+/** `pid` and every process below it, read from /proc. */
+export function processTree(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const name of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      // The fields after the parenthesised command name: state, ppid, ...
+      parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  }
+  return tree;
+}
+
+/** Whether `pid` is a live process (not gone, not a zombie waiting to be reaped). */
+function running(pid: number): boolean {
   try {
-    process.kill(-child.pid, signal);
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
-    // The group is already gone.
+    return false;
   }
 }
 
-/** Stops a server started by `Project.start`: SIGTERM to its group, SIGKILL to whatever is left. */
-export async function stopGroup(child: ChildProcess, graceMs = 3000): Promise<void> {
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * Stops a server started by `Project.start` and everything below it: SIGTERM to its process group (promptfile
+ * forwards it to promptfoo, which runs in a group of its own), then SIGKILL to every process of the tree, as
+ * seen before stopping, that is still there.
+ */
+export async function stopTree(child: ChildProcess, graceMs = 3000): Promise<void> {
+  if (child.pid === undefined) return;
+  const tree = processTree(child.pid);
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    killGroup(child, 'SIGTERM');
-    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+    signal(-child.pid, 'SIGTERM');
+    const timer = setTimeout(() => signal(-child.pid!, 'SIGKILL'), graceMs);
     await exited;
     clearTimeout(timer);
   }
-  // promptfoo's own process may outlive the leader by a moment: leave nothing of the group behind.
-  killGroup(child, 'SIGKILL');
+  const deadline = Date.now() + graceMs;
+  const alive = () => tree.filter(running);
+  while (alive().length > 0 && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  for (const pid of alive()) signal(pid, 'SIGKILL');
 }
