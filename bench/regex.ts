@@ -234,6 +234,11 @@ export async function regexSection(options: RegexOptions = REGEX_DEFAULTS): Prom
   const ordinaryRatios = ordinary
     .map((_, i) => (re2Ordinary[i]?.ms ?? NaN) / (jsOrdinary[i]?.ms ?? NaN))
     .filter(Number.isFinite);
+  const worstOrdinaryLargest = Math.max(
+    ...ordinary
+      .map((c, i) => (c.size === Math.max(...sizes) ? (re2Ordinary[i]?.ms ?? NaN) : NaN))
+      .filter(Number.isFinite),
+  );
   const at10k = ordinary
     .map((c, i) => (c.size === sizes[0] ? (re2Ordinary[i]?.ms ?? NaN) : NaN))
     .filter(Number.isFinite);
@@ -262,7 +267,7 @@ export async function regexSection(options: RegexOptions = REGEX_DEFAULTS): Prom
         `which is why the plugin matches with RE2. ` +
         `On ordinary patterns re2js is the slower engine, ${ratio(Math.min(...ordinaryRatios))} to ${ratio(Math.max(...ordinaryRatios))} the time of V8's ` +
         `RegExp (V8 compiles regexes to machine code; re2js interprets an automaton in JavaScript). In absolute terms that is at most ` +
-        `${millis(Math.max(...at10k))} per evaluator on a 10 KB answer, negligible beside a model call; a 1 MB answer costs a few hundred ms per evaluator.`,
+        `${millis(Math.max(...at10k))} per evaluator on a 10 KB answer, negligible beside a model call; a ${KIB(Math.max(...sizes))} answer costs up to ${millis(worstOrdinaryLargest)} per evaluator.`,
     ],
     targets: [
       {

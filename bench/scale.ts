@@ -389,7 +389,7 @@ export const SCALE_DEFAULTS: ScaleOptions = {
   rowsPerFile: 100,
   resultRowsPerFile: 50,
   shards: 4,
-  strata: [1000, 5000, 10000, 20000],
+  strata: [1000, 5000, 20000, 50000],
   limitMs: 180_000,
 };
 
@@ -508,7 +508,8 @@ export async function scaleSection(options: ScaleOptions = SCALE_DEFAULTS): Prom
 
     const findings: string[] = [];
     if (sweep.result && sweep.result.length >= 2) {
-      const first = sweep.result[0] as { strata: number; ms: number };
+      // The growth exponent between the two largest sizes, where fixed costs no longer blur it.
+      const first = sweep.result[sweep.result.length - 2] as { strata: number; ms: number };
       const last = sweep.result[sweep.result.length - 1] as { strata: number; ms: number };
       const exponent = Math.log(last.ms / first.ms) / Math.log(last.strata / first.strata);
       findings.push(

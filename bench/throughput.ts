@@ -36,6 +36,11 @@ export const THROUGHPUT_DEFAULTS: ThroughputOptions = {
 };
 
 const FIXED: Flavour = 'plugin, PROMPTFOO_FETCH_CONNECTIONS=C';
+const SHORT: Record<Flavour, string> = {
+  plugin: 'plugin',
+  [FIXED]: 'plugin with the pool fixed',
+  'plain promptfoo': 'plain',
+};
 
 /** Runs the throughput benchmark. */
 export async function throughput(options: ThroughputOptions = THROUGHPUT_DEFAULTS): Promise<SectionReport> {
@@ -43,11 +48,9 @@ export async function throughput(options: ThroughputOptions = THROUGHPUT_DEFAULT
   const { latencyMs, headline, sweep } = options;
   const cases: Case[] = [
     { flavour: 'plugin', ...headline },
-    { flavour: FIXED, ...headline },
     { flavour: 'plain promptfoo', ...headline },
     ...sweep.jobs.flatMap((jobs): Case[] => [
       { flavour: 'plugin', jobs, repeat: sweep.repeat },
-      ...(jobs > 4 ? [{ flavour: FIXED, jobs, repeat: sweep.repeat }] : []),
       { flavour: 'plain promptfoo', jobs, repeat: sweep.repeat },
     ]),
   ];
@@ -56,7 +59,8 @@ export async function throughput(options: ThroughputOptions = THROUGHPUT_DEFAULT
   try {
     const pluginDir = runDirectory(pluginConfig(server.baseUrl), 'throughput-plugin');
     const plainDir = runDirectory(plainConfig(server.baseUrl), 'throughput-plain');
-    for (const c of cases) {
+    for (let i = 0; i < cases.length; i++) {
+      const c = cases[i] as Case;
       const env: Record<string, string> =
         c.flavour === FIXED ? { PROMPTFOO_FETCH_CONNECTIONS: String(c.jobs) } : {};
       const run = await measureEval(
@@ -68,6 +72,9 @@ export async function throughput(options: ThroughputOptions = THROUGHPUT_DEFAULT
       );
       const idealMs = (run.requests * latencyMs) / c.jobs;
       results.push({ ...c, run, idealMs });
+      // A plugin capped at promptfoo's default pool of 4 is run again with the pool sized by the environment, to show the cap.
+      if (c.flavour === 'plugin' && c.jobs > 4 && run.peakInFlight <= 4)
+        cases.splice(i + 1, 0, { ...c, flavour: FIXED });
       process.stdout.write(
         `  throughput ${c.flavour} -j ${c.jobs}, ${run.requests} calls: ${seconds(run.wallMs)} (ideal ${seconds(idealMs)})\n`,
       );
@@ -114,26 +121,36 @@ export async function throughput(options: ThroughputOptions = THROUGHPUT_DEFAULT
         `(undici opens pool connections only on demand, so a large cap costs nothing at lower -j), or take the figure from the provider's config.`,
     );
   }
-  const rate = (r: Measured) => r.run.requests / (r.run.modelPhaseMs / 1000);
+  // Little's law per worker: a call every L + T (T = client turnaround), so at most L / (L + T) of the bound.
+  const predicted = (r: Measured) => latencyMs / (latencyMs + r.run.turnaroundMs);
+  const modelAchieved = (r: Measured) => r.idealMs / r.run.modelPhaseMs;
   const plugin4 = find('plugin', 4, sweep.repeat);
-  const unpooled = results.filter((r) => r.flavour !== 'plugin' || r.jobs <= 4);
-  const ceiling = Math.max(...unpooled.map(rate));
-  const needed = (1000 * headline.jobs) / latencyMs;
+  const fullyPooled = results.filter((r) => r.run.peakInFlight >= r.jobs);
   if (headPlain) {
-    const plainAchieved = headPlain.idealMs / headPlain.run.wallMs;
+    const shown = [head, headFixed, headPlain].filter(
+      (r): r is Measured => r !== undefined && r.run.peakInFlight >= r.jobs,
+    );
     findings.push(
-      `Plain promptfoo reaches ${ratio(plainAchieved)} of the bound at -j ${headline.jobs} ` +
-        `(${seconds(headPlain.run.wallMs)} for ${headPlain.run.requests} calls; startup ${seconds(headPlain.run.startupMs)}, tail ${seconds(headPlain.run.tailMs)}). ` +
-        `The bound at -j ${headline.jobs} and ${latencyMs} ms needs ${needed.toFixed(0)} calls/s; no run here, at any concurrency and with either config, ` +
-        `got above ${ceiling.toFixed(0)} calls/s in its model phase. Between a response and the next request on the same connection promptfoo spends a median ` +
-        `${millis(headPlain.run.turnaroundMs)} at -j ${headline.jobs} (server-measured turnaround; it grows with -j), so it is promptfoo's own per-row work on ` +
-        `one event loop (grading, result bookkeeping, the database write; see the profiling notes) that caps the rate, not the model server.` +
-        (plainAchieved < 0.9
-          ? ` Hence 0.9 of N·L/C at C = ${headline.jobs} and L = ${latencyMs} ms is out of reach on this machine for promptfoo itself, and so for the ` +
-            `plugin even with its pool fixed. It is reachable where promptfoo's per-call cost is small against L/C: at -j 4 (${(4000 / latencyMs).toFixed(0)} calls/s ` +
-            `needed) the plugin's model phase runs at ${plugin4 ? ratio(plugin4.idealMs / plugin4.run.modelPhaseMs) : '—'} of the bound, and real models, ` +
-            `with latencies of seconds rather than ${latencyMs} ms, leave far more room.`
-          : ''),
+      `**Why ${achieved < 0.9 ? 'the plugin misses' : 'it is hard to reach'} 0.9 at -j ${headline.jobs}${capped.length > 0 ? ', the pool aside' : ''}.** The bound N·L/C assumes a worker starts its next call the moment the last one ` +
+        `returns. In promptfoo each worker first does its row's work on the one event loop (grading, result bookkeeping, the database row; see the profiling ` +
+        `notes), which the server sees as turnaround T between a response and the next request on a connection. A worker then completes one call every L + T, ` +
+        `so the model phase reaches at most L / (L + T) of the bound. At -j ${headline.jobs}: ` +
+        shown
+          .map(
+            (r) =>
+              `${r.flavour.replace('=C', `=${r.jobs}`)}, T = ${millis(r.run.turnaroundMs)}, predicts ${ratio(predicted(r))}, measured ${ratio(modelAchieved(r))}`,
+          )
+          .join('; ') +
+        `. T grows with -j as more workers queue for that event loop (` +
+        fullyPooled.map((r) => `${SHORT[r.flavour]} -j ${r.jobs}: ${millis(r.run.turnaroundMs)}`).join(', ') +
+        `), and 0.9 needs T ≤ L/9 = ${millis(latencyMs / 9)}. Startup (${seconds(headPlain.run.startupMs)}) and the tail come on top for the wall-time figure. ` +
+        (headPlain.idealMs / headPlain.run.wallMs < 0.9
+          ? `Plain promptfoo gets ${ratio(headPlain.idealMs / headPlain.run.wallMs)} end to end, so at L = ${latencyMs} ms and C = ${headline.jobs} the target is out ` +
+            `of reach on this machine for promptfoo itself, and so for the plugin, which runs inside it. `
+          : '') +
+        `What does reach it: less client time per call (promptfoo's per-row database write and debug logging lead its profile) or longer calls — ` +
+        `at -j 4 the plugin's T is ${plugin4 ? millis(plugin4.run.turnaroundMs) : '—'} and its model phase reaches ${plugin4 ? ratio(modelAchieved(plugin4)) : '—'}; ` +
+        `with a real model's L of 1–10 s the same T costs a few percent.`,
     );
   }
 
@@ -143,7 +160,8 @@ export async function throughput(options: ThroughputOptions = THROUGHPUT_DEFAULT
       `The seed (3 rows) with \`--repeat\`, so N = 3 × repeat calls, each answered after L = ${latencyMs} ms; the bound is N·L/C at \`-j C\`. ` +
         `The headline point is ${3 * headline.repeat} calls at C = ${headline.jobs}, run once per config (a run is long enough that its own noise is small). ` +
         `Other concurrencies (${sweep.jobs.join(', ')}) use ${3 * sweep.repeat} calls to keep the whole bench under ten minutes. ` +
-        `"plugin, PROMPTFOO_FETCH_CONNECTIONS=C" is the plugin with promptfoo's connection-pool variable set to C, the workaround for the pool cap described below.`,
+        `Should the plugin never get more than 4 calls in flight at a higher -j (promptfoo's default connection pool), the run is repeated as ` +
+        `"plugin, PROMPTFOO_FETCH_CONNECTIONS=C", with the pool sized by the environment, to show what the cap costs.`,
       `"achieved/ideal" is bound / wall time (process start to exit, including promptfoo's startup and result writing); the model-phase column ` +
         `uses first request to last response instead, which excludes startup and the tail. Turnaround is the server-measured median time from a response ` +
         `to the next request on the same kept-alive connection.`,
@@ -159,6 +177,7 @@ export async function throughput(options: ThroughputOptions = THROUGHPUT_DEFAULT
           'achieved/ideal',
           'model phase',
           'achieved/ideal (model phase)',
+          'calls/s (model phase)',
           'peak in flight',
           'turnaround',
           'rows passed',
