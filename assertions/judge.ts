@@ -12,7 +12,8 @@ import { evaluatorConfig, type AssertionContext } from './context';
 
 export async function judge(output: string, context: AssertionContext) {
   const { evaluator, grader, judgeThreshold } = evaluatorConfig(context);
-  if (evaluator.kind !== 'llm' && evaluator.kind !== 'uses') throw new Error(`judge adapter got a ${evaluator.kind} evaluator`);
+  if (evaluator.kind !== 'llm' && evaluator.kind !== 'uses')
+    throw new Error(`judge adapter got a ${evaluator.kind} evaluator`);
   const definition = evaluator.kind === 'llm' ? evaluator.judge : builtinJudge(evaluator.uses);
   if (!grader) {
     return {
@@ -22,7 +23,9 @@ export async function judge(output: string, context: AssertionContext) {
     };
   }
   const row = readRow(context);
-  const userTurns = decodeMessages(typeof context.prompt === 'string' ? context.prompt : '[]').filter((m) => m.role === 'user');
+  const userTurns = decodeMessages(typeof context.prompt === 'string' ? context.prompt : '[]').filter(
+    (m) => m.role === 'user',
+  );
   const input = row.variables['input'] ?? userTurns.map((m) => m.content).join('\n\n');
   const messages = judgeMessages(definition, String(output ?? ''), row.variables, input);
   // A judge's own modelId (gh models' field) picks the grader model; the configured grader supplies credentials.

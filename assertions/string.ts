@@ -7,6 +7,7 @@ export function string(output: string, context: AssertionContext) {
   const { evaluator, expect } = evaluatorConfig(context);
   if (evaluator.kind !== 'string') throw new Error(`string adapter got a ${evaluator.kind} evaluator`);
   const v = scoreString(evaluator.check, String(output ?? ''), readRow(context).variables);
-  if (expect === 'no-match') return { pass: !v.pass, score: v.pass ? 0 : 1, reason: `must not hold: ${v.reason}` };
+  if (expect === 'no-match')
+    return { pass: !v.pass, score: v.pass ? 0 : 1, reason: `must not hold: ${v.reason}` };
   return v;
 }

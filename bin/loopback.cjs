@@ -7,7 +7,12 @@ const HOST = process.env.PROMPTFILE_VIEW_HOST || '127.0.0.1';
 net.Server.prototype.listen = function patchedListen(...args) {
   const first = args[0];
   if (first !== null && typeof first === 'object' && !Array.isArray(first)) {
-    if (first.path === undefined && first.fd === undefined && first.handle === undefined && (first.host === undefined || first.host === '0.0.0.0' || first.host === '::')) {
+    if (
+      first.path === undefined &&
+      first.fd === undefined &&
+      first.handle === undefined &&
+      (first.host === undefined || first.host === '0.0.0.0' || first.host === '::')
+    ) {
       args[0] = { ...first, host: HOST };
     }
   } else if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) {

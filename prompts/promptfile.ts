@@ -17,7 +17,8 @@ import type { SuiteConfig } from '../src/suite/tests';
  */
 export function render({ vars }: { vars: Record<string, unknown> }) {
   const row = readRow({ vars });
-  if (!row.file) throw new Error('promptfile: this test has no __promptfile var; use the promptfile test generator');
+  if (!row.file)
+    throw new Error('promptfile: this test has no __promptfile var; use the promptfile test generator');
   const file = promptFileAt(row.file);
   return renderMessages(file, row.variables).map((m) => ({ role: m.role, content: encode(m.content) }));
 }

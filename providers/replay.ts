@@ -33,7 +33,9 @@ export default class ReplayProvider {
     } catch (error) {
       return { error: `${name}: ${(error as Error).message}` };
     }
-    const dir = path.resolve(String(this.config['cassettes'] ?? process.env['PROMPTFILE_CASSETTES'] ?? 'cassettes'));
+    const dir = path.resolve(
+      String(this.config['cassettes'] ?? process.env['PROMPTFILE_CASSETTES'] ?? 'cassettes'),
+    );
     const repeat = context?.repeatIndex ?? 0;
     const request = cassetteRequest(call.settings, call.messages, repeat);
     const row = call.row.origin?.row ?? 0;
@@ -49,7 +51,13 @@ export default class ReplayProvider {
       tokenUsage: cassette.response.tokenUsage,
       cost: cassette.response.cost,
       cached: true,
-      metadata: { variant: name, model: call.settings.model, target: call.settings.target, temperature: call.settings.temperature ?? null, replayed: true },
+      metadata: {
+        variant: name,
+        model: call.settings.model,
+        target: call.settings.target,
+        temperature: call.settings.temperature ?? null,
+        replayed: true,
+      },
     };
   }
 }

@@ -48,7 +48,9 @@ export function parseArgs(argv: string[], spec: FlagSpec, command: string): Pars
       else if (optional.has(name)) out.flags[name] = '';
       else throw new UserError(`promptfile ${command}: --${name} needs a value`);
     } else {
-      throw new UserError(`promptfile ${command}: unknown flag ${arg}${didYouMean(name, known).replace(/'(.*)'/, "'--$1'")}`);
+      throw new UserError(
+        `promptfile ${command}: unknown flag ${arg}${didYouMean(name, known).replace(/'(.*)'/, "'--$1'")}`,
+      );
     }
   }
   return out;
@@ -61,10 +63,16 @@ export function stringFlag(args: ParsedArgs, name: string): string | undefined {
 }
 
 /** A flag's numeric value, checked. */
-export function numberFlag(args: ParsedArgs, name: string, command: string, check?: (n: number) => boolean): number | undefined {
+export function numberFlag(
+  args: ParsedArgs,
+  name: string,
+  command: string,
+  check?: (n: number) => boolean,
+): number | undefined {
   const v = stringFlag(args, name);
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || (check && !check(n))) throw new UserError(`promptfile ${command}: --${name} ${v} is not a valid value`);
+  if (!Number.isFinite(n) || (check && !check(n)))
+    throw new UserError(`promptfile ${command}: --${name} ${v} is not a valid value`);
   return n;
 }

@@ -30,14 +30,19 @@ export function check(argv: string[], out: Output): number {
     for (const d of result.diagnostics) out.error(formatDiagnostic(d));
     if (!result.file) {
       invalid++;
-      summaries.push({ file: p, valid: false, errors: result.diagnostics.filter((d) => d.severity === 'error') });
+      summaries.push({
+        file: p,
+        valid: false,
+        errors: result.diagnostics.filter((d) => d.severity === 'error'),
+      });
       continue;
     }
     summaries.push({ file: p, valid: true, ...summary(result.file) });
     if (!args.flags['json']) out.log(describe(result.file));
   }
   if (args.flags['json']) out.log(JSON.stringify(summaries, null, 2));
-  else out.log(`${paths.length - invalid} of ${paths.length} prompt file${paths.length === 1 ? '' : 's'} valid`);
+  else
+    out.log(`${paths.length - invalid} of ${paths.length} prompt file${paths.length === 1 ? '' : 's'} valid`);
   return invalid > 0 ? 2 : 0;
 }
 
@@ -68,7 +73,9 @@ function describe(f: PromptFile): string {
     `  rows        ${f.rows.length}`,
     `  variables   ${variableNames(f).join(', ') || '(none)'}`,
     `  evaluators  ${f.evaluators.length}`,
-    ...f.evaluators.map((e) => `    - ${e.name} [${e.kind === 'regex' ? `regex ${e.pattern}` : e.kind}] (line ${e.line})`),
+    ...f.evaluators.map(
+      (e) => `    - ${e.name} [${e.kind === 'regex' ? `regex ${e.pattern}` : e.kind}] (line ${e.line})`,
+    ),
   ];
   return lines.join('\n');
 }

@@ -35,7 +35,14 @@ export function runPromptfoo(
     const child = spawn(
       process.execPath,
       // promptfoo's HTTP client trips Node's ExperimentalWarning on every run; it says nothing to our users.
-      ['--disable-warning=ExperimentalWarning', '--require', EXIT_WITH_PARENT, ...(options.nodeArgs ?? []), promptfooEntrypoint(), ...args],
+      [
+        '--disable-warning=ExperimentalWarning',
+        '--require',
+        EXIT_WITH_PARENT,
+        ...(options.nodeArgs ?? []),
+        promptfooEntrypoint(),
+        ...args,
+      ],
       {
         // No stdin: a child outside the terminal's foreground group would be stopped if it read from it.
         stdio: ['ignore', 'inherit', 'inherit'],

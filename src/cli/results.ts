@@ -5,7 +5,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../promptfile/errors';
-import { buildBaseline, compare, gate, readBaseline, readTrials, renderCompare, renderGate, renderReport, serializeBaseline, type GateOptions } from '../gate';
+import {
+  buildBaseline,
+  compare,
+  gate,
+  readBaseline,
+  readTrials,
+  renderCompare,
+  renderGate,
+  renderReport,
+  serializeBaseline,
+  type GateOptions,
+} from '../gate';
 import { numberFlag, parseArgs, stringFlag } from './args';
 import type { Output } from './output';
 
@@ -40,7 +51,8 @@ Writes one self-contained HTML file: pass rate by temperature per model with int
 evaluator heat map and the comparison verdicts. Opens without network.`;
 
 function inputs(positional: string[], command: string): string[] {
-  if (positional.length === 0) throw new UserError(`promptfile ${command}: give at least one results JSON file`);
+  if (positional.length === 0)
+    throw new UserError(`promptfile ${command}: give at least one results JSON file`);
   return positional;
 }
 
@@ -51,11 +63,21 @@ function write(file: string, text: string): void {
 
 /** `compare` */
 export function compareCommand(argv: string[], out: Output): number {
-  const args = parseArgs(argv, { values: ['alpha', 'output'], booleans: ['markdown', 'json'], aliases: { o: 'output' } }, 'compare');
-  if (args.flags['help']) return out.log(COMPARE_HELP), 0;
+  const args = parseArgs(
+    argv,
+    { values: ['alpha', 'output'], booleans: ['markdown', 'json'], aliases: { o: 'output' } },
+    'compare',
+  );
+  if (args.flags['help']) return (out.log(COMPARE_HELP), 0);
   const alpha = numberFlag(args, 'alpha', 'compare', (n) => n > 0 && n < 1);
-  const result = compare(readTrials(inputs(args.positional, 'compare')), alpha === undefined ? {} : { alpha });
-  const text = renderCompare(result, args.flags['json'] ? 'json' : args.flags['markdown'] ? 'markdown' : 'text');
+  const result = compare(
+    readTrials(inputs(args.positional, 'compare')),
+    alpha === undefined ? {} : { alpha },
+  );
+  const text = renderCompare(
+    result,
+    args.flags['json'] ? 'json' : args.flags['markdown'] ? 'markdown' : 'text',
+  );
   const file = stringFlag(args, 'output');
   if (file) write(file, text);
   else out.log(text);
@@ -65,11 +87,14 @@ export function compareCommand(argv: string[], out: Output): number {
 /** `baseline` */
 export function baselineCommand(argv: string[], out: Output): number {
   const args = parseArgs(argv, { values: ['output'], aliases: { o: 'output' } }, 'baseline');
-  if (args.flags['help']) return out.log(BASELINE_HELP), 0;
+  if (args.flags['help']) return (out.log(BASELINE_HELP), 0);
   const file = stringFlag(args, 'output');
   if (!file) throw new UserError('promptfile baseline: say where to write it with -o baselines/NAME.json');
   const table = readTrials(inputs(args.positional, 'baseline'));
-  if (table.trials.length === 0) throw new UserError('promptfile baseline: the results hold no trials; refusing to write an empty baseline');
+  if (table.trials.length === 0)
+    throw new UserError(
+      'promptfile baseline: the results hold no trials; refusing to write an empty baseline',
+    );
   write(file, serializeBaseline(buildBaseline(table)));
   out.error(`promptfile baseline: wrote ${file}`);
   return 0;
@@ -79,12 +104,18 @@ export function baselineCommand(argv: string[], out: Output): number {
 export function gateCommand(argv: string[], out: Output): number {
   const args = parseArgs(
     argv,
-    { values: ['baseline', 'alpha', 'floor', 'floors', 'max-error-rate', 'summary', 'junit'], booleans: ['annotations', 'no-baseline'] },
+    {
+      values: ['baseline', 'alpha', 'floor', 'floors', 'max-error-rate', 'summary', 'junit'],
+      booleans: ['annotations', 'no-baseline'],
+    },
     'gate',
   );
-  if (args.flags['help']) return out.log(GATE_HELP), 0;
+  if (args.flags['help']) return (out.log(GATE_HELP), 0);
   const baselinePath = stringFlag(args, 'baseline');
-  if (!baselinePath && !args.flags['no-baseline']) throw new UserError('promptfile gate: give --baseline FILE (or --no-baseline to check floors and errors only)');
+  if (!baselinePath && !args.flags['no-baseline'])
+    throw new UserError(
+      'promptfile gate: give --baseline FILE (or --no-baseline to check floors and errors only)',
+    );
   const options: GateOptions = {};
   const alpha = numberFlag(args, 'alpha', 'gate', (n) => n > 0 && n < 1);
   const floor = numberFlag(args, 'floor', 'gate', (n) => n >= 0 && n <= 1);
@@ -97,7 +128,9 @@ export function gateCommand(argv: string[], out: Output): number {
     try {
       options.floors = JSON.parse(floors) as Record<string, number>;
     } catch {
-      throw new UserError(`promptfile gate: --floors must be JSON such as '{"Refusal JSON": 0.9}', not ${floors}`);
+      throw new UserError(
+        `promptfile gate: --floors must be JSON such as '{"Refusal JSON": 0.9}', not ${floors}`,
+      );
     }
   }
   const table = readTrials(inputs(args.positional, 'gate'));
@@ -114,10 +147,15 @@ export function gateCommand(argv: string[], out: Output): number {
 /** `report` */
 export function reportCommand(argv: string[], out: Output): number {
   const args = parseArgs(argv, { values: ['output', 'alpha'], aliases: { o: 'output' } }, 'report');
-  if (args.flags['help']) return out.log(REPORT_HELP), 0;
+  if (args.flags['help']) return (out.log(REPORT_HELP), 0);
   const file = stringFlag(args, 'output') ?? 'results/report.html';
   const alpha = numberFlag(args, 'alpha', 'report', (n) => n > 0 && n < 1);
-  write(file, renderReport(compare(readTrials(inputs(args.positional, 'report')), alpha === undefined ? {} : { alpha })));
+  write(
+    file,
+    renderReport(
+      compare(readTrials(inputs(args.positional, 'report')), alpha === undefined ? {} : { alpha }),
+    ),
+  );
   out.error(`promptfile report: wrote ${file}`);
   return 0;
 }

@@ -12,7 +12,10 @@ export function summarise(resultsPath: string): { text: string; errors: number }
 export function rowsTable(table: TrialTable): string {
   const lines = ['Rows'];
   const attempts = [...table.attempts].sort(
-    (a, b) => a.row.key.localeCompare(b.row.key, 'en', { numeric: true }) || a.variant.localeCompare(b.variant) || a.repeat - b.repeat,
+    (a, b) =>
+      a.row.key.localeCompare(b.row.key, 'en', { numeric: true }) ||
+      a.variant.localeCompare(b.variant) ||
+      a.repeat - b.repeat,
   );
   const width = Math.max(...attempts.map((a) => a.row.label.length), 3);
   for (const a of attempts) {
@@ -21,7 +24,13 @@ export function rowsTable(table: TrialTable): string {
     if (a.outcome === 'error') verdict = `ERROR ${oneLine(a.error ?? '')}`;
     else {
       const failed = table.trials
-        .filter((t) => t.variant === a.variant && t.row.key === a.row.key && t.repeat === a.repeat && t.outcome !== 'pass')
+        .filter(
+          (t) =>
+            t.variant === a.variant &&
+            t.row.key === a.row.key &&
+            t.repeat === a.repeat &&
+            t.outcome !== 'pass',
+        )
         .map((t) => t.evaluator);
       verdict = failed.length === 0 ? 'PASS' : `FAIL ${failed.join('; ')}`;
     }
@@ -31,7 +40,10 @@ export function rowsTable(table: TrialTable): string {
 }
 
 function usage(u: { totalTokens: number; cost: number; latencyMs: number }): string {
-  const parts = [`${u.totalTokens} tok`, `${u.latencyMs < 1000 ? `${u.latencyMs} ms` : `${(u.latencyMs / 1000).toFixed(1)} s`}`];
+  const parts = [
+    `${u.totalTokens} tok`,
+    `${u.latencyMs < 1000 ? `${u.latencyMs} ms` : `${(u.latencyMs / 1000).toFixed(1)} s`}`,
+  ];
   if (u.cost > 0) parts.push(`$${u.cost.toFixed(4)}`);
   return `  (${parts.join(', ')})`;
 }

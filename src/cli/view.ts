@@ -18,5 +18,7 @@ export async function view(argv: string[], out: Output): Promise<number> {
   const port = numberFlag(args, 'port', 'view', (n) => Number.isInteger(n) && n > 0 && n < 65536) ?? 15500;
   const preload = path.resolve(__dirname, '../../bin/loopback.cjs');
   out.error(`promptfile view: serving on http://127.0.0.1:${port} (loopback only)`);
-  return runPromptfoo(['view', '--port', String(port), args.flags['open'] ? '--yes' : '--no'], { nodeArgs: ['--require', preload] });
+  return runPromptfoo(['view', '--port', String(port), args.flags['open'] ? '--yes' : '--no'], {
+    nodeArgs: ['--require', preload],
+  });
 }

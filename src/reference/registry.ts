@@ -9,7 +9,10 @@ const REFERENCES: Record<string, Reference> = {
 };
 
 /** The reference answer for a row, or an error saying there is no reference for this prompt file. */
-export function referenceAnswer(file: PromptFile, variables: Record<string, string>): { output: string } | { error: string } {
+export function referenceAnswer(
+  file: PromptFile,
+  variables: Record<string, string>,
+): { output: string } | { error: string } {
   const reference = REFERENCES[file.name];
   if (!reference) {
     return {

@@ -7,14 +7,20 @@ import { checkScopeTargets, testsForFile, type PromptfooTest, type SuiteConfig }
 
 /** Loads every prompt file the config names and turns them into promptfoo tests. Throws on any invalid file. */
 export function generateTests(config: SuiteConfig, cwd = process.cwd()): PromptfooTest[] {
-  const patterns = config.files === undefined ? DEFAULT_PATTERNS : Array.isArray(config.files) ? config.files : [config.files];
+  const patterns =
+    config.files === undefined
+      ? DEFAULT_PATTERNS
+      : Array.isArray(config.files)
+        ? config.files
+        : [config.files];
   const paths = discoverPromptFiles(patterns, cwd);
   if (paths.length === 0) throw new UserError(`no prompt files match ${patterns.join(', ')}`);
   const files: PromptFile[] = [];
   const problems: Diagnostic[] = [];
   for (const p of paths) {
     const result = loadPromptFile(p);
-    for (const d of result.diagnostics) if (d.severity === 'warning') process.stderr.write(`${formatDiagnostic(d)}\n`);
+    for (const d of result.diagnostics)
+      if (d.severity === 'warning') process.stderr.write(`${formatDiagnostic(d)}\n`);
     if (result.file) files.push(result.file);
     else problems.push(...result.diagnostics.filter((d) => d.severity === 'error'));
   }

@@ -127,7 +127,14 @@ export function checkScopeTargets(scope: ScopeConfig | undefined, files: PromptF
   for (const key of Object.keys(scope)) {
     const norm = key.replace(/\\/g, '/').replace(/^\.\//, '');
     if (!files.some((f) => f.path.replace(/\\/g, '/').replace(/^\.\//, '') === norm || f.name === key)) {
-      problems.push({ severity: 'error', file: 'promptfooconfig.yaml', line: 0, column: 0, key: `scope.${key}`, message: `scope names '${key}', which is not among the prompt files of this run (${files.map((f) => f.path).join(', ')})` });
+      problems.push({
+        severity: 'error',
+        file: 'promptfooconfig.yaml',
+        line: 0,
+        column: 0,
+        key: `scope.${key}`,
+        message: `scope names '${key}', which is not among the prompt files of this run (${files.map((f) => f.path).join(', ')})`,
+      });
     }
   }
   if (problems.length > 0) throw new UserError(problems.map((p) => p.message).join('\n'), problems);

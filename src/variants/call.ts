@@ -32,7 +32,11 @@ export function decodeMessages(prompt: string): ChatMessage[] {
 }
 
 /** Prepares a call from what promptfoo passes a provider. */
-export function prepareCall(prompt: string, context: RowContext | undefined, overrides: VariantOverrides): PreparedCall {
+export function prepareCall(
+  prompt: string,
+  context: RowContext | undefined,
+  overrides: VariantOverrides,
+): PreparedCall {
   const row = readRow(context);
   if (!row.file) throw new Error('this test was not generated from a prompt file (no __promptfile var)');
   const file = promptFileAt(row.file);
@@ -40,7 +44,10 @@ export function prepareCall(prompt: string, context: RowContext | undefined, ove
 }
 
 /** The promptfoo provider config for a target family, from our settings and the user's pass-through options. */
-export function targetConfig(settings: CallSettings, passThrough: Record<string, unknown>): Record<string, unknown> {
+export function targetConfig(
+  settings: CallSettings,
+  passThrough: Record<string, unknown>,
+): Record<string, unknown> {
   const family = settings.target.split(':')[0];
   const config: Record<string, unknown> = { ...passThrough };
   if (settings.temperature !== undefined) config['temperature'] = settings.temperature;
@@ -51,10 +58,17 @@ export function targetConfig(settings: CallSettings, passThrough: Record<string,
   }
   if (settings.maxTokens !== undefined) config['max_tokens'] = settings.maxTokens;
   if (settings.topP !== undefined) config['top_p'] = settings.topP;
-  if ((family === 'openai' || family === 'azure') && settings.responseFormat && settings.responseFormat !== 'text') {
+  if (
+    (family === 'openai' || family === 'azure') &&
+    settings.responseFormat &&
+    settings.responseFormat !== 'text'
+  ) {
     config['response_format'] =
       settings.responseFormat === 'json_schema'
-        ? { type: 'json_schema', json_schema: { name: 'response', strict: true, schema: settings.jsonSchema } }
+        ? {
+            type: 'json_schema',
+            json_schema: { name: 'response', strict: true, schema: settings.jsonSchema },
+          }
         : { type: 'json_object' };
   }
   return config;

@@ -105,9 +105,8 @@ describe('evaluator scoping (the seed scope in promptfooconfig.yaml)', () => {
   test('each row is graded by exactly the evaluators its scope names; an inverted one has its own metric', () => {
     const rows = byVariantAndRow(scoped)['reference'] ?? {};
     // Domain checks report their findings as nested components under the same metric: count each metric once.
-    const metrics = (i: number) => [
-      ...new Set(rows[i]?.gradingResult?.componentResults?.map((c) => c.assertion?.metric)),
-    ].sort();
+    const metrics = (i: number) =>
+      [...new Set(rows[i]?.gradingResult?.componentResults?.map((c) => c.assertion?.metric))].sort();
     expect(metrics(0)).toEqual([
       'Gossip: four sections',
       'Gossip: numbers hold',
