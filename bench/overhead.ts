@@ -3,6 +3,7 @@
  * promptfoo config, both against one loopback server with a fixed latency, at the same concurrency,
  * alternating A B A B so that drift in the machine's load hits both alike.
  */
+import * as fs from 'node:fs';
 import { plainConfig, pluginConfig } from './configs';
 import { measureEval, runDirectory, type MeasuredEval } from './promptfoo';
 import { median, millis, ratio, seconds, table, type SectionReport } from './report';
@@ -32,9 +33,9 @@ export async function overhead(options: OverheadOptions = OVERHEAD_DEFAULTS): Pr
   const plugin: MeasuredEval[] = [];
   const plain: MeasuredEval[] = [];
   let identicalRequests: boolean | undefined;
+  const pluginDir = runDirectory(pluginConfig(server.baseUrl), 'overhead-plugin');
+  const plainDir = runDirectory(plainConfig(server.baseUrl), 'overhead-plain');
   try {
-    const pluginDir = runDirectory(pluginConfig(server.baseUrl), 'overhead-plugin');
-    const plainDir = runDirectory(plainConfig(server.baseUrl), 'overhead-plain');
     const args = ['--repeat', String(repeat)];
     for (let i = 0; i < pairs; i++) {
       plugin.push(await measureEval(server, pluginDir, jobs, args));
@@ -48,6 +49,7 @@ export async function overhead(options: OverheadOptions = OVERHEAD_DEFAULTS): Pr
     }
   } finally {
     await server.close();
+    for (const dir of [pluginDir, plainDir]) fs.rmSync(dir, { recursive: true, force: true });
   }
 
   const calls = 3 * repeat;
@@ -113,17 +115,20 @@ export async function overhead(options: OverheadOptions = OVERHEAD_DEFAULTS): Pr
   const extraStartup = m(plugin, (r) => r.startupMs) - m(plain, (r) => r.startupMs);
   if (extraStartup > 0) {
     findings.push(
-      `The plugin pays ${millis(extraStartup)} more startup, once per eval: promptfoo loading its TypeScript adapters through tsx (our own modules ` +
-        `take ~0.2 s of that), and above all the second copy of promptfoo that providers/delegate.ts requires on the first call (~0.6 s inside the CLI, ` +
-        `see the profiling notes). Its model phase is ${modelRatio < 1 ? 'shorter' : 'longer'} than the plain config's (${ratio(modelRatio)}; median ` +
-        `turnaround between calls ${millis(m(plugin, (r) => r.turnaroundMs))} against ${millis(m(plain, (r) => r.turnaroundMs))})` +
+      `The plugin pays ${millis(extraStartup)} more startup, once per eval. A CPU profile of a plugin run (profiling notes) puts ~0.85 s of it in ` +
+        `loading the second copy of promptfoo that providers/delegate.ts requires on the first call, ~0.3 s in our own modules and ~0.4 s more in promptfoo's ` +
+        `loading of TypeScript adapters through tsx. ` +
+        `Its model phase is ${modelRatio < 1 ? 'shorter' : 'longer'} than the plain config's (${ratio(modelRatio)})` +
         (modelRatio < 1
           ? `, so the overhead is a fixed cost: the wall-time ratio is at most 1.05 for any eval whose plain run takes ${seconds(extraStartup / 0.05)} or more. ` +
-            `Run to run, the ratio of two ~${seconds(m(plain, (r) => r.wallMs))} runs on this shared machine moves by more than the 5% margin (the pair ratios' range above).`
+            `The pair ratios span ${ratio(Math.min(...pairRatios))}–${ratio(Math.max(...pairRatios))}` +
+            (Math.max(...pairRatios) - Math.min(...pairRatios) > 0.05
+              ? ', wider than the 5% margin: on this shared machine one pair of runs does not settle it.'
+              : '.')
           : '.') +
         (wallRatio > 1.05
           ? ` What would bring it under 1.05 at this size: not loading a second promptfoo (e.g. calling OpenAI-compatible targets with a small fetch client ` +
-            `and keeping promptfoo's providers for the other families), which saves about 0.6 s, and shipping the adapters compiled to JavaScript.`
+            `and keeping promptfoo's providers for the other families), which saves about 0.85 s, and shipping the adapters compiled to JavaScript.`
           : ''),
     );
   }

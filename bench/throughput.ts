@@ -2,6 +2,7 @@
  * Section 2, throughput against the bound: with calls of fixed latency L at concurrency C, N calls cannot take
  * less than N·L/C. How close the plugin gets, at 2,000 calls and C = 16, and how it changes with C.
  */
+import * as fs from 'node:fs';
 import { plainConfig, pluginConfig } from './configs';
 import { measureEval, runDirectory, type MeasuredEval } from './promptfoo';
 import { millis, ratio, seconds, table, type SectionReport } from './report';
@@ -56,9 +57,9 @@ export async function throughput(options: ThroughputOptions = THROUGHPUT_DEFAULT
   ];
   const server = await startBenchServer(latencyMs);
   const results: Measured[] = [];
+  const pluginDir = runDirectory(pluginConfig(server.baseUrl), 'throughput-plugin');
+  const plainDir = runDirectory(plainConfig(server.baseUrl), 'throughput-plain');
   try {
-    const pluginDir = runDirectory(pluginConfig(server.baseUrl), 'throughput-plugin');
-    const plainDir = runDirectory(plainConfig(server.baseUrl), 'throughput-plain');
     for (let i = 0; i < cases.length; i++) {
       const c = cases[i] as Case;
       const env: Record<string, string> =
@@ -81,6 +82,7 @@ export async function throughput(options: ThroughputOptions = THROUGHPUT_DEFAULT
     }
   } finally {
     await server.close();
+    for (const dir of [pluginDir, plainDir]) fs.rmSync(dir, { recursive: true, force: true });
   }
 
   const rows = results.map((r) => [
