@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../promptfile/errors';
+import { fileError } from '../results/fileError';
 import {
   buildBaseline,
   compare,
@@ -56,9 +57,20 @@ function inputs(positional: string[], command: string): string[] {
   return positional;
 }
 
-function write(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, text);
+/**
+ * Writes, or appends to, an output file the user named, creating its directory. A path that cannot be written
+ * is their input, so it is a one-line error (exit 2), not a stack trace.
+ */
+function write(file: string, text: string, mode: 'replace' | 'append' = 'replace'): void {
+  try {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (mode === 'append') fs.appendFileSync(file, text);
+    else fs.writeFileSync(file, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    throw fileError(file, `cannot write the output file (${code})`);
+  }
 }
 
 /** `compare` */
@@ -137,7 +149,7 @@ export function gateCommand(argv: string[], out: Output): number {
   const verdict = gate(table, baselinePath ? readBaseline(baselinePath) : undefined, options);
   out.log(renderGate(verdict, 'text'));
   const summary = stringFlag(args, 'summary');
-  if (summary) fs.appendFileSync(summary, `${renderGate(verdict, 'markdown')}\n`);
+  if (summary) write(summary, `${renderGate(verdict, 'markdown')}\n`, 'append');
   if (args.flags['annotations']) out.log(renderGate(verdict, 'annotations'));
   const junit = stringFlag(args, 'junit');
   if (junit) write(junit, renderGate(verdict, 'junit'));

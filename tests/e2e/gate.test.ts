@@ -371,5 +371,32 @@ describe('the gate, end to end', () => {
         });
       }
     });
+
+    test('outputs go where they are asked, new directories included; a path that cannot be written is bad input', async () => {
+      const run = await gate(
+        'runs/good/latest.json',
+        '--baseline',
+        'baselines/main.json',
+        '--summary',
+        'new/summaries/gate.md',
+        '--junit',
+        'new/junit/gate.xml',
+      );
+      expectExit(run, 0);
+      expect(project.read('new/summaries/gate.md')).toMatch(/^## ✅ Prompt gate passed\n/);
+      expect(junitCases(project.read('new/junit/gate.xml'))).toHaveLength(8);
+
+      const blocked = await gate(
+        'runs/good/latest.json',
+        '--baseline',
+        'baselines/main.json',
+        '--summary',
+        'runs',
+      );
+      expect({ code: blocked.code, stderr: blocked.stderr }).toEqual({
+        code: 2,
+        stderr: 'runs: error: cannot write the output file (EISDIR)\n',
+      });
+    });
   });
 });
