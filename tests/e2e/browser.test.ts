@@ -51,17 +51,26 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Resolves once http://127.0.0.1:port answers `route`; rejects when `child` exits first or after `timeoutMs`. */
+/**
+ * Resolves once http://127.0.0.1:port answers `route`; rejects when `child` exits first or after `timeoutMs`,
+ * with what it printed.
+ */
 async function answering(
   port: number,
   route: string,
   child: ChildProcess,
   timeoutMs = 30_000,
 ): Promise<void> {
+  let printed = '';
+  const keep = (d: Buffer) => (printed = `${printed}${d.toString()}`.slice(-4000));
+  // Reading the pipes also keeps a chatty server from blocking on a full one.
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`promptfile view exited with ${child.exitCode} before serving`);
+    if (child.exitCode !== null) {
+      throw new Error(`promptfile view exited with ${child.exitCode} before serving:\n${printed}`);
+    }
     const status = await new Promise<number>((resolve) =>
       http
         .get({ host: '127.0.0.1', port, path: route, timeout: 1000 }, (res) => {
@@ -73,7 +82,9 @@ async function answering(
     if (status === 200) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`promptfile view did not answer on 127.0.0.1:${port}${route} within ${timeoutMs} ms`);
+  throw new Error(
+    `promptfile view did not answer on 127.0.0.1:${port}${route} within ${timeoutMs} ms:\n${printed}`,
+  );
 }
 
 async function screenshot(page: Page, file: string, options: PageScreenshotOptions = {}): Promise<void> {
@@ -237,10 +248,14 @@ describe('the reports in a real browser', () => {
         [COOL, 'Gives a number', '24/24'],
         [HOT, 'Gives a number', '20/24'],
       ]);
-      expect(await page.getByTestId('metric-cell').first().isVisible()).toBe(true);
+      for (const testId of ['variant-column', 'metric-cell']) {
+        const shown = await Promise.all((await page.getByTestId(testId).all()).map((l) => l.isVisible()));
+        expect(shown.every(Boolean)).toBe(true);
+      }
     });
 
     test('states the verdict: the significant loss, and no claim about the small one', async () => {
+      expect(await page.getByTestId('verdict').isVisible()).toBe(true);
       expect(await page.getByTestId('verdict').allInnerTexts()).toEqual([
         `${COOL} beats ${HOT} on Names the topic, p = 0.023; no significant difference elsewhere`,
       ]);
@@ -255,7 +270,8 @@ describe('the reports in a real browser', () => {
       if (README_IMAGES) {
         // The README shows the top of the report, down to the end of the per-evaluator table.
         const table = await page.locator('table.heat').boundingBox();
-        const height = Math.ceil((table?.y ?? 776) + (table?.height ?? 0) + 24);
+        if (!table) throw new Error('the report has no per-evaluator table');
+        const height = Math.ceil(table.y + table.height + 24);
         await screenshot(page, path.join(README_IMAGES, 'static-report.png'), {
           fullPage: true,
           clip: { x: 0, y: 0, width: 1280, height },
