@@ -312,7 +312,9 @@ function summarise(
   variants: string[],
   alpha: number,
 ): string {
-  const scope = `${checks.length} check${checks.length === 1 ? '' : 's'} across ${variants.length} variant${variants.length === 1 ? '' : 's'}`;
+  // Checks include the baseline's variants, which an empty or partial run may lack: count those too.
+  const checked = new Set([...variants, ...checks.map((c) => c.variant)]).size;
+  const scope = `${checks.length} check${checks.length === 1 ? '' : 's'} across ${checked} variant${checked === 1 ? '' : 's'}`;
   if (pass)
     return `Gate passed: ${scope}; nothing worse than the baseline at alpha ${alpha}, every floor holds, no errors above the limit.`;
   const kinds = new Map<string, number>();
