@@ -145,13 +145,15 @@ export async function throughput(options: ThroughputOptions = THROUGHPUT_DEFAULT
           .join('; ') +
         `. T grows with -j as more workers queue for that event loop (` +
         fullyPooled.map((r) => `${SHORT[r.flavour]} -j ${r.jobs}: ${millis(r.run.turnaroundMs)}`).join(', ') +
-        `), and 0.9 needs T ≤ L/9 = ${millis(latencyMs / 9)}. Startup (${seconds(headPlain.run.startupMs)}) and the tail come on top for the wall-time figure. ` +
-        (headPlain.idealMs / headPlain.run.wallMs < 0.9
-          ? `Plain promptfoo gets ${ratio(headPlain.idealMs / headPlain.run.wallMs)} end to end, so at L = ${latencyMs} ms and C = ${headline.jobs} the target is out ` +
-            `of reach on this machine for promptfoo itself, and so for the plugin, which runs inside it. `
+        `), and 0.9 needs T ≤ L/9 = ${millis(latencyMs / 9)}. ` +
+        (head
+          ? `Startup and tail come on top: ${seconds(head.run.startupMs + head.run.tailMs)} for the plugin here, which alone would hold the end-to-end ` +
+            `figure to ${ratio(head.idealMs / (head.idealMs + head.run.startupMs + head.run.tailMs))} even at T = 0. `
           : '') +
-        `What does reach it: less client time per call (promptfoo's per-row database write and debug logging lead its profile) or longer calls — ` +
-        `at -j 4 the plugin's T is ${plugin4 ? millis(plugin4.run.turnaroundMs) : '—'} and its model phase reaches ${plugin4 ? ratio(modelAchieved(plugin4)) : '—'}; ` +
+        `Plain promptfoo gets ${ratio(headPlain.idealMs / headPlain.run.wallMs)} end to end on the same point. ` +
+        `What would reach 0.9: a faster start (the second promptfoo copy is ~0.85 s of the plugin's), less client time per call (promptfoo's per-row ` +
+        `database write and debug logging lead its profile), or longer calls: at -j 4 the plugin's T is ${plugin4 ? millis(plugin4.run.turnaroundMs) : '—'} ` +
+        `and its model phase reaches ${plugin4 ? ratio(modelAchieved(plugin4)) : '—'}; ` +
         `with a real model's L of 1–10 s the same T costs a few percent.`,
     );
   }
