@@ -241,7 +241,7 @@ function resultRow(
 
 /**
  * Writes a run's results as `shards` promptfoo results files (a single file of this size would exceed V8's
- * 512 MiB string limit, which promptfoo's writer and our reader both hit), and a baseline from an earlier,
+ * 512 MiB string limit, which our reader hits: it reads a file as one string), and a baseline from an earlier,
  * independent run of the same suite. Returns the shard paths, the baseline path and the bytes written.
  */
 export function writeResults(
