@@ -117,7 +117,8 @@ export async function evaluate(argv: string[], out: Output): Promise<number> {
   if (code === 130 || !fs.existsSync(json)) {
     out.error(
       `promptfile eval: the run was interrupted before promptfoo wrote ${path.relative(process.cwd(), json)}. Rows that ` +
-        "finished are kept in promptfoo's database: resume with the same command plus `-- --resume`, or run it again.",
+        "finished are kept in promptfoo's database (promptfile view shows them); run the command again for complete " +
+        'results. (`-- --resume` cannot finish it: promptfoo 0.121.20 resumes a function prompt as its source code.)',
     );
     return 1;
   }

@@ -4,7 +4,7 @@
  */
 import { decode } from '../suite/codec';
 import { promptFileAt } from '../suite/files';
-import type { ChatMessage } from '../suite/messages';
+import { renderMessages, type ChatMessage } from '../suite/messages';
 import { readRow, type RowContext, type RowView } from '../suite/row';
 import type { PromptFile } from '../promptfile/model';
 import { callSettings, type CallSettings, type VariantOverrides } from './variant';
@@ -40,7 +40,16 @@ export function prepareCall(
   const row = readRow(context);
   if (!row.file) throw new Error('this test was not generated from a prompt file (no __promptfile var)');
   const file = promptFileAt(row.file);
-  return { file, row, messages: decodeMessages(prompt), settings: callSettings(file, overrides) };
+  const messages = decodeMessages(prompt);
+  // The model must get exactly this row's messages. `promptfoo eval --resume` (0.121.20) re-sends a function prompt
+  // as the function's source code: every resumed row got the same text and was graded on the answer to it.
+  if (JSON.stringify(messages) !== JSON.stringify(renderMessages(file, row.variables))) {
+    throw new Error(
+      `the prompt promptfoo sent is not ${row.file} row ${row.origin?.row ?? '?'} as prompts/promptfile.ts:render renders it ` +
+        '(promptfoo eval --resume replays a function prompt as its source code); run the eval again without --resume',
+    );
+  }
+  return { file, row, messages, settings: callSettings(file, overrides) };
 }
 
 /** The promptfoo provider config for a target family, from our settings and the user's pass-through options. */

@@ -70,8 +70,18 @@ export function startPromptfile(
   env: Record<string, string> = {},
   timeoutMs = 120_000,
 ): RunningCli {
+  return start(ws, [path.join(REPO, 'bin/promptfile.js'), ...args], env, timeoutMs);
+}
+
+/** Runs promptfoo's own CLI (`promptfoo <args>`) in the workspace, with the same private config directory. */
+export function promptfoo(ws: Workspace, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return start(ws, [path.join(REPO, 'node_modules/promptfoo/dist/src/entrypoint.js'), ...args], env, 60_000)
+    .done;
+}
+
+function start(ws: Workspace, argv: string[], env: Record<string, string>, timeoutMs: number): RunningCli {
   const started = Date.now();
-  const child = spawn(process.execPath, [path.join(REPO, 'bin/promptfile.js'), ...args], {
+  const child = spawn(process.execPath, argv, {
     cwd: ws.dir,
     env: { ...ws.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
