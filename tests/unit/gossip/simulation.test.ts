@@ -1,4 +1,9 @@
-import { clearSpreadCache, simulateSpread, simulateSpreadTrials } from '../../../src/gossip/simulation';
+import {
+  clearSpreadCache,
+  simulateSpread,
+  simulateSpreadTrials,
+  type SpreadMode,
+} from '../../../src/gossip/simulation';
 import { expectedPushRounds, lowerBoundRounds, roundsFloor } from '../../../src/gossip/rounds';
 
 describe('the spread simulation against the reference’s table (N = 10^6)', () => {
@@ -119,4 +124,36 @@ describe('determinism and the cache', () => {
     expect(() => simulateSpread({ mode: 'push', nodes: 10, fanout: 0 })).toThrow(RangeError);
     expect(() => simulateSpread({ mode: 'push', nodes: 10, fanout: 1, churn: 1 })).toThrow(RangeError);
   });
+});
+
+describe('a seed always replays the same run (results pinned before the one-byte state)', () => {
+  // Computed with the simulation of a3ed570 (a 32-bit round stamp and a dead flag per node):
+  // rounds, messages and survivors pin the whole pseudo-random call sequence, not just the outcome.
+  const pinned: [SpreadMode, number, number, number, number, number, number, number, number][] = [
+    // mode, N, fanout, churn, seed -> rounds to full, rounds to 99%, messages, survivors
+    ['push', 10_000, 1, 0, 1, 23, 19, 96_029, 10_000],
+    ['push', 10_000, 3, 0, 7, 10, 9, 95_202, 10_000],
+    ['push', 20_000, 1, 0.02, 5, 41, 24, 273_381, 8_738],
+    ['pull', 10_000, 1, 0, 2, 18, 17, 134_603, 10_000],
+    ['pull', 10_000, 2, 0.01, 11, 12, 10, 150_524, 8_864],
+    ['push-pull', 10_000, 1, 0, 3, 12, 11, 120_000, 10_000],
+    ['push-pull', 5_000, 2, 0.05, 3, 9, 8, 70_254, 3_151],
+    ['push-pull', 30_000, 1, 0.001, 42, 14, 12, 416_858, 29_582],
+    ['push', 1_000_000, 1, 0, 1, 35, 25, 14_958_496, 1_000_000],
+    ['push-pull', 1_000_000, 1, 0, 1, 16, 15, 16_000_000, 1_000_000],
+    ['pull', 1_000_000, 2, 0.001, 42, 15, 14, 23_313_008, 985_105],
+  ];
+
+  it.each(pinned)(
+    '%s, N = %d, f = %d, churn %s, seed %d: %d rounds to full, %d to 99%%, %d messages, %d survivors',
+    (mode, nodes, fanout, churn, seed, roundsToFull, roundsTo99, messages, survivors) => {
+      const run = simulateSpread({ mode, nodes, fanout, churn, seed });
+      expect({
+        roundsToFull: run.roundsToFull,
+        roundsTo99: run.roundsTo99,
+        messages: run.messages,
+        survivors: run.survivors,
+      }).toEqual({ roundsToFull, roundsTo99, messages, survivors });
+    },
+  );
 });
