@@ -6,7 +6,7 @@
  * One row per fault, all in one run (rows run concurrently, so the run takes as long as the slowest fault).
  * Limits for the run: timeoutMs 3000, retryBudgetMs 8000, maxRetries 3 (the default).
  */
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { decode } from '../../src/suite/codec';
 import { live, runEval, variantOf, type EvalRun, type RowResult } from '../integration/harness/run';
 import { plan, startFaultServer, type FaultServer, type FaultRequest, type Step } from './faultServer';
@@ -104,19 +104,44 @@ const gaps = (c: string): number[] =>
     .map((r, i, all) => r.at - (all[i - 1]?.at ?? r.at))
     .slice(1);
 
+/** A second run whose limits come from the provider config instead of the environment. */
+let configured: { server: FaultServer; run: EvalRun };
+const CONFIGURED_FAULTS: Record<string, Step[]> = {
+  rate_limited_always: [rateLimited('1')],
+  hang: [{ kind: 'hang' }],
+};
+
 beforeAll(async () => {
   server = await startFaultServer(plan((r) => caseOf(r.text), FAULTS));
-  run = await runEval({
-    files: { 'prompts/faults.prompt.yml': PROMPT_FILE },
-    providers: [live({ apiBaseUrl: server.baseUrl }, 'live')],
-    args: ['--max-concurrency', String(Object.keys(FAULTS).length)],
-    env: {
-      OPENAI_API_KEY: 'sk-faults',
-      PROMPTFILE_TIMEOUT_MS: String(TIMEOUT_MS),
-      PROMPTFILE_RETRY_BUDGET_MS: String(BUDGET_MS),
-    },
-    timeoutMs: 90_000,
-  });
+  const configuredServer = await startFaultServer(plan((r) => caseOf(r.text), CONFIGURED_FAULTS));
+  const [main, other] = await Promise.all([
+    runEval({
+      files: { 'prompts/faults.prompt.yml': PROMPT_FILE },
+      providers: [live({ apiBaseUrl: server.baseUrl }, 'live')],
+      args: ['--max-concurrency', String(Object.keys(FAULTS).length)],
+      env: {
+        OPENAI_API_KEY: 'sk-faults',
+        PROMPTFILE_TIMEOUT_MS: String(TIMEOUT_MS),
+        PROMPTFILE_RETRY_BUDGET_MS: String(BUDGET_MS),
+      },
+      timeoutMs: 90_000,
+    }),
+    runEval({
+      files: {
+        'prompts/faults.prompt.yml': stringify({
+          ...parse(PROMPT_FILE),
+          testData: Object.keys(CONFIGURED_FAULTS).map((c) => ({ case: c })),
+        }),
+      },
+      providers: [
+        live({ apiBaseUrl: configuredServer.baseUrl, maxRetries: 1, timeoutMs: 1500 }, 'configured'),
+      ],
+      env: { OPENAI_API_KEY: 'sk-faults', PROMPTFILE_TIMEOUT_MS: '60000', PROMPTFILE_MAX_RETRIES: '9' },
+      timeoutMs: 60_000,
+    }),
+  ]);
+  run = main;
+  configured = { server: configuredServer, run: other };
   for (const r of run.results?.results ?? []) rows.set(decode(r.vars['case'] ?? '?'), r);
 });
 
@@ -128,7 +153,7 @@ afterAll(async () => {
       `gaps ms: 429 ${JSON.stringify(gaps('rate_limited_always'))}, 503 ${JSON.stringify(gaps('unavailable_always'))}, reset ${JSON.stringify(gaps('reset_always'))}; ` +
       `latency ms: hang ${latency('hang')}, trickle ${latency('trickle_past_timeout')}, Retry-After 3600 ${latency('rate_limited_for_an_hour')}, 5 MB ${latency('oversized_5mb')}\n`,
   );
-  await server.close();
+  await Promise.all([server.close(), configured.server.close()]);
 });
 
 function outcome(r: Row | undefined): string {
@@ -208,6 +233,26 @@ describe('retries honour Retry-After within a bounded budget', () => {
   test('the retried rows record how many attempts they took', () => {
     expect(rows.get('rate_limited_once')?.response?.metadata?.['attempts']).toBe(2);
     expect(rows.get('ok')?.response?.metadata?.['attempts']).toBeUndefined();
+  });
+});
+
+describe("the limits can be set in the provider's config, which wins over the environment", () => {
+  const configuredRow = (c: string) =>
+    configured.run.results?.results.find((r) => decode(r.vars['case'] ?? '') === c) as Row | undefined;
+
+  test('maxRetries: 1 gives a persistent 429 two attempts', () => {
+    expect(configuredRow('rate_limited_always')?.error).toMatch(
+      /^configured: .*\[gave up after 2 attempts \(maxRetries 1\)\]$/s,
+    );
+    expect(configured.server.requests.filter((r) => caseOf(r.text) === 'rate_limited_always')).toHaveLength(
+      2,
+    );
+  });
+
+  test('timeoutMs: 1500 ends a hung call after 1.5 s', () => {
+    expect(configuredRow('hang')?.error).toBe(
+      'configured: no complete answer within 1500 ms (timeoutMs) [a timed-out call is not retried]',
+    );
   });
 });
 
