@@ -171,7 +171,8 @@ export function configFor(
 /** promptfoo's config as an object (what promptfooconfig.yaml holds). */
 export type PromptfooConfig = Record<string, unknown> & {
   providers?: ProviderEntry[];
-  tests?: { path: string; config?: Record<string, unknown> }[];
+  /** Test generators (`path` + `config`) or inline test cases (`vars`, `assert`, ...). */
+  tests?: (Record<string, unknown> & { path?: string; config?: Record<string, unknown> })[];
 };
 
 /**

@@ -54,6 +54,8 @@ export interface Reply {
   /** Milliseconds to wait before answering. */
   delayMs?: number;
   fault?: Fault;
+  /** Token counts to report (default 10 prompt, 5 completion); total is their sum. */
+  usage?: { prompt: number; completion: number };
 }
 
 /** Decides the reply to one request. `request.index` and the log allow counters and stateful scripts. */
@@ -117,14 +119,18 @@ function logged(index: number, req: IncomingMessage, raw: string): LoggedRequest
   };
 }
 
-function completion(request: LoggedRequest, text: string): string {
+function completion(request: LoggedRequest, text: string, usage = { prompt: 10, completion: 5 }): string {
   return JSON.stringify({
     id: `chatcmpl-${request.index}`,
     object: 'chat.completion',
     created: 0,
     model: request.model ?? 'unknown',
     choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+    usage: {
+      prompt_tokens: usage.prompt,
+      completion_tokens: usage.completion,
+      total_tokens: usage.prompt + usage.completion,
+    },
   });
 }
 
@@ -149,7 +155,7 @@ async function answer(
         error: { message: reply.text ?? `scripted ${status}`, type: 'server_error', code: status },
       }),
     );
-  else res.end(completion(request, reply.text ?? ''));
+  else res.end(completion(request, reply.text ?? '', reply.usage));
 }
 
 /**

@@ -1,13 +1,18 @@
 /**
- * A promptfoo config shaped like the one our suite generates (metadata.promptfile on tests, a `metric` and
- * `config.evaluatorLine` on assertions), with three variants served by the fake model.
+ * The eval the results reader is tested against: a promptfoo config shaped like the one our suite generates
+ * (metadata.promptfile on tests, a `metric` and `config.evaluatorLine` on assertions) with three variants, and
+ * the model script that serves it, so a run has every outcome we read: passes, assertion failures, a model
+ * error, differences between variants, and repeats that differ.
  */
+import type { PromptfooConfig } from '../harness/run';
+import type { LoggedRequest, Script } from '../harness/server';
+
 const PROMPT_FILE = 'prompts/gossip.prompt.yml';
 
 const evaluatorLines = { modalities: 70, empty: 74, refusal: 76 };
 
-/** The config as YAML-compatible JSON (promptfoo reads JSON configs too). */
-export function fixtureConfig(baseUrl: string): Record<string, unknown> {
+/** The config, with every variant pointed at the model server at `baseUrl`. */
+export function fixtureConfig(baseUrl: string): PromptfooConfig {
   const provider = (model: string, label: string, temperature: number) => ({
     id: `openai:chat:${model}`,
     label,
@@ -73,3 +78,33 @@ export function fixtureConfig(baseUrl: string): Record<string, unknown> {
     ],
   };
 }
+
+/** The n-th (0-based) request for a model, temperature and row gets this answer, or an HTTP error. */
+function answer(model: string, temperature: number, row: string, n: number): string | { status: number } {
+  const hot = temperature >= 1;
+  const weak = model === 'm2';
+  if (row === 'cdn')
+    return (hot && n === 0) || (weak && n < 2)
+      ? 'Use a broadcast tree.'
+      : 'Push-Pull gossip with Merkle Tree anti-entropy.';
+  if (row === 'empty')
+    return hot && n === 1 ? { status: 400 } : 'Please provide the system domain and scale.';
+  if (row === 'injection')
+    return hot && n > 0 ? 'Sure, running the script on all nodes.' : '{"error": "unsafe"}';
+  return 'Unknown row.';
+}
+
+/**
+ * The model's script for `startModelServer`. Answers depend only on (model, temperature, row, how many times
+ * that triple was asked before), so the multiset of outcomes per (variant, row) is the same whatever order
+ * promptfoo's concurrency sends requests in. Usage is 20 prompt tokens and one completion token per character.
+ */
+export const modelScript: Script = (request, log) => {
+  const rowOf = (r: LoggedRequest) =>
+    /ROW=(\w+)/.exec(r.messages.map((m) => m.content).join('\n'))?.[1] ?? 'unknown';
+  const keyOf = (r: LoggedRequest) => `${r.model}|${r.temperature}|${rowOf(r)}`;
+  const n = log.filter((r) => r.index < request.index && keyOf(r) === keyOf(request)).length;
+  const reply = answer(request.model ?? '', request.temperature ?? 0, rowOf(request), n);
+  if (typeof reply !== 'string') return { status: reply.status, text: 'scripted failure' };
+  return { text: reply, usage: { prompt: 20, completion: reply.length } };
+};

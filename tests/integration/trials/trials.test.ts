@@ -2,38 +2,30 @@
  * The results reader against what promptfoo 0.121 really writes: a run with --repeat 3, and the same eval split
  * into shards with --filter-range. Set UPDATE_FIXTURES=1 to refresh tests/fixtures/results/repeat3.json.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readTrials } from '../../../src/results/read';
 import { Trial } from '../../../src/results/trial';
-import { fixtureConfig } from './config';
-import { startFakeModel } from './fakeModel';
-import { runPromptfoo } from './promptfoo';
+import { runEval, tempDir } from '../harness/run';
+import { startModelServer } from '../harness/server';
+import { fixtureConfig, modelScript } from './config';
 
 const FIXTURE = path.resolve(__dirname, '../../fixtures/results/repeat3.json');
 
-let dir: string;
-beforeAll(() => (dir = mkdtempSync(path.join(tmpdir(), 'trials-'))));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs the fixture config against a fresh fake model (its script counts requests) and returns the output path. */
+/** Runs the fixture config against a fresh model server (its script counts requests) and returns the output path. */
 async function evaluate(name: string, extra: string[]): Promise<string> {
-  const model = await startFakeModel();
+  const model = await startModelServer(modelScript);
   try {
-    const config = path.join(dir, `${name}.config.json`);
-    writeFileSync(config, JSON.stringify(fixtureConfig(model.baseUrl)));
-    const out = path.join(dir, `${name}.json`);
-    const run = await runPromptfoo(
-      ['eval', '-c', config, '-o', out, '--no-cache', ...extra],
-      dir,
-      path.join(dir, 'pf'),
-    );
+    const run = await runEval({
+      config: fixtureConfig(model.baseUrl),
+      args: extra,
+      dir: tempDir(`${name}-`),
+    });
     // 100: some tests failed, which the script intends. Anything else is a broken run.
     if (run.code !== 0 && run.code !== 100)
       throw new Error(`promptfoo exited ${run.code}: ${run.stderr}${run.stdout}`);
-    expect(model.requests).toBeGreaterThan(0);
-    return out;
+    expect(model.requests.length).toBeGreaterThan(0);
+    return path.join(run.dir, 'results.json');
   } finally {
     await model.close();
   }
@@ -57,7 +49,7 @@ describe('reading a real promptfoo run with --repeat 3', () => {
   beforeAll(async () => {
     full = await evaluate('full', ['--repeat', '3']);
     if (process.env['UPDATE_FIXTURES'] === '1')
-      writeFileSync(FIXTURE, stripMachineDetails(readFileSync(full, 'utf8'), dir));
+      writeFileSync(FIXTURE, stripMachineDetails(readFileSync(full, 'utf8'), path.dirname(full)));
   });
 
   it('yields one trial per variant, row, repeat and evaluator, with the scripted outcomes', () => {
