@@ -4,7 +4,7 @@
  *   tests:   [{ path: file://prompts/promptfile.ts:tests, config: {...} }]   one test per row
  * Named exports only: promptfoo's `file.ts:name` loader breaks on modules that also export a default.
  */
-import { decode, encode } from '../src/suite/codec';
+import { encode } from '../src/suite/codec';
 import { promptFileAt } from '../src/suite/files';
 import { renderMessages } from '../src/suite/messages';
 import { readRow } from '../src/suite/row';
@@ -27,5 +27,3 @@ export function render({ vars }: { vars: Record<string, unknown> }) {
 export async function tests(config?: SuiteConfig) {
   return generateTests(config ?? {});
 }
-
-export { decode };
