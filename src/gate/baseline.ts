@@ -6,8 +6,7 @@
  * Serialized with sorted keys (rows in natural order, `#2` before `#10`) and one count object per line,
  * so the same trials always give the same bytes, and a change to one row is a one-line diff.
  */
-import { readFileSync } from 'node:fs';
-import { fileError } from '../results/fileError';
+import { fileError, readUserFile } from '../results/fileError';
 import { TrialTable } from '../results/trial';
 import { Tally, tallyTrials } from './tally';
 
@@ -69,17 +68,7 @@ export function serializeBaseline(baseline: Baseline): string {
 
 /** Reads and validates a baseline file. Throws a UserError naming the file and the first problem. */
 export function readBaseline(path: string): Baseline {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw fileError(
-      path,
-      code === 'ENOENT' ? 'baseline file not found' : `cannot read the baseline (${code ?? String(error)})`,
-    );
-  }
-  return parseBaseline(text, path);
+  return parseBaseline(readUserFile(path, 'baseline file'), path);
 }
 
 /** Parses and validates baseline JSON text read from `source`. */

@@ -1,6 +1,23 @@
+import { readFileSync } from 'node:fs';
 import { UserError } from '../promptfile/errors';
 
 /** A UserError about a whole input file (no line): printed as `file: error: message`. */
 export function fileError(file: string, message: string, key = ''): UserError {
   return UserError.fromDiagnostics([{ severity: 'error', file, line: 0, column: 0, key, message }]);
+}
+
+/**
+ * Reads a text file a user named (`what` says which kind: "results file", "baseline"), turning a missing or
+ * unreadable file into a one-line UserError instead of a stack trace.
+ */
+export function readUserFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw fileError(
+      path,
+      code === 'ENOENT' ? `${what} not found` : `cannot read the ${what} (${code ?? String(error)})`,
+    );
+  }
 }

@@ -1,9 +1,8 @@
 /**
  * The file edge of the results module: reads promptfoo results files and hands them to the pure parser and merger.
  */
-import { readFileSync } from 'node:fs';
 import { UserError } from '../promptfile/errors';
-import { fileError } from './fileError';
+import { fileError, readUserFile } from './fileError';
 import { mergeResults } from './merge';
 import { parseResults } from './parse';
 import { TrialTable } from './trial';
@@ -16,18 +15,7 @@ export function readTrials(paths: readonly string[]): TrialTable {
 }
 
 function readJson(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw fileError(
-      path,
-      code === 'ENOENT'
-        ? 'results file not found'
-        : `cannot read the results file (${code ?? String(error)})`,
-    );
-  }
+  const text = readUserFile(path, 'results file');
   try {
     return JSON.parse(text);
   } catch (error) {
