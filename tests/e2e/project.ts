@@ -16,6 +16,7 @@ import {
   configFor,
   DEAD_BASE_URL,
   live,
+  OFFLINE_ENV,
   REPO,
   tempDir,
   type ProviderEntry,
@@ -72,11 +73,7 @@ export function createProject(
     HOME: configDir,
     PROMPTFOO_CONFIG_DIR: configDir,
     OPENAI_BASE_URL: DEAD_BASE_URL,
-    PROMPTFOO_DISABLE_TELEMETRY: '1',
-    PROMPTFOO_DISABLE_UPDATE: '1',
-    PROMPTFOO_DISABLE_SHARING: '1',
-    PROMPTFOO_DISABLE_RUNTIME_WARNINGS: '1',
-    NO_COLOR: '1',
+    ...OFFLINE_ENV,
   };
   const start = (args: string[]) =>
     spawn(process.execPath, [CLI, ...args], {

@@ -5,7 +5,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { configFor, DEAD_BASE_URL, REPO, tempDir, type ProviderEntry } from '../integration/harness/run';
+import {
+  configFor,
+  DEAD_BASE_URL,
+  OFFLINE_ENV,
+  REPO,
+  tempDir,
+  type ProviderEntry,
+} from '../integration/harness/run';
 
 /** A directory holding promptfooconfig.yaml and prompt files, with promptfoo's own directory inside it. */
 export interface Workspace {
@@ -14,14 +21,6 @@ export interface Workspace {
   configDir: string;
   env: Record<string, string>;
 }
-
-const OFFLINE_ENV = {
-  PROMPTFOO_DISABLE_TELEMETRY: '1',
-  PROMPTFOO_DISABLE_UPDATE: '1',
-  PROMPTFOO_DISABLE_SHARING: '1',
-  PROMPTFOO_DISABLE_RUNTIME_WARNINGS: '1',
-  NO_COLOR: '1',
-};
 
 /** Creates a workspace with `files` and a promptfooconfig.yaml for `providers` (absolute plugin paths). */
 export function workspace(options: {

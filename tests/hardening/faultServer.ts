@@ -8,7 +8,8 @@
  * server does not model (mid-body cuts, trickling, oversized bodies) and timestamps on every request.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenOnLoopback } from '../integration/harness/server';
 
 /** What the server does with one request. */
 export type Fault =
@@ -159,7 +160,6 @@ export async function startFaultServer(script: Script = () => ({ kind: 'reply' }
   let current = script;
   const started = Date.now();
   const requests: FaultRequest[] = [];
-  const sockets = new Set<Socket>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -201,23 +201,14 @@ export async function startFaultServer(script: Script = () => ({ kind: 'reply' }
       void respond(request, res, req.socket, step).catch(() => req.socket.destroy());
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { baseUrl, close } = await listenOnLoopback(server);
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl,
     requests,
     setScript: (next) => {
       current = next;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 

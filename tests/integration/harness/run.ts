@@ -132,7 +132,8 @@ export interface EvalRun {
   durationMs: number;
 }
 
-const OFFLINE_ENV = {
+/** What every test run of promptfoo gets: no telemetry, update checks, sharing, notices or colour. */
+export const OFFLINE_ENV = {
   PROMPTFOO_DISABLE_TELEMETRY: '1',
   PROMPTFOO_DISABLE_UPDATE: '1',
   PROMPTFOO_DISABLE_SHARING: '1',

@@ -6,7 +6,7 @@
  * (connection reset, hang until the client gives up, a body that is not JSON). New faults are one more
  * `fault` kind here; tests only change their scripts.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** One chat message as the server received it. */
@@ -165,7 +165,6 @@ async function answer(
 export async function startModelServer(script: Script = () => 'ok'): Promise<ModelServer> {
   let current = script;
   const requests: LoggedRequest[] = [];
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -187,6 +186,28 @@ export async function startModelServer(script: Script = () => 'ok'): Promise<Mod
         });
     });
   });
+  const { baseUrl, close } = await listenOnLoopback(server);
+  return {
+    baseUrl,
+    requests,
+    setScript: (next) => {
+      current = next;
+    },
+    reset: () => {
+      requests.length = 0;
+    },
+    close,
+  };
+}
+
+/**
+ * Starts `server` on 127.0.0.1 at a free port (never another interface) and returns its OpenAI-style base URL and a
+ * `close` that also destroys open connections, so a test's hung or slow requests cannot keep it alive.
+ */
+export async function listenOnLoopback(
+  server: Server,
+): Promise<{ baseUrl: string; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -195,13 +216,6 @@ export async function startModelServer(script: Script = () => 'ok'): Promise<Mod
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
-    requests,
-    setScript: (next) => {
-      current = next;
-    },
-    reset: () => {
-      requests.length = 0;
-    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
