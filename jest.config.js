@@ -10,5 +10,6 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/hardening/'],
-  testTimeout: 120000,
+  // A backstop against hangs, never a measurement: a loaded 2-core machine may take minutes for a CLI run.
+  testTimeout: 300000,
 };

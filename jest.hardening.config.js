@@ -6,7 +6,7 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testMatch: ['<rootDir>/tests/hardening/**/*.test.ts'],
-  testTimeout: 180000,
+  testTimeout: 300000,
   // The tests time faults (Retry-After gaps, timeouts) on a 2-core machine: one file at a time keeps them honest.
   maxWorkers: 1,
 };

@@ -29,10 +29,17 @@ export interface DelegateResponse {
   };
 }
 
-/** A response after retries: how many attempts it took, and why retrying stopped when it ended in an error. */
+/**
+ * A response after retries: how many attempts it took, why retrying stopped when it ended in an error, how long
+ * the retry loop waited between attempts, and the call's latency: from the first attempt's start to the last one's
+ * end. Loading promptfoo's provider modules (seconds, on a row's first call) and the evaluator's queueing happen
+ * before that and are not latency.
+ */
 export interface CallOutcome extends DelegateResponse {
   attempts: number;
   gaveUp?: string;
+  waitedMs: number;
+  latencyMs: number;
 }
 
 interface LoadedProvider {
@@ -106,12 +113,17 @@ export async function callProvider(
   }
   const loaded = await provider;
   const secrets = secretsOf(id, inner, env);
+  const started = performance.now();
+  const latencyMs = () => Math.round(performance.now() - started);
   let waited = 0;
   for (let attempts = 1; ; attempts++) {
     const response = redact(await attempt(loaded, messages, limits.timeoutMs), secrets);
-    if (!response.error) return { ...response, attempts };
+    if (!response.error) return { ...response, attempts, waitedMs: waited, latencyMs: latencyMs() };
     const decision = decide(failureOf(response), attempts, waited, limits);
-    if (!decision.retry) return { ...response, attempts, ...(decision.why ? { gaveUp: decision.why } : {}) };
+    if (!decision.retry) {
+      const gaveUp = decision.why ? { gaveUp: decision.why } : {};
+      return { ...response, attempts, waitedMs: waited, latencyMs: latencyMs(), ...gaveUp };
+    }
     await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
     waited += decision.delayMs;
   }

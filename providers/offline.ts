@@ -28,14 +28,18 @@ export default class OfflineReferenceProvider {
     } catch (error) {
       return { error: `${this.id()}: ${(error as Error).message}` };
     }
+    // Latency is the answer's own computation; promptfoo's timing of callApi would hold module loading too.
+    const started = performance.now();
     const answer = referenceAnswer(call.file, call.row.variables);
-    if ('error' in answer) return { error: `${this.id()}: ${answer.error}` };
+    const latencyMs = Math.round(performance.now() - started);
+    if ('error' in answer) return { error: `${this.id()}: ${answer.error}`, latencyMs };
     const words = answer.output.split(/\s+/).length;
     return {
       output: answer.output,
       tokenUsage: { prompt: 0, completion: words, total: words },
       cost: 0,
       cached: false,
+      latencyMs,
       metadata: { variant: this.id(), model: 'offline-reference', baseline: true },
     };
   }

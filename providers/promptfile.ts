@@ -95,10 +95,14 @@ export default class PromptfileProvider {
       temperature: settings.temperature ?? null,
       ...(temperatureIgnored ? { temperatureIgnored: true } : {}),
       ...(response.attempts > 1 ? { attempts: response.attempts } : {}),
+      ...(response.waitedMs > 0 ? { retryWaitMs: response.waitedMs } : {}),
     };
+    // promptfoo takes a provider's own latencyMs over its timing of callApi, which would hold module loading.
+    const latencyMs = response.latencyMs;
     if (response.error) {
       return {
         error: clip(`${name}: ${response.error}`) + (response.gaveUp ? ` [${response.gaveUp}]` : ''),
+        latencyMs,
         // Retries are done: promptfoo's scheduler treats rateLimitKind 'quota' as final. Without it, an error that
         // mentions 429 or "rate limit" is retried again and then replaced by an unlabelled RateLimitExhaustedError.
         metadata: { ...metadata, rateLimitKind: 'quota' },
@@ -121,7 +125,14 @@ export default class PromptfileProvider {
         },
       });
     }
-    return { output, tokenUsage: response.tokenUsage, cost: response.cost, cached: false, metadata };
+    return {
+      output,
+      tokenUsage: response.tokenUsage,
+      cost: response.cost,
+      cached: false,
+      latencyMs,
+      metadata,
+    };
   }
 }
 

@@ -40,9 +40,13 @@ export default class ReplayProvider {
     const request = cassetteRequest(call.settings, call.messages, repeat);
     const row = call.row.origin?.row ?? 0;
     const file = cassettePath(dir, call.file.name, request, row);
+    const started = performance.now();
     const cassette = readCassette(file, request);
+    // Latency is the cassette's lookup; promptfoo's timing of callApi would hold module loading too.
+    const latencyMs = Math.round(performance.now() - started);
     if (!cassette) {
       return {
+        latencyMs,
         error: `${name}: no cassette for ${call.file.path} row ${row}, ${call.settings.target} T=${call.settings.temperature ?? 'default'}, repeat ${repeat}: expected ${path.relative(process.cwd(), file)} (record it with --record)`,
       };
     }
@@ -51,6 +55,7 @@ export default class ReplayProvider {
       tokenUsage: cassette.response.tokenUsage,
       cost: cassette.response.cost,
       cached: true,
+      latencyMs,
       metadata: {
         variant: name,
         model: call.settings.model,

@@ -59,7 +59,7 @@ async function answering(
   port: number,
   route: string,
   child: ChildProcess,
-  timeoutMs = 30_000,
+  timeoutMs = 120_000,
 ): Promise<void> {
   let printed = '';
   const keep = (d: Buffer) => (printed = `${printed}${d.toString()}`.slice(-4000));
@@ -206,7 +206,7 @@ describe('the reports in a real browser', () => {
 
     test('stopping it (promptfile and the promptfoo process below it) frees the port', async () => {
       await stopTree(view);
-      const deadline = Date.now() + 5000;
+      const deadline = Date.now() + 30_000;
       while (listeningAddresses(port).length > 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

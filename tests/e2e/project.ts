@@ -88,7 +88,7 @@ export function createProject(
     path: (relative) => path.join(dir, relative),
     read: (relative) => fs.readFileSync(path.join(dir, relative), 'utf8'),
     start,
-    run: (args, timeoutMs = 60_000) =>
+    run: (args, timeoutMs = 180_000) =>
       new Promise((resolve, reject) => {
         const child = start(args);
         let stdout = '';

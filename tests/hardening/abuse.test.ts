@@ -159,7 +159,9 @@ describe('evaluator patterns that backtrack catastrophically finish quickly', ()
       (r) => decode(r.vars['__promptfile'] ?? '') === 'prompts/redos.prompt.yml',
     );
     expect(row?.failureReason).toBe(1);
-    expect(run.durationMs).toBeLessThan(60_000);
+    // Backtracking over 1 MB would run for hours; the run ended by itself (it was not killed at the 120 s limit).
+    expect(run.stderr).not.toContain('[test] killed');
+    expect(run.code).not.toBeNull();
   });
 
   test.each(REDOS)('/%s/ over 1 MB + 1 in well under a second (RE2, linear time)', (pattern) => {
@@ -170,7 +172,8 @@ describe('evaluator patterns that backtrack catastrophically finish quickly', ()
       `[hardening] regex /${pattern}/ over ${REDOS_REPLY.length} chars: ${ms.toFixed(0)} ms\n`,
     );
     expect(verdict.pass).toBe(false); // the answer ends in '!', so none of them matches
-    expect(ms).toBeLessThan(1500);
+    // ~100 ms measured; backtracking would take hours. 5 s is far from both, even on a loaded machine.
+    expect(ms).toBeLessThan(5000);
   });
 });
 
@@ -275,14 +278,15 @@ describe('hostile prompt files: promptfile check exits 2 with a clear line each,
     );
   });
 
-  test('exit 2, every file invalid, no stack trace, in seconds', () => {
+  test('exit 2, every file invalid, no stack trace, and no hang', () => {
     process.stderr.write(
       `[hardening] check of ${Object.keys(HOSTILE).length} hostile prompt files: ${check.durationMs} ms\n`,
     );
     expect(check.code).toBe(2);
     expect(check.stdout).toContain(`0 of ${Object.keys(HOSTILE).length} prompt files valid`);
     expect(check.stderr).not.toMatch(/internal error|\n\s+at /);
-    expect(check.durationMs).toBeLessThan(20_000);
+    // Seconds expected; an alias bomb or a deep document would not finish at all before the 60 s limit kills it.
+    expect(check.stderr).not.toContain('[test] killed');
   });
 
   test.each(Object.keys(HOSTILE))('%s', (name) => {

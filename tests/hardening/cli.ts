@@ -74,7 +74,7 @@ export function startPromptfile(
 
 /** Runs promptfoo's own CLI (`promptfoo <args>`) in the workspace, with the same private config directory. */
 export function promptfoo(ws: Workspace, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return start(ws, [path.join(REPO, 'node_modules/promptfoo/dist/src/entrypoint.js'), ...args], env, 60_000)
+  return start(ws, [path.join(REPO, 'node_modules/promptfoo/dist/src/entrypoint.js'), ...args], env, 150_000)
     .done;
 }
 

@@ -57,6 +57,8 @@ export interface FaultRequest {
   step?: Step;
   /** Milliseconds since the server started, when the connection that carried the request closed. */
   closedAt?: number;
+  /** Milliseconds since the server started, when the whole response had been handed to the socket; unset if never. */
+  finishedAt?: number;
 }
 
 /** Picks the step for a request; may keep state (per-row attempt counters, see `plan`). */
@@ -185,6 +187,7 @@ export async function startFaultServer(script: Script = () => ({ kind: 'reply' }
       };
       requests.push(request);
       req.socket.once('close', () => (request.closedAt = Date.now() - started));
+      res.once('finish', () => (request.finishedAt = Date.now() - started));
       if (!request.url.endsWith('/chat/completions')) {
         res
           .writeHead(404, { 'content-type': 'application/json' })

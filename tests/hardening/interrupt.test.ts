@@ -94,9 +94,10 @@ async function interrupt(how: 'ctrl-c' | 'kill-group' | 'kill-all'): Promise<Int
   });
   const running = startPromptfile(ws, ['eval', '--record', 'cassettes', '--', '--max-concurrency', '1']);
   const pid = running.child.pid as number;
-  const deadline = Date.now() + 30_000;
+  // Waits for an event (the third request has arrived, so it is in flight for REPLY_MS), not a fixed time; the
+  // deadline only stops a broken run from hanging the test, and is far from the seconds a start takes.
+  const deadline = Date.now() + 120_000;
   while (server.requests.length < 3 && Date.now() < deadline) await sleep(50);
-  await sleep(REPLY_MS / 2); // the third call is in flight
   const [promptfooPid] = childrenOf(pid);
   const answeredBefore = server.requests.length - 1;
   if (!(pid > 0 && (promptfooPid ?? 0) > 0) || running.child.exitCode !== null) {
@@ -110,7 +111,8 @@ async function interrupt(how: 'ctrl-c' | 'kill-group' | 'kill-all'): Promise<Int
   }
   const first = await running.done;
   // promptfoo may still be saving (Ctrl+C, or after noticing its parent died): wait until it is gone.
-  while (promptfooPid && alive(promptfooPid) && Date.now() < deadline + 15_000) await sleep(100);
+  const gone = Date.now() + 60_000;
+  while (promptfooPid && alive(promptfooPid) && Date.now() < gone) await sleep(100);
   const cassettes = Object.fromEntries(
     filesUnder(path.join(ws.dir, 'cassettes')).map((f) => {
       try {

@@ -70,8 +70,10 @@ export interface EvalOptions {
   dir?: string;
   /** Let promptfoo use its response cache (default false: `--no-cache`), as a user's plain `promptfoo eval` does. */
   cache?: boolean;
-  /** Kill the child after this many ms (default 90 s). */
+  /** Kill the child after this many ms (default 180 s: a backstop against hangs, not a measurement). */
   timeoutMs?: number;
+  /** Kill the child when this aborts (e.g. once a server has seen what the test waits for). */
+  signal?: AbortSignal;
 }
 
 /** One row of promptfoo's JSON output (`results.results[i]`), the fields tests read. */
@@ -235,14 +237,26 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
     ...(options.args ?? []),
   ];
   const started = Date.now();
-  const { code, stdout, stderr } = await spawnCollect(args, dir, env, options.timeoutMs ?? 90_000);
+  const { code, stdout, stderr } = await spawnCollect(
+    args,
+    dir,
+    env,
+    options.timeoutMs ?? 180_000,
+    options.signal,
+  );
   const durationMs = Date.now() - started;
   const resultsText = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
   const results = resultsText ? (JSON.parse(resultsText) as { results: EvalResults }).results : undefined;
   return { code, stdout, stderr, results, resultsText, dir, configDir, durationMs };
 }
 
-function spawnCollect(args: string[], cwd: string, env: Record<string, string>, timeoutMs: number) {
+function spawnCollect(
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+  signal?: AbortSignal,
+) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -251,6 +265,10 @@ function spawnCollect(args: string[], cwd: string, env: Record<string, string>, 
       stderr += `\n[harness] killed after ${timeoutMs} ms\n`;
       child.kill('SIGKILL');
     }, timeoutMs);
+    signal?.addEventListener('abort', () => {
+      stderr += `\n[harness] killed on request: ${String(signal.reason)}\n`;
+      child.kill('SIGKILL');
+    });
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', (e) => {

@@ -94,14 +94,9 @@ describe('determinism and the cache', () => {
   it('the same (mode, N, f, churn, seed) gives the same run, and a repeat is served from the cache', () => {
     clearSpreadCache();
     const params = { mode: 'pull', nodes: 1_000_000, fanout: 2, churn: 0.001, seed: 42 } as const;
-    const t0 = performance.now();
     const first = simulateSpread(params);
-    const uncached = performance.now() - t0;
-    const t1 = performance.now();
-    const second = simulateSpread({ ...params });
-    const cached = performance.now() - t1;
-    expect(second).toBe(first);
-    expect(cached).toBeLessThan(uncached / 10);
+    // The very same object: served from the cache, not run again (speed is measured in bench/, not here).
+    expect(simulateSpread({ ...params })).toBe(first);
     clearSpreadCache();
     expect(simulateSpread(params)).toEqual(first);
   });
@@ -112,10 +107,8 @@ describe('determinism and the cache', () => {
     expect(a.messages).not.toBe(b.messages);
   });
 
-  it('handles 10^6 nodes in about a second', () => {
-    const t0 = performance.now();
+  it('handles 10^6 nodes (its speed is a benchmark: npm run bench, BENCHMARKS.md)', () => {
     const run = simulateSpread({ mode: 'push', nodes: 1_000_000, fanout: 3, seed: 99 });
-    expect(performance.now() - t0).toBeLessThan(1500);
     expect(run.roundsToFull).toBeGreaterThanOrEqual(lowerBoundRounds(1_000_000, 3));
   });
 
