@@ -99,7 +99,7 @@ export async function gossipSection(options: GossipOptions = GOSSIP_DEFAULTS): P
   const started = performance.now();
   const runs: { c: SpreadCase; r: IsolatedRun<SpreadOutcome> }[] = [];
   for (const c of options.cases) {
-    const r = await runIsolated<SpreadOutcome>('gossip', { ...c }, options.limitMs);
+    const r = await runIsolated<SpreadOutcome>(__filename, 'spreadStage', { ...c }, options.limitMs);
     runs.push({ c, r });
     process.stdout.write(
       `  gossip ${c.mode} f=${c.fanout} N=${nodesText(c.nodes)}: ${r.killed ? 'killed' : millis(r.result?.msPerRun ?? NaN)} per run, ${mib(r.maxRssMiB)}${r.error ? ` (${r.error})` : ''}\n`,

@@ -1,7 +1,8 @@
 /**
  * Runs one benchmark stage in a fresh Node process, so its peak memory (`maxRSS`) is its own and a runaway
- * stage can be killed. The child is this file: `node -r tsx/cjs bench/isolated.ts <stage> <args-json>`;
- * it runs the named stage, then prints one JSON line with the stage's result, its wall time and maxRSS.
+ * stage can be killed. The child is this file: `node -r tsx/cjs bench/isolated.ts <module> <export> <args-json>`;
+ * it loads the module, runs the exported stage, then prints one JSON line with its result, wall time and maxRSS.
+ * Stages are named by module path, so this file imports no benchmark (and no benchmark cycle can form).
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -21,28 +22,15 @@ export interface IsolatedRun<T> {
 
 const TSX = path.join(__dirname, '../node_modules/tsx/dist/cjs/index.cjs');
 
-/**
- * The stages, loaded lazily so that a child loads only the module its stage lives in. `require`, not `import()`:
- * under `-r tsx/cjs` a dynamic import goes through Node's ESM loader, which has no TypeScript hooks.
- */
-const scale = () => require('./scale') as typeof import('./scale');
-const STAGES: Record<string, () => Stage> = {
-  'scale:load': () => scale().loadStage,
-  'scale:tests': () => scale().testsStage,
-  'scale:compare': () => scale().compareStage,
-  'scale:gate': () => scale().gateStage,
-  'scale:strata': () => scale().strataStage,
-  gossip: () => (require('./gossip') as typeof import('./gossip')).spreadStage,
-};
-
-/** Runs `stage` in a child process, killing it after `timeoutMs`. */
+/** Runs the stage exported as `stage` by `module` (an absolute path) in a child process, killed after `timeoutMs`. */
 export function runIsolated<T>(
+  module: string,
   stage: string,
   args: Record<string, unknown>,
   timeoutMs: number,
 ): Promise<IsolatedRun<T>> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['-r', TSX, __filename, stage, JSON.stringify(args)], {
+  const child = spawn(process.execPath, ['-r', TSX, __filename, module, stage, JSON.stringify(args)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -78,12 +66,13 @@ export function runIsolated<T>(
 }
 
 async function main(): Promise<void> {
-  const [name = '', json = '{}'] = process.argv.slice(2);
-  const load = STAGES[name];
-  if (!load) throw new Error(`unknown stage ${name}; known: ${Object.keys(STAGES).join(', ')}`);
-  const stage = load();
+  const [module = '', name = '', json = '{}'] = process.argv.slice(2);
+  // `require`, not `import()`: under `-r tsx/cjs` a dynamic import goes through Node's ESM loader, which has no
+  // TypeScript hooks.
+  const stage = (require(module) as Record<string, unknown>)[name];
+  if (typeof stage !== 'function') throw new Error(`${module} exports no stage ${name}`);
   const started = performance.now();
-  const result = await stage(JSON.parse(json) as Record<string, unknown>);
+  const result = await (stage as Stage)(JSON.parse(json) as Record<string, unknown>);
   const ms = performance.now() - started;
   process.stdout.write(`\n${JSON.stringify({ result, ms, maxRssKiB: process.resourceUsage().maxRSS })}\n`);
 }

@@ -408,13 +408,15 @@ export async function scaleSection(options: ScaleOptions = SCALE_DEFAULTS): Prom
         `  scale ${what}: ${r.killed ? 'killed' : seconds(r.ms)}, ${mib(r.maxRssMiB)}${r.error ? ` (${r.error})` : ''}\n`,
       );
     const load = await runIsolated<{ files: number; rows: number; invalid: number }>(
-      'scale:load',
+      __filename,
+      'loadStage',
       { dir: promptsDir },
       limitMs,
     );
     progress('load', load);
     const tests = await runIsolated<{ tests: number; assertions: number }>(
-      'scale:tests',
+      __filename,
+      'testsStage',
       { dir: promptsDir },
       limitMs,
     );
@@ -433,16 +435,18 @@ export async function scaleSection(options: ScaleOptions = SCALE_DEFAULTS): Prom
       trials: number;
       attempts: number;
       winners: string[];
-    }>('scale:compare', { shards: written.shards }, limitMs);
+    }>(__filename, 'compareStage', { shards: written.shards }, limitMs);
     progress('compare', cmp);
     const gt = await runIsolated<{ readMs: number; gateMs: number; pass: boolean; regressions: number }>(
-      'scale:gate',
+      __filename,
+      'gateStage',
       { shards: written.shards, baseline: written.baseline },
       limitMs,
     );
     progress('gate', gt);
     const sweep = await runIsolated<{ strata: number; ms: number }[]>(
-      'scale:strata',
+      __filename,
+      'strataStage',
       { sizes: strata },
       limitMs,
     );
