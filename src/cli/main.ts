@@ -7,6 +7,7 @@ import { check } from './check';
 import { evaluate } from './eval';
 import { consoleOutput, type Output } from './output';
 import { baselineCommand, compareCommand, gateCommand, reportCommand } from './results';
+import { planCommand } from './plan';
 import { view } from './view';
 
 const HELP = `Usage: promptfile <command> [options]
@@ -17,6 +18,7 @@ Commands:
   compare <results.json>    pass rates with intervals and paired tests between variants
   baseline <results.json>   write a baseline for the gate (-o baselines/NAME.json)
   gate <results.json>       fail on a significant regression against a baseline (--baseline FILE)
+  plan                      repeats the gate needs to see a drop (--baseline FILE, or --rows N --rate R)
   report <results.json>     write the static HTML comparison report
   view                      promptfoo's web report of the latest eval, on 127.0.0.1 only
 
@@ -31,6 +33,7 @@ const COMMANDS: Record<string, () => Command> = {
   compare: () => compareCommand,
   baseline: () => baselineCommand,
   gate: () => gateCommand,
+  plan: () => planCommand,
   report: () => reportCommand,
 };
 

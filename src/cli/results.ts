@@ -10,6 +10,7 @@ import {
   buildBaseline,
   compare,
   gate,
+  mergeBaselines,
   readBaseline,
   readTrials,
   renderCompare,
@@ -26,14 +27,20 @@ export const COMPARE_HELP = `Usage: promptfile compare <results.json...> [--mark
 Pass rates per variant and evaluator with Wilson 95% intervals, usage, and paired exact tests (McNemar, Holm
 across evaluators) between variants on the same rows and repeats, with a plain-language verdict.`;
 
-export const BASELINE_HELP = `Usage: promptfile baseline <results.json...> -o baselines/NAME.json
+export const BASELINE_HELP = `Usage: promptfile baseline <results.json...> -o baselines/NAME.json [--merge FILE]
 
-Writes per-variant, per-evaluator, per-row counts: small, stable, diff-friendly; no outputs, no secrets.`;
+Writes per-variant, per-evaluator, per-row counts (and each variant's row verdicts): small, stable,
+diff-friendly; no outputs, no secrets.
+
+Options:
+  --merge FILE    add these results' counts to the baseline in FILE (e.g. after each run on main), so the
+                  baseline's sample grows and one lucky run stops deciding it; FILE may be the -o file`;
 
 export const GATE_HELP = `Usage: promptfile gate <results.json...> --baseline FILE [options]
 
-Exit 0 when no evaluator of any variant is significantly worse than the baseline and every floor holds;
-1 on a regression, errors above the allowed rate, or an empty run; 2 on bad input.
+Exit 0 when no variant's row verdict is significantly worse than the baseline (its evaluators are then tested
+to name what broke), the gate can see a drop of --max-detectable-drop, and every floor holds; 1 on a regression,
+an underpowered gate, errors above the allowed rate, or an empty run; 2 on bad input.
 
 Options:
   --baseline FILE        the committed baseline (omit with --no-baseline to check floors and errors only)
@@ -42,6 +49,8 @@ Options:
   --floor F              minimum Wilson lower bound for every evaluator
   --floors JSON          per-evaluator floors, e.g. '{"Refusal JSON": 0.9}'
   --max-error-rate R     tolerated share of errored calls (default 0)
+  --max-detectable-drop D  fail as underpowered when a row verdict's smallest drop detectable with 80% power
+                         exceeds D (default 0.15; 1 turns it off); promptfile plan sizes a run to meet it
   --summary FILE         append Markdown (e.g. "$GITHUB_STEP_SUMMARY")
   --annotations          print GitHub workflow annotations
   --junit FILE           write JUnit XML`;
@@ -98,7 +107,7 @@ export function compareCommand(argv: string[], out: Output): number {
 
 /** `baseline` */
 export function baselineCommand(argv: string[], out: Output): number {
-  const args = parseArgs(argv, { values: ['output'], aliases: { o: 'output' } }, 'baseline');
+  const args = parseArgs(argv, { values: ['output', 'merge'], aliases: { o: 'output' } }, 'baseline');
   if (args.flags['help']) return (out.log(BASELINE_HELP), 0);
   const file = stringFlag(args, 'output');
   if (!file) throw new UserError('promptfile baseline: say where to write it with -o baselines/NAME.json');
@@ -107,7 +116,9 @@ export function baselineCommand(argv: string[], out: Output): number {
     throw new UserError(
       'promptfile baseline: the results hold no trials; refusing to write an empty baseline',
     );
-  write(file, serializeBaseline(buildBaseline(table)));
+  const merge = stringFlag(args, 'merge');
+  const built = buildBaseline(table);
+  write(file, serializeBaseline(merge ? mergeBaselines(readBaseline(merge), built) : built));
   out.error(`promptfile baseline: wrote ${file}`);
   return 0;
 }
@@ -117,7 +128,16 @@ export function gateCommand(argv: string[], out: Output): number {
   const args = parseArgs(
     argv,
     {
-      values: ['baseline', 'alpha', 'floor', 'floors', 'max-error-rate', 'summary', 'junit'],
+      values: [
+        'baseline',
+        'alpha',
+        'floor',
+        'floors',
+        'max-error-rate',
+        'max-detectable-drop',
+        'summary',
+        'junit',
+      ],
       booleans: ['annotations', 'no-baseline'],
     },
     'gate',
@@ -132,6 +152,8 @@ export function gateCommand(argv: string[], out: Output): number {
   const alpha = numberFlag(args, 'alpha', 'gate', (n) => n > 0 && n < 1);
   const floor = numberFlag(args, 'floor', 'gate', (n) => n >= 0 && n <= 1);
   const maxErrorRate = numberFlag(args, 'max-error-rate', 'gate', (n) => n >= 0 && n <= 1);
+  const maxDetectableDrop = numberFlag(args, 'max-detectable-drop', 'gate', (n) => n > 0 && n <= 1);
+  if (maxDetectableDrop !== undefined) options.maxDetectableDrop = maxDetectableDrop;
   if (alpha !== undefined) options.alpha = alpha;
   if (floor !== undefined) options.floor = floor;
   if (maxErrorRate !== undefined) options.maxErrorRate = maxErrorRate;

@@ -8,7 +8,7 @@
  */
 import { fileError, readUserFile } from '../results/fileError';
 import { TrialTable } from '../results/trial';
-import { Tally, tallyTrials } from './tally';
+import { Tally, tallyAttempts, tallyTrials } from './tally';
 
 /** The schema version this code writes and reads. */
 export const BASELINE_SCHEMA_VERSION = 1;
@@ -19,10 +19,17 @@ export interface BaselineEvaluator {
   rows: Record<string, Tally>;
 }
 
-/** A baseline: variant -> evaluator -> counts. */
+/**
+ * A baseline: variant -> evaluator -> counts, and per variant the row verdicts (a call passes when every evaluator
+ * of its row passed: promptfoo's own pass/fail of the row), which the gate tests first (see gate.ts). Baselines
+ * written before row verdicts existed lack `rowVerdicts`; the gate then tests every evaluator as a primary.
+ */
 export interface Baseline {
   schemaVersion: typeof BASELINE_SCHEMA_VERSION;
   variants: Record<string, Record<string, BaselineEvaluator>>;
+  rowVerdicts?: Record<string, BaselineEvaluator>;
+  /** Variants whose calls are deterministic (offline reference, replays): compared row by row, never sized. */
+  deterministic?: string[];
 }
 
 /** The baseline of a run: its counts per variant, evaluator and row. */
@@ -39,7 +46,75 @@ export function buildBaseline(table: TrialTable): Baseline {
       ),
     ]),
   );
-  return { schemaVersion: BASELINE_SCHEMA_VERSION, variants };
+  const rowVerdicts = Object.fromEntries(
+    [...tallyAttempts(table.attempts)].map(([variant, tally]) => [
+      variant,
+      { total: { ...tally.total }, rows: Object.fromEntries(tally.rows) },
+    ]),
+  );
+  const kinds = new Map<string, boolean>();
+  for (const a of table.attempts)
+    kinds.set(a.variant, (kinds.get(a.variant) ?? true) && a.deterministic === true);
+  const deterministic = [...kinds]
+    .filter(([, d]) => d)
+    .map(([v]) => v)
+    .sort();
+  return {
+    schemaVersion: BASELINE_SCHEMA_VERSION,
+    variants,
+    rowVerdicts,
+    ...(deterministic.length > 0 && { deterministic }),
+  };
+}
+
+/**
+ * `earlier` and `later` as one baseline: counts added per variant, evaluator and row (`baseline --merge`), so a
+ * baseline built from several runs on main has the sample of all of them and one lucky run no longer decides it.
+ * A variant is deterministic only if it was in both.
+ */
+export function mergeBaselines(earlier: Baseline, later: Baseline): Baseline {
+  const add = (a: BaselineEvaluator | undefined, b: BaselineEvaluator): BaselineEvaluator => {
+    const rows: Record<string, Tally> = Object.fromEntries(
+      Object.entries(a?.rows ?? {}).map(([k, t]) => [k, { ...t }]),
+    );
+    for (const [row, t] of Object.entries(b.rows)) rows[row] = sumTally(rows[row], t);
+    return { total: sumTally(a?.total, b.total), rows };
+  };
+  const variants: Baseline['variants'] = Object.fromEntries(
+    Object.entries(earlier.variants).map(([v, e]) => [v, { ...e }]),
+  );
+  for (const [variant, evaluators] of Object.entries(later.variants)) {
+    const merged: Record<string, BaselineEvaluator> = Object.fromEntries(
+      Object.entries(variants[variant] ?? {}),
+    );
+    for (const [evaluator, entry] of Object.entries(evaluators))
+      merged[evaluator] = add(merged[evaluator], entry);
+    variants[variant] = merged;
+  }
+  const rowVerdicts: Record<string, BaselineEvaluator> = Object.fromEntries(
+    Object.entries(earlier.rowVerdicts ?? {}),
+  );
+  for (const [variant, entry] of Object.entries(later.rowVerdicts ?? {}))
+    rowVerdicts[variant] = add(rowVerdicts[variant], entry);
+  const deterministic = (earlier.deterministic ?? []).filter(
+    (v) => later.deterministic?.includes(v) || !(v in later.variants),
+  );
+  for (const v of later.deterministic ?? [])
+    if (!(v in earlier.variants) && !deterministic.includes(v)) deterministic.push(v);
+  return {
+    schemaVersion: BASELINE_SCHEMA_VERSION,
+    variants,
+    ...(earlier.rowVerdicts || later.rowVerdicts ? { rowVerdicts } : {}),
+    ...(deterministic.length > 0 && { deterministic: deterministic.sort() }),
+  };
+}
+
+function sumTally(a: Tally | undefined, b: Tally): Tally {
+  return {
+    passes: (a?.passes ?? 0) + b.passes,
+    trials: (a?.trials ?? 0) + b.trials,
+    errors: (a?.errors ?? 0) + b.errors,
+  };
 }
 
 /** The baseline as the stable, diff-friendly JSON text to commit (ends with a newline). */
@@ -52,17 +127,24 @@ export function serializeBaseline(baseline: Baseline): string {
     sortedKeys(evaluators).forEach((evaluator, j, all) => {
       const e = evaluators[evaluator] as BaselineEvaluator;
       lines.push(`      ${JSON.stringify(evaluator)}: {`);
-      lines.push(`        "rows": {`);
-      sortedKeys(e.rows).forEach((row, k, rows) => {
-        lines.push(`          ${JSON.stringify(row)}: ${tallyJson(e.rows[row] as Tally)}${comma(k, rows)}`);
-      });
-      lines.push('        },');
-      lines.push(`        "total": ${tallyJson(e.total)}`);
+      pushEvaluator(lines, e, '        ');
       lines.push(`      }${comma(j, all)}`);
     });
     lines.push(`    }${comma(i, variants)}`);
   });
-  lines.push('  }', '}');
+  if (baseline.rowVerdicts) {
+    lines.push('  },', '  "rowVerdicts": {');
+    const verdicts = baseline.rowVerdicts;
+    sortedKeys(verdicts).forEach((variant, i, all) => {
+      lines.push(`    ${JSON.stringify(variant)}: {`);
+      pushEvaluator(lines, verdicts[variant] as BaselineEvaluator, '      ');
+      lines.push(`    }${comma(i, all)}`);
+    });
+  }
+  if (baseline.deterministic) {
+    lines.push('  },', `  "deterministic": ${JSON.stringify([...baseline.deterministic].sort())}`);
+    lines.push('}');
+  } else lines.push('  }', '}');
   return `${lines.join('\n')}\n`;
 }
 
@@ -110,7 +192,9 @@ function validate(document: unknown): Problem | undefined {
       message: `baseline schemaVersion must be ${BASELINE_SCHEMA_VERSION}, found ${JSON.stringify(version)}`,
     };
   }
-  const extra = Object.keys(document).find((k) => k !== 'schemaVersion' && k !== 'variants');
+  const extra = Object.keys(document).find(
+    (k) => k !== 'schemaVersion' && k !== 'variants' && k !== 'rowVerdicts' && k !== 'deterministic',
+  );
   if (extra !== undefined)
     return { key: extra, message: `baseline has an unknown key ${JSON.stringify(extra)}` };
   const variants = document['variants'];
@@ -120,6 +204,25 @@ function validate(document: unknown): Problem | undefined {
     if (!isRecord(evaluators)) return { key: at, message: `${at} must be an object of evaluators` };
     for (const [evaluator, entry] of Object.entries(evaluators)) {
       const problem = validateEvaluator(entry, `${at}[${JSON.stringify(evaluator)}]`);
+      if (problem) return problem;
+    }
+  }
+  const deterministic = document['deterministic'];
+  if (
+    deterministic !== undefined &&
+    (!Array.isArray(deterministic) ||
+      deterministic.some((v) => typeof v !== 'string' || !isRecord(variants[v])))
+  )
+    return { key: 'deterministic', message: 'baseline "deterministic" must list variants the baseline has' };
+  const verdicts = document['rowVerdicts'];
+  if (verdicts !== undefined) {
+    if (!isRecord(verdicts))
+      return { key: 'rowVerdicts', message: 'baseline "rowVerdicts" must be an object' };
+    for (const [variant, entry] of Object.entries(verdicts)) {
+      const at = `rowVerdicts[${JSON.stringify(variant)}]`;
+      if (!isRecord(variants[variant]))
+        return { key: at, message: `${at} names a variant the baseline has no evaluators for` };
+      const problem = validateEvaluator(entry, at);
       if (problem) return problem;
     }
   }
@@ -170,6 +273,15 @@ function validateTally(value: unknown, at: string): Tally | Problem {
   const tally = value as unknown as Tally;
   if (tally.passes > tally.trials) return { key: at, message: `${at} has more passes than trials` };
   return tally;
+}
+
+function pushEvaluator(lines: string[], e: BaselineEvaluator, indent: string): void {
+  lines.push(`${indent}"rows": {`);
+  sortedKeys(e.rows).forEach((row, k, rows) => {
+    lines.push(`${indent}  ${JSON.stringify(row)}: ${tallyJson(e.rows[row] as Tally)}${comma(k, rows)}`);
+  });
+  lines.push(`${indent}},`);
+  lines.push(`${indent}"total": ${tallyJson(e.total)}`);
 }
 
 function tallyJson(t: Tally): string {

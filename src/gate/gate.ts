@@ -5,20 +5,31 @@
  * - the run has graded trials at all;
  * - no variant's calls errored above `maxErrorRate` (default 0: an error is a failure to measure, not a pass);
  * - every variant and evaluator in the baseline is present in the run with graded trials;
- * - no evaluator of any variant is significantly worse than the baseline: one-sided exact test stratified by row
- *   (see stats/regression.ts for why this test), Holm-corrected across every (variant, evaluator) tested;
+ * - no variant is significantly worse than the baseline. The primary endpoint is the row verdict (a call passes when
+ *   every evaluator of its row passes), one per variant, tested at full alpha with Holm across variants: one-sided
+ *   exact test stratified by row (see stats/regression.ts for why this test). Each evaluator is a secondary endpoint,
+ *   tested (Holm within its variant, at alpha) only once its variant's primary is rejected: serial gatekeeping, so
+ *   ten evaluators do not divide alpha by ten, and the family-wise error rate stays at most alpha (the gate can fail
+ *   on a regression only when a primary is rejected, and Holm holds the primaries to alpha). A baseline without row
+ *   verdicts (written before they existed) makes each of that variant's evaluators a primary instead;
+ * - the gate can see: every primary's minimal detectable drop (80% power at its Holm first-step level, simulated
+ *   with the test itself, stats/power.ts) is at most `maxDetectableDrop`; an underpowered gate would pass anything;
+ * - deterministic variants (the offline reference, cassette replays; their repeats add no information) are compared
+ *   row by row instead: an evaluator that passed every call of a row in the baseline must pass it now;
  * - every floor holds on the Wilson 95% lower bound, i.e. the pass rate is at least the floor with 95% confidence,
  *   and every floor names an evaluator the run has (a typo must not silently disable a floor).
  */
 import { UserError } from '../promptfile/errors';
-import { Trial, TrialTable } from '../results/trial';
+import { Attempt, Trial, TrialTable } from '../results/trial';
+import { atLevel } from '../stats/alternative';
 import { Counts } from '../stats/fisher';
 import { holm } from '../stats/holm';
+import { largestDrop, minimalDetectableDrop, powerAgainst } from '../stats/power';
 import { RegressionTest, worseThanBaseline } from '../stats/regression';
 import { formatCount, formatInterval, formatP, formatRate } from '../report/format';
 import { Baseline } from './baseline';
 import { Rate, rateOf } from './compare';
-import { Tally, tallyTrials } from './tally';
+import { EvaluatorTally, Tally, tallyAttempts, tallyTrials } from './tally';
 
 /** What the gate enforces. */
 export interface GateOptions {
@@ -30,7 +41,18 @@ export interface GateOptions {
   floors?: Record<string, number>;
   /** Largest tolerated share of errored calls per variant, in [0, 1]; default 0. */
   maxErrorRate?: number;
+  /**
+   * The largest minimal detectable drop (absolute pass rate, 80% power) a primary endpoint may have, in (0, 1];
+   * default 0.15, the drop `promptfile plan` sizes runs for. 1 turns the requirement off.
+   */
+  maxDetectableDrop?: number;
 }
+
+/** The drop a gate must be able to see by default: 15 points of pass rate (see GateOptions.maxDetectableDrop). */
+export const DEFAULT_MAX_DETECTABLE_DROP = 0.15;
+
+/** The name a variant's row verdict goes by in checks and reports. */
+export const ROW_VERDICT = '(row verdict: every evaluator passes)';
 
 /** A place in a prompt file, for annotations. */
 export interface Location {
@@ -41,7 +63,19 @@ export interface Location {
 /** One variant x evaluator, as judged. */
 export interface GateCheck {
   variant: string;
+  /** The evaluator's name; ROW_VERDICT for a primary row-verdict check. */
   evaluator: string;
+  /** primary: in the family held to alpha; secondary: tested only once its variant's primary is rejected. */
+  role: 'primary' | 'secondary';
+  /** The variant's calls are deterministic: compared row by row, not tested. */
+  deterministic?: boolean;
+  /**
+   * The smallest drop in pass rate this check detects with 80% power at the level it is tested at (primaries), or
+   * at its variant's primary level (secondaries); null when no drop at all can be shown. Absent when not tested.
+   */
+  detectableDrop?: number | null;
+  /** A primary whose detectable drop exceeds the gate's maximum. */
+  underpowered?: boolean;
   /** Baseline total, when the baseline has this pair. */
   before?: Tally;
   /** This run's counts and rate; undefined when the run lacks the pair. */
@@ -64,6 +98,8 @@ export type GateFailure = { message: string; location?: Location } & (
   | { kind: 'missing-variant'; variant: string }
   | { kind: 'missing-evaluator'; variant: string; evaluator: string }
   | { kind: 'regression'; variant: string; evaluator: string; before: Counts; after: Counts; p: number }
+  | { kind: 'changed'; variant: string; evaluator: string; row: string }
+  | { kind: 'underpowered'; variant: string; evaluator: string; detectableDrop: number | null; max: number }
   | { kind: 'floor'; variant: string; evaluator: string; floor: number; lower: number }
   | { kind: 'unknown-floor'; evaluator: string }
 );
@@ -87,7 +123,7 @@ export function gate(
   baseline: Baseline | undefined,
   options: GateOptions = {},
 ): GateVerdict {
-  const { alpha, floor, floors, maxErrorRate } = validOptions(options);
+  const { alpha, floor, floors, maxErrorRate, maxDetectableDrop } = validOptions(options);
   const failures: GateFailure[] = [];
   const run = tallyTrials(table.trials);
   const locate = locator(table.trials);
@@ -133,6 +169,7 @@ export function gate(
       check = {
         variant,
         evaluator,
+        role: 'secondary',
         regressed: false,
         belowFloor: false,
         missing: false,
@@ -175,34 +212,147 @@ export function gate(
     }
   }
 
-  const checks = [...byPair.values()];
-  const tested = checks.filter((c) => (c.before?.trials ?? 0) > 0 && (c.after?.trials ?? 0) > 0);
-  const tests = tested.map((c) => {
-    const before = baseline?.variants[c.variant]?.[c.evaluator]?.rows ?? {};
-    const after = run.get(c.variant)?.get(c.evaluator)?.rows ?? new Map<string, Tally>();
-    return worseThanBaseline(new Map(Object.entries(before)), after);
+  const deterministic = deterministicVariants(table);
+  const verdicts = tallyAttempts(table.attempts);
+  const primaries: GateCheck[] = [];
+  for (const [variant, entry] of Object.entries(baseline?.rowVerdicts ?? {})) {
+    const after = verdicts.get(variant);
+    if (deterministic.has(variant) || !after || after.total.trials === 0) continue;
+    const location = worstRow(table.attempts, variant);
+    primaries.push({
+      variant,
+      evaluator: ROW_VERDICT,
+      role: 'primary',
+      before: entry.total,
+      after: rateOf(after.total),
+      regressed: false,
+      belowFloor: false,
+      missing: false,
+      ...(location && { location }),
+    });
+  }
+  const gatekept = new Set(primaries.map((c) => c.variant));
+  const checks = [...primaries, ...byPair.values()];
+  for (const check of checks) if (deterministic.has(check.variant)) check.deterministic = true;
+  const testable = (c: GateCheck) =>
+    !c.deterministic && (c.before?.trials ?? 0) > 0 && (c.after?.trials ?? 0) > 0;
+  // Variants whose baseline has no row verdicts: each evaluator stands as a primary.
+  for (const c of checks)
+    if (c.role === 'secondary' && !gatekept.has(c.variant) && testable(c)) c.role = 'primary';
+
+  const rowsOf = (c: GateCheck) => ({
+    before: new Map(
+      Object.entries(
+        (c.evaluator === ROW_VERDICT && c.role === 'primary'
+          ? baseline?.rowVerdicts?.[c.variant]
+          : baseline?.variants[c.variant]?.[c.evaluator]
+        )?.rows ?? {},
+      ),
+    ),
+    after:
+      (c.evaluator === ROW_VERDICT && c.role === 'primary'
+        ? verdicts.get(c.variant)
+        : run.get(c.variant)?.get(c.evaluator)
+      )?.rows ?? new Map<string, Tally>(),
   });
-  const adjusted = holm(tests.map((t) => t.p));
-  tested.forEach((check, i) => {
-    const test = tests[i] as RegressionTest;
-    const pAdjusted = adjusted[i] ?? 1;
+  const regressionFailure = (check: GateCheck, test: RegressionTest, pAdjusted: number): GateFailure => ({
+    kind: 'regression',
+    variant: check.variant,
+    evaluator: check.evaluator,
+    before: test.before,
+    after: test.after,
+    p: pAdjusted,
+    message:
+      `${check.evaluator === ROW_VERDICT ? 'The row verdict' : `"${check.evaluator}"`} regressed for ${check.variant}: ` +
+      `${describe(test.before)} in the baseline, ${describe(test.after)} now ` +
+      `(one-sided exact test${test.method === 'stratified' ? ` over ${test.rows} shared row${test.rows === 1 ? '' : 's'}` : ''}, ` +
+      `Holm-adjusted ${formatP(pAdjusted)}, alpha ${alpha}${check.role === 'secondary' ? ', after its row verdict regressed' : ''}).`,
+    ...(check.location && { location: check.location }),
+  });
+
+  // The primary family: Holm at alpha.
+  const family = checks.filter((c) => c.role === 'primary' && testable(c));
+  const familyTests = family.map((c) => {
+    const { before, after } = rowsOf(c);
+    return worseThanBaseline(before, after);
+  });
+  const familyAdjusted = holm(familyTests.map((t) => t.p));
+  family.forEach((check, i) => {
+    const test = familyTests[i] as RegressionTest;
+    const pAdjusted = familyAdjusted[i] ?? 1;
     check.regression = { ...test, pAdjusted };
-    if (pAdjusted > alpha) return;
+    if (!atLevel(pAdjusted, alpha)) return;
     check.regressed = true;
+    failures.push(regressionFailure(check, test, pAdjusted));
+  });
+
+  // Secondaries: Holm within the variant; they fail the gate only behind a rejected primary (serial gatekeeping).
+  for (const variant of gatekept) {
+    const secondaries = checks.filter((c) => c.variant === variant && c.role === 'secondary' && testable(c));
+    const tests = secondaries.map((c) => {
+      const { before, after } = rowsOf(c);
+      return worseThanBaseline(before, after);
+    });
+    const adjusted = holm(tests.map((t) => t.p));
+    const open = primaries.some((p) => p.variant === variant && p.regressed);
+    secondaries.forEach((check, i) => {
+      const test = tests[i] as RegressionTest;
+      const pAdjusted = adjusted[i] ?? 1;
+      check.regression = { ...test, pAdjusted };
+      if (!open || !atLevel(pAdjusted, alpha)) return;
+      check.regressed = true;
+      failures.push(regressionFailure(check, test, pAdjusted));
+    });
+  }
+
+  // Deterministic variants: row by row.
+  for (const check of checks) {
+    if (!check.deterministic || check.role === 'primary') continue;
+    const { before, after } = rowsOf(check);
+    for (const [row, was] of before) {
+      const now = after.get(row);
+      if (!(was.trials > 0 && was.passes === was.trials) || !now || now.passes === now.trials) continue;
+      check.regressed = true;
+      failures.push({
+        kind: 'changed',
+        variant: check.variant,
+        evaluator: check.evaluator,
+        row,
+        message:
+          `"${check.evaluator}" passed ${row} on every call of ${check.variant} in the baseline and fails it now ` +
+          `(${formatCount(now.passes, now.trials)}); the variant is deterministic, so any change is real.`,
+        ...(check.location && { location: check.location }),
+      });
+    }
+  }
+
+  // Power: what drop each check can see; a primary that cannot see maxDetectableDrop fails the gate.
+  const level = alpha / Math.max(1, family.length);
+  for (const check of checks) {
+    if (!testable(check) || (check.role === 'secondary' && !gatekept.has(check.variant))) continue;
+    const { before, after } = rowsOf(check);
+    check.detectableDrop = detectableDrop(before, after, level) ?? null;
+    if (
+      check.role !== 'primary' ||
+      maxDetectableDrop >= 1 ||
+      (check.detectableDrop !== null && check.detectableDrop <= maxDetectableDrop)
+    )
+      continue;
+    check.underpowered = true;
     failures.push({
-      kind: 'regression',
+      kind: 'underpowered',
       variant: check.variant,
       evaluator: check.evaluator,
-      before: test.before,
-      after: test.after,
-      p: pAdjusted,
+      detectableDrop: check.detectableDrop,
+      max: maxDetectableDrop,
       message:
-        `"${check.evaluator}" regressed for ${check.variant}: ${describe(test.before)} in the baseline, ${describe(test.after)} now ` +
-        `(one-sided exact test${test.method === 'stratified' ? ` over ${test.rows} shared row${test.rows === 1 ? '' : 's'}` : ''}, ` +
-        `Holm-adjusted ${formatP(pAdjusted)}, alpha ${alpha}).`,
+        `The gate cannot see a drop of ${formatRate(maxDetectableDrop)} in ${check.evaluator === ROW_VERDICT ? 'the row verdict' : `"${check.evaluator}"`} ` +
+        `for ${check.variant}: ${check.detectableDrop === null ? 'no drop at all is detectable' : `the smallest drop it detects with 80% power is ${formatRate(check.detectableDrop)}`} ` +
+        `(${describe(sumCounts([...before.values()]))} in the baseline, ${describe(sumCounts([...after.values()]))} now). ` +
+        'Run more repeats (promptfile plan says how many) or merge more runs into the baseline (promptfile baseline --merge).',
       ...(check.location && { location: check.location }),
     });
-  });
+  }
 
   const runEvaluators = new Set(checks.filter((c) => c.after).map((c) => c.evaluator));
   for (const evaluator of Object.keys(floors)) {
@@ -245,8 +395,61 @@ export function gate(
   };
 }
 
+/** The row of `variant` whose calls failed most (ties: the first), for a row verdict's annotation. */
+function worstRow(attempts: readonly Attempt[], variant: string): Location | undefined {
+  const misses = new Map<string, { attempt: Attempt; count: number }>();
+  for (const a of attempts) {
+    if (a.variant !== variant || a.row.line === undefined || !a.row.file) continue;
+    const m = misses.get(a.row.key) ?? { attempt: a, count: 0 };
+    if (a.outcome !== 'pass') m.count++;
+    misses.set(a.row.key, m);
+  }
+  let worst: { attempt: Attempt; count: number } | undefined;
+  for (const m of misses.values()) if (!worst || m.count > worst.count) worst = m;
+  const row = worst?.attempt.row;
+  return row?.file && row.line !== undefined ? { file: row.file, line: row.line } : undefined;
+}
+
+/** Variants every one of whose calls came from a deterministic provider. */
+function deterministicVariants(table: TrialTable): Set<string> {
+  const variants = new Map<string, boolean>();
+  for (const a of table.attempts)
+    variants.set(a.variant, (variants.get(a.variant) ?? true) && a.deterministic === true);
+  return new Set([...variants].filter(([, d]) => d).map(([v]) => v));
+}
+
+/**
+ * Fewer simulations for large tables: the figure is a guide to sizing (its standard error at 80% power is 2 points
+ * at 400 draws, 4 at 100), and a 1,000-row gate must not spend minutes on it.
+ */
+function detectableDrop(
+  before: ReadonlyMap<string, Tally>,
+  after: ReadonlyMap<string, Tally>,
+  level: number,
+): number | undefined {
+  const shared = [...before.keys()].filter((row) => (before.get(row)?.trials ?? 0) > 0 && after.has(row));
+  if (shared.length === 0) return undefined;
+  const baseline = shared.map((row) => before.get(row) as Tally);
+  const repeats = shared.map((row) => (after.get(row) as Tally).trials + (after.get(row) as Tally).errors);
+  const simulations = shared.length > 200 ? 100 : 400;
+  return minimalDetectableDrop(
+    (drop) => powerAgainst(baseline, { repeats, alpha: level }, drop, { simulations }),
+    largestDrop(baseline.map((b) => b.passes / b.trials)),
+  );
+}
+
+function sumCounts(tallies: readonly Tally[]): Counts {
+  return tallies.reduce((t, c) => ({ passes: t.passes + c.passes, trials: t.trials + c.trials }), {
+    passes: 0,
+    trials: 0,
+  });
+}
+
 function validOptions(options: GateOptions): Required<Omit<GateOptions, 'floor'>> & { floor?: number } {
   const alpha = options.alpha ?? 0.05;
+  const maxDetectableDrop = options.maxDetectableDrop ?? DEFAULT_MAX_DETECTABLE_DROP;
+  if (!(maxDetectableDrop > 0 && maxDetectableDrop <= 1))
+    throw new UserError(`The gate's maximum detectable drop must be in (0, 1], got ${maxDetectableDrop}.`);
   if (!(alpha > 0 && alpha < 1))
     throw new UserError(`The gate's alpha must be between 0 and 1 (exclusive), got ${alpha}.`);
   const maxErrorRate = options.maxErrorRate ?? 0;
@@ -264,7 +467,13 @@ function validOptions(options: GateOptions): Required<Omit<GateOptions, 'floor'>
       );
     }
   }
-  return { alpha, maxErrorRate, floors, ...(options.floor !== undefined && { floor: options.floor }) };
+  return {
+    alpha,
+    maxErrorRate,
+    maxDetectableDrop,
+    floors,
+    ...(options.floor !== undefined && { floor: options.floor }),
+  };
 }
 
 /**
@@ -329,6 +538,8 @@ const KIND_NAMES: Record<GateFailure['kind'], string> = {
   'missing-variant': 'missing variant(s)',
   'missing-evaluator': 'missing evaluator(s)',
   regression: 'regression(s)',
+  changed: 'deterministic change(s)',
+  underpowered: 'underpowered check(s)',
   floor: 'floor(s) not reached',
   'unknown-floor': 'floor(s) for unknown evaluators',
 };

@@ -6,7 +6,7 @@ export { readTrials } from '../results/read';
 export type { Attempt, Outcome, RowRef, Trial, TrialTable, Usage } from '../results/trial';
 export { compare } from './compare';
 export type { CompareOptions, CompareResult, PairedComparison, Rate, VariantSummary } from './compare';
-export { buildBaseline, parseBaseline, readBaseline, serializeBaseline } from './baseline';
+export { buildBaseline, mergeBaselines, parseBaseline, readBaseline, serializeBaseline } from './baseline';
 export type { Baseline } from './baseline';
 export { gate } from './gate';
 export type { GateCheck, GateFailure, GateOptions, GateVerdict } from './gate';

@@ -2,7 +2,7 @@
  * Counting trials: per variant, per evaluator, per row. The one place where outcomes become numbers,
  * shared by compare, baselines and the gate so they cannot disagree about what a "trial" is.
  */
-import { Trial } from '../results/trial';
+import { Attempt, Trial } from '../results/trial';
 
 /** `trials` counts graded trials (pass or fail); errors are counted apart, since nothing was measured. */
 export interface Tally {
@@ -46,6 +46,20 @@ export function tallyTrials(trials: readonly Trial[]): TallyTable {
     if (!row) tally.rows.set(t.row.key, (row = emptyTally()));
     count(tally.total, t.outcome);
     count(row, t.outcome);
+  }
+  return table;
+}
+
+/** Counts calls per variant and row by their row verdict (pass: every evaluator of the row passed). */
+export function tallyAttempts(attempts: readonly Attempt[]): Map<string, EvaluatorTally> {
+  const table = new Map<string, EvaluatorTally>();
+  for (const a of attempts) {
+    let tally = table.get(a.variant);
+    if (!tally) table.set(a.variant, (tally = { total: emptyTally(), rows: new Map() }));
+    let row = tally.rows.get(a.row.key);
+    if (!row) tally.rows.set(a.row.key, (row = emptyTally()));
+    count(tally.total, a.outcome);
+    count(row, a.outcome);
   }
   return table;
 }

@@ -28,6 +28,10 @@ function title(failure: GateFailure): string {
   switch (failure.kind) {
     case 'regression':
       return `Regression: ${failure.evaluator} (${failure.variant})`;
+    case 'changed':
+      return `Changed: ${failure.evaluator} (${failure.variant})`;
+    case 'underpowered':
+      return `Underpowered: ${failure.evaluator} (${failure.variant})`;
     case 'floor':
       return `Below floor: ${failure.evaluator} (${failure.variant})`;
     case 'errors':

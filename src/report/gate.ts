@@ -32,6 +32,7 @@ const HEADER = [
   'This run',
   '95% interval',
   'p (Holm)',
+  'Detects',
   'Floor',
   'Result',
 ];
@@ -52,9 +53,17 @@ function row(check: GateCheck): string[] {
       : '–',
     interval,
     check.regression ? formatPValue(check.regression.pAdjusted) : '–',
+    detects(check),
     check.floor !== undefined ? formatRate(check.floor) : '–',
     result(check),
   ];
+}
+
+/** The minimal detectable drop, as "≥ 12%" (80% power); exact for deterministic variants. */
+function detects(check: GateCheck): string {
+  if (check.deterministic) return 'any change';
+  if (check.detectableDrop === undefined) return '–';
+  return check.detectableDrop === null ? 'no drop' : `≥ ${formatRate(check.detectableDrop)} drop`;
 }
 
 function result(check: GateCheck): string {
@@ -62,6 +71,7 @@ function result(check: GateCheck): string {
     check.missing && 'missing',
     check.regressed && 'regression',
     check.belowFloor && 'below floor',
+    check.underpowered && 'underpowered',
   ].filter((p): p is string => typeof p === 'string');
   if (problems.length > 0) return `FAIL: ${problems.join(', ')}`;
   if (!check.before && check.after) return 'pass (new, no baseline)';
@@ -92,7 +102,10 @@ function gateMarkdown(verdict: GateVerdict): string {
   }
   parts.push(
     '',
-    `<sub>Regression: one-sided exact test against the baseline, stratified by row, Holm-corrected, alpha ${verdict.alpha}. ` +
+    `<sub>Regression: one-sided exact test against the baseline, stratified by row, alpha ${verdict.alpha}: the row verdict ` +
+      'of each variant first (Holm across variants), its evaluators only behind a regressed row verdict. ' +
+      '"Detects": the smallest drop in pass rate caught with 80% power. ' +
+      'Deterministic variants (offline reference, replays) are compared row by row. ' +
       `Floors apply to the Wilson 95% lower bound. Allowed error rate: ${formatRate(verdict.maxErrorRate)}.` +
       `${verdict.hasBaseline ? '' : ' No baseline was given: only floors and errors were checked.'}</sub>`,
   );

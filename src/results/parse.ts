@@ -69,6 +69,7 @@ export function parseResults(document: unknown, source: string): ResultsFile {
       outcome,
       ...(error !== undefined && { error }),
       usage: usageOf(r),
+      ...(deterministic(r) && { deterministic: true }),
       source,
     });
     const verdicts = error !== undefined ? errorVerdicts(r, error) : gradedVerdicts(r);
@@ -126,6 +127,12 @@ function errorVerdicts(r: Json, error: string): Map<string, Verdict> {
   };
   visit(record(r['testCase'])?.['assert']);
   return out;
+}
+
+/** What our offline and replay providers mark in their responses' metadata (see providers/). */
+function deterministic(r: Json): boolean {
+  const metadata = record(record(r['response'])?.['metadata']);
+  return metadata?.['baseline'] === true || metadata?.['replayed'] === true;
 }
 
 function evaluatorName(assertion: Json | undefined): string {

@@ -42,6 +42,11 @@ export interface Attempt {
   /** What went wrong, for an `error` outcome. */
   error?: string;
   usage: Usage;
+  /**
+   * The provider answers a row the same way every time (the offline reference, a cassette replay): its repeats
+   * add no information, and the gate compares it row by row instead of testing rates.
+   */
+  deterministic?: boolean;
   /** The results file it came from. */
   source: string;
 }

@@ -29,3 +29,13 @@ export function twoSidedFromDensity(density: readonly number[], observedIndex: n
 export function clampProbability(p: number): number {
   return Math.min(1, Math.max(0, p));
 }
+
+/**
+ * Whether `p` is significant at level `alpha`: p <= alpha, where "equal" allows a relative 1e-9. Exact tests give
+ * p-values such as 1/20 that floating point lands a hair either side of (0.04999999999999996 for one table of exact
+ * p 1/20, 0.05000000000000003 for another), so without the tolerance rounding would decide ties at alpha. 1e-9 is far
+ * below any real difference between two p-values and far above the rounding error of their sums.
+ */
+export function atLevel(p: number, alpha: number): boolean {
+  return p <= alpha * (1 + 1e-9);
+}

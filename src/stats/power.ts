@@ -25,8 +25,8 @@ export interface SimulationOptions {
 
 /** The run the gate will see and the level it tests at. */
 export interface RunDesign {
-  /** Trials per row in the run (repeats). */
-  repeats: number;
+  /** Trials per row in the run (repeats): one figure for every row, or one per row. */
+  repeats: number | readonly number[];
   /** One-sided level of the test, after any multiplicity correction. */
   alpha: number;
 }
@@ -41,11 +41,14 @@ export function powerAgainst(
   drop: number,
   options: SimulationOptions = {},
 ): number {
-  const rows = baseline.filter((b) => b.trials > 0);
-  if (rows.length === 0 || design.repeats <= 0) return 0;
-  const rates = rows.map((b) => Math.max(0, b.passes / b.trials - drop));
+  const repeats = baseline.map((_, i) =>
+    typeof design.repeats === 'number' ? design.repeats : (design.repeats[i] ?? 0),
+  );
+  const rows = baseline.flatMap((a, i) => (a.trials > 0 && repeats[i]! > 0 ? [{ a, n: repeats[i]! }] : []));
+  if (rows.length === 0) return 0;
+  const rates = rows.map(({ a }) => Math.max(0, a.passes / a.trials - drop));
   return simulate(options, (random) => {
-    const strata = rows.map((a, i) => ({ a, b: draw(design.repeats, rates[i]!, random) }));
+    const strata = rows.map(({ a, n }, i) => ({ a, b: draw(n, rates[i]!, random) }));
     return stratifiedExact(strata, 'less').p <= design.alpha;
   });
 }
@@ -60,12 +63,13 @@ export interface PlannedDesign extends RunDesign {
 
 /** Power when the baseline too is still to be sampled, at the assumed `rates`. */
 export function plannedPower(design: PlannedDesign, drop: number, options: SimulationOptions = {}): number {
-  if (design.rates.length === 0 || design.repeats <= 0) return 0;
-  const baselineRepeats = design.baselineRepeats ?? design.repeats;
+  const repeats = (i: number) =>
+    typeof design.repeats === 'number' ? design.repeats : (design.repeats[i] ?? 0);
+  if (design.rates.length === 0) return 0;
   return simulate(options, (random) => {
-    const strata = design.rates.map((rate) => ({
-      a: draw(baselineRepeats, rate, random),
-      b: draw(design.repeats, Math.max(0, rate - drop), random),
+    const strata = design.rates.map((rate, i) => ({
+      a: draw(design.baselineRepeats ?? repeats(i), rate, random),
+      b: draw(repeats(i), Math.max(0, rate - drop), random),
     }));
     return stratifiedExact(strata, 'less').p <= design.alpha;
   });

@@ -75,7 +75,13 @@ describe('the gate, end to end', () => {
     return project.run(['eval', '--repeat', String(REPEAT), '-o', `runs/${name}`, ...extra]);
   }
 
-  const gate = (...args: string[]) => project.run(['gate', ...args]);
+  /**
+   * `promptfile gate`. Three rows x 8 repeats cannot see a 15-point drop, so the default power requirement fails
+   * every gate here as underpowered (its own test below); the other tests are about what the gate finds, and set
+   * the requirement off.
+   */
+  const gate = (...args: string[]) => project.run(['gate', ...args, '--max-detectable-drop', '1']);
+  const gateAsShipped = (...args: string[]) => project.run(['gate', ...args]);
 
   beforeAll(async () => {
     server = await startModelServer((request) => {
@@ -121,18 +127,35 @@ describe('the gate, end to end', () => {
     test('gate exits 0 and says so, in the log and as a notice', async () => {
       const run = await gate('runs/good/latest.json', '--baseline', 'baselines/main.json', '--annotations');
       expectExit(run, 0);
-      expect(run.stdout).toMatch(/^Gate passed: 6 checks across 2 variants;/);
+      expect(run.stdout).toMatch(/^Gate passed: 8 checks across 2 variants;/);
       expect(run.stdout).toMatch(/^::notice title=Prompt gate passed::Gate passed/m);
       expect(errorAnnotations(run.stdout)).toEqual([]);
+    });
+
+    test('as shipped, the gate fails as underpowered: 8 repeats of 3 rows cannot see a 15-point drop', async () => {
+      const run = await gateAsShipped('runs/good/latest.json', '--baseline', 'baselines/main.json');
+      expectExit(run, 1);
+      expect(run.stdout).toMatch(/^Gate failed: 2 underpowered check\(s\)/);
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `The gate cannot see a drop of 15% in the row verdict for ${COOL}: the smallest drop it detects`,
+        ),
+      );
+      expect(run.stdout).toContain('promptfile plan says how many');
     });
   });
 
   describe('one row going bad at T=1 fails the gate, naming evaluator, variant, before, after and p', () => {
     let regressed: CliRun;
     let run: CliRun;
+    const rowMessage =
+      `The row verdict regressed for ${HOT}: 24/24 (100%) in the baseline, 16/24 (66.7%) now ` +
+      '(one-sided exact test over 3 shared rows, Holm-adjusted p < 0.001, alpha 0.05).';
     const message =
       `"Names the topic" regressed for ${HOT}: 24/24 (100%) in the baseline, 16/24 (66.7%) now ` +
-      '(one-sided exact test over 3 shared rows, Holm-adjusted p < 0.001, alpha 0.05).';
+      '(one-sided exact test over 3 shared rows, Holm-adjusted p < 0.001, alpha 0.05, after its row verdict regressed).';
+    /** The bravo row: where the row verdict's annotation points. */
+    const BRAVO_LINE = FIXTURE.split('\n').findIndex((l) => l.includes('bravo')) + 1;
 
     beforeAll(async () => {
       regressed = await evaluate('regressed', 'regressed');
@@ -154,21 +177,31 @@ describe('the gate, end to end', () => {
       expect(regressed.stdout).toMatch(/Names the topic +100% 24\/24 .* 66\.7% 16\/24/);
     });
 
-    test('gate exits 1 with one problem: that evaluator of that variant, at its line in the prompt file', () => {
+    test('gate exits 1: the row verdict of that variant at the row, then that evaluator at its line', () => {
       expectExit(run, 1);
-      expect(run.stdout).toMatch(/^Gate failed: 1 regression\(s\) \(6 checks across 2 variants\)\./);
-      expect(run.stdout).toContain(`\nProblems:\n- ${PROMPT_FILE}:${EVALUATOR_LINE}: ${message}\n`);
+      expect(run.stdout).toMatch(/^Gate failed: 2 regression\(s\) \(8 checks across 2 variants\)\./);
+      expect(run.stdout).toContain(
+        `\nProblems:\n- ${PROMPT_FILE}:${BRAVO_LINE}: ${rowMessage}\n- ${PROMPT_FILE}:${EVALUATOR_LINE}: ${message}\n`,
+      );
       const failing = run.stdout.split('\n').filter((l) => l.includes('FAIL'));
-      expect(failing).toHaveLength(1);
-      expect(failing[0]).toMatch(
+      expect(failing).toHaveLength(2);
+      expect(failing[1]).toMatch(
         new RegExp(
           `^${HOT} +Names the topic +24/24 \\(100%\\) +16/24 \\(66\\.7%\\) .*< 0\\.001 .*FAIL: regression$`,
         ),
       );
     });
 
-    test('its annotation points at the evaluator and carries the same sentence', () => {
+    test('its annotations point at the row and the evaluator and carry the same sentences', () => {
       expect(errorAnnotations(run.stdout)).toEqual([
+        {
+          properties: {
+            file: PROMPT_FILE,
+            line: String(BRAVO_LINE),
+            title: `Regression: (row verdict: every evaluator passes) (${HOT})`,
+          },
+          message: rowMessage,
+        },
         {
           properties: {
             file: PROMPT_FILE,
@@ -183,10 +216,13 @@ describe('the gate, end to end', () => {
     test('the JUnit report fails exactly that test case', () => {
       const xml = project.read('reports/gate.junit.xml');
       expect(xml).toMatch(
-        /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="promptfile gate" tests="8" failures="1"/,
+        /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="promptfile gate" tests="10" failures="2"/,
       );
       const failed = junitCases(xml).filter((c) => c.failures.length > 0);
-      expect(failed).toEqual([{ name: 'Names the topic', classname: HOT, failures: ['regression'] }]);
+      expect(failed).toEqual([
+        { name: '(row verdict: every evaluator passes)', classname: HOT, failures: ['regression'] },
+        { name: 'Names the topic', classname: HOT, failures: ['regression'] },
+      ]);
       expect(xml).toContain(
         'message="&quot;Names the topic&quot; regressed for gpt-4o · T=1: 24/24 (100%) in the baseline, 16/24 (66.7%) now',
       );
@@ -300,7 +336,7 @@ describe('the gate, end to end', () => {
 
     test('gate exits 1 naming each variant, how many calls errored and the first error', () => {
       expectExit(run, 1);
-      expect(run.stdout).toMatch(/^Gate failed: 2 variant\(s\) with errors \(6 checks across 2 variants\)\./);
+      expect(run.stdout).toMatch(/^Gate failed: 2 variant\(s\) with errors \(8 checks across 2 variants\)\./);
       for (const name of [COOL, HOT]) {
         expect(run.stdout).toMatch(
           new RegExp(
@@ -384,7 +420,7 @@ describe('the gate, end to end', () => {
       );
       expectExit(run, 0);
       expect(project.read('new/summaries/gate.md')).toMatch(/^## ✅ Prompt gate passed\n/);
-      expect(junitCases(project.read('new/junit/gate.xml'))).toHaveLength(8);
+      expect(junitCases(project.read('new/junit/gate.xml'))).toHaveLength(10);
 
       const blocked = await gate(
         'runs/good/latest.json',

@@ -1,16 +1,20 @@
 import { UserError } from '../../../src/promptfile/errors';
 import { buildBaseline } from '../../../src/gate/baseline';
-import { gate } from '../../../src/gate/gate';
+import { gate, ROW_VERDICT } from '../../../src/gate/gate';
+import { atLevel } from '../../../src/stats/alternative';
+import { fisherExact } from '../../../src/stats/fisher';
 import { times, trialTable } from './build';
 
 const V = 'gpt-4o · T=0.2';
+/** The tests of other rules use small samples; power is required by default and has tests of its own below. */
+const BLIND = { maxDetectableDrop: 1 };
 const perfect = trialTable([
   { variant: V, evaluator: 'Refusal JSON', outcomes: times('P', 20), evaluatorLine: 76 },
 ]);
 
 describe('the gate passes', () => {
   it('when the run matches its baseline', () => {
-    const verdict = gate(perfect, buildBaseline(perfect));
+    const verdict = gate(perfect, buildBaseline(perfect), BLIND);
     expect(verdict.pass).toBe(true);
     expect(verdict.failures).toEqual([]);
     expect(verdict.summary).toMatch(/^Gate passed/);
@@ -18,7 +22,7 @@ describe('the gate passes', () => {
 
   it('when one failure in 20 is set against a perfect baseline: not evidence of a regression', () => {
     const run = trialTable([{ variant: V, evaluator: 'Refusal JSON', outcomes: `${times('P', 19)}F` }]);
-    expect(gate(run, buildBaseline(perfect)).pass).toBe(true);
+    expect(gate(run, buildBaseline(perfect), BLIND).pass).toBe(true);
   });
 
   it('with no baseline, on floors and errors alone, calling new evaluators new', () => {
@@ -33,11 +37,15 @@ describe('the gate fails on a regression', () => {
   const run = trialTable([
     { variant: V, evaluator: 'Refusal JSON', outcomes: times('P', 5) + times('F', 15), evaluatorLine: 76 },
   ]);
-  const verdict = gate(run, buildBaseline(perfect));
+  const verdict = gate(run, buildBaseline(perfect), BLIND);
 
   it('naming variant, evaluator, before, after and p-value', () => {
     expect(verdict.pass).toBe(false);
-    const failure = verdict.failures[0];
+    expect(verdict.failures.map((f) => f.kind === 'regression' && f.evaluator)).toEqual([
+      ROW_VERDICT,
+      'Refusal JSON',
+    ]);
+    const failure = verdict.failures[1];
     expect(failure).toMatchObject({
       kind: 'regression',
       variant: V,
@@ -47,12 +55,12 @@ describe('the gate fails on a regression', () => {
     });
     expect(failure?.kind === 'regression' && failure.p).toBeLessThan(0.001);
     expect(failure?.message).toBe(
-      `"Refusal JSON" regressed for ${V}: 20/20 (100%) in the baseline, 5/20 (25%) now (one-sided exact test over 1 shared row, Holm-adjusted p < 0.001, alpha 0.05).`,
+      `"Refusal JSON" regressed for ${V}: 20/20 (100%) in the baseline, 5/20 (25%) now (one-sided exact test over 1 shared row, Holm-adjusted p < 0.001, alpha 0.05, after its row verdict regressed).`,
     );
   });
 
   it("pointing at the evaluator's line in the prompt file", () => {
-    expect(verdict.failures[0]?.location).toEqual({ file: 'prompts/x.prompt.yml', line: 76 });
+    expect(verdict.failures[1]?.location).toEqual({ file: 'prompts/x.prompt.yml', line: 76 });
   });
 
   it('falling back to the line of the row that failed most when the evaluator line is unknown', () => {
@@ -64,33 +72,117 @@ describe('the gate fails on a regression', () => {
       { variant: V, evaluator: 'E', row: 0, outcomes: times('P', 10) },
       { variant: V, evaluator: 'E', row: 3, outcomes: times('F', 10) },
     ]);
-    expect(gate(worse, buildBaseline(base)).failures[0]?.location).toEqual({
+    expect(gate(worse, buildBaseline(base), BLIND).failures[1]?.location).toEqual({
       file: 'prompts/x.prompt.yml',
       line: 13,
     });
   });
 });
 
-describe('regressions are Holm-corrected across every variant and evaluator', () => {
+describe('the row verdict is the primary endpoint; evaluators are secondary, behind it', () => {
   // 10/10 -> 5/10 alone: one-sided Fisher p = 0.0163, significant at 0.05.
   const series = (evaluators: string[], outcomes: string) =>
     evaluators.map((evaluator) => ({ variant: V, evaluator, outcomes }));
   const before = (evaluators: string[]) => buildBaseline(trialTable(series(evaluators, times('P', 10))));
   const after = (evaluators: string[]) => trialTable(series(evaluators, times('P', 5) + times('F', 5)));
+  const legacy = (evaluators: string[]) => {
+    const { rowVerdicts: _dropped, ...rest } = before(evaluators);
+    return rest;
+  };
 
   it('one such drop fails the gate', () => {
-    expect(gate(after(['A']), before(['A'])).pass).toBe(false);
+    expect(gate(after(['A']), before(['A']), BLIND).pass).toBe(false);
   });
 
-  it('the same drop on four evaluators at once does not survive the correction (4 x 0.0163 > 0.05)', () => {
+  it('the same drop on four evaluators at once fails on the row verdict, tested at full alpha', () => {
     const names = ['A', 'B', 'C', 'D'];
-    const verdict = gate(after(names), before(names));
-    expect(verdict.checks.map((c) => c.regression?.p)).toEqual(names.map(() => expect.closeTo(0.01625, 4)));
-    expect(verdict.checks.every((c) => !c.regressed)).toBe(true);
+    const verdict = gate(after(names), before(names), BLIND);
+    expect(verdict.pass).toBe(false);
+    const primary = verdict.checks.find((c) => c.role === 'primary');
+    expect(primary).toMatchObject({ evaluator: ROW_VERDICT, regressed: true });
+    expect(primary?.regression?.pAdjusted).toBeCloseTo(0.01625, 4);
+    // Behind it, Holm within the variant: 4 x 0.0163 > 0.05, so no single evaluator is named.
+    const secondaries = verdict.checks.filter((c) => c.role === 'secondary');
+    expect(secondaries.map((c) => c.regression?.p)).toEqual(names.map(() => expect.closeTo(0.01625, 4)));
+    expect(secondaries.every((c) => !c.regressed)).toBe(true);
+  });
+
+  it('a baseline without row verdicts tests every evaluator as a primary, Holm-corrected (4 x 0.0163 > 0.05)', () => {
+    const names = ['A', 'B', 'C', 'D'];
+    const verdict = gate(after(names), legacy(names), BLIND);
+    expect(verdict.checks.every((c) => c.role === 'primary' && !c.regressed)).toBe(true);
+    expect(verdict.pass).toBe(true);
+  });
+
+  it('an evaluator that drops where the row already failed is not a regression of the row, and is not tested', () => {
+    // B failed the first five calls in the baseline; now A fails the same five: the row verdict is unchanged.
+    const base = trialTable([
+      { variant: V, evaluator: 'A', outcomes: times('P', 10) },
+      { variant: V, evaluator: 'B', outcomes: times('F', 5) + times('P', 5) },
+    ]);
+    const run = trialTable([
+      { variant: V, evaluator: 'A', outcomes: times('F', 5) + times('P', 5) },
+      { variant: V, evaluator: 'B', outcomes: times('F', 5) + times('P', 5) },
+    ]);
+    const verdict = gate(run, buildBaseline(base), BLIND);
+    expect(verdict.pass).toBe(true);
+    expect(verdict.checks.find((c) => c.evaluator === 'A')).toMatchObject({
+      role: 'secondary',
+      regressed: false,
+    });
   });
 
   it('a stricter alpha is honoured', () => {
-    expect(gate(after(['A']), before(['A']), { alpha: 0.01 }).pass).toBe(true);
+    expect(gate(after(['A']), before(['A']), { ...BLIND, alpha: 0.01 }).pass).toBe(true);
+  });
+
+  it('a p-value exactly at alpha is significant, whichever way floating point rounded it', () => {
+    expect(fisherExact({ passes: 3, trials: 3 }, { passes: 0, trials: 3 }, 'less').p).toBeCloseTo(0.05, 12);
+    expect(atLevel(0.04999999999999996, 0.05)).toBe(true);
+    expect(atLevel(0.05000000000000003, 0.05)).toBe(true);
+    expect(atLevel(0.0500001, 0.05)).toBe(false);
+    const base = trialTable([{ variant: V, evaluator: 'A', outcomes: 'PPP' }]);
+    const run = trialTable([{ variant: V, evaluator: 'A', outcomes: 'FFF' }]);
+    expect(gate(run, buildBaseline(base), BLIND).pass).toBe(false);
+  });
+});
+
+describe('the gate must be able to see a regression', () => {
+  it('fails as underpowered when 20 calls against a 20-call baseline cannot see a 15-point drop', () => {
+    const verdict = gate(perfect, buildBaseline(perfect));
+    expect(verdict.pass).toBe(false);
+    expect(verdict.failures.map((f) => f.kind)).toEqual(['underpowered']);
+    const failure = verdict.failures[0];
+    expect(failure?.kind === 'underpowered' && failure.detectableDrop).toBeGreaterThan(0.15);
+    expect(failure?.message).toMatch(/promptfile plan/);
+  });
+
+  it('passes once the run and the baseline are large enough, and reports what it can see', () => {
+    const big = trialTable([
+      { variant: V, evaluator: 'Refusal JSON', outcomes: times('P', 95) + times('F', 5) },
+    ]);
+    const verdict = gate(big, buildBaseline(big));
+    expect(verdict.failures).toEqual([]);
+    const primary = verdict.checks.find((c) => c.role === 'primary');
+    expect(primary?.detectableDrop).toBeLessThanOrEqual(0.15);
+  });
+
+  it('a looser maximum is honoured', () => {
+    expect(gate(perfect, buildBaseline(perfect), { maxDetectableDrop: 0.5 }).pass).toBe(true);
+  });
+
+  it('deterministic variants need no power: they are compared row by row, and any change fails', () => {
+    const mark = (table: ReturnType<typeof trialTable>) => ({
+      ...table,
+      attempts: table.attempts.map((a) => ({ ...a, deterministic: true })),
+    });
+    const base = mark(trialTable([{ variant: V, evaluator: 'A', outcomes: 'PPPPP' }]));
+    expect(gate(base, buildBaseline(base)).pass).toBe(true);
+    const changed = mark(trialTable([{ variant: V, evaluator: 'A', outcomes: 'PPPPF' }]));
+    const verdict = gate(changed, buildBaseline(base));
+    expect(verdict.failures).toEqual([
+      expect.objectContaining({ kind: 'changed', evaluator: 'A', row: 'prompts/x.prompt.yml#0' }),
+    ]);
   });
 });
 
@@ -157,7 +249,7 @@ describe('the gate fails closed', () => {
     const baseline = buildBaseline(
       trialTable([{ variant: 'gpt-4o · T=1', evaluator: 'Refusal JSON', outcomes: 'PP' }]),
     );
-    const verdict = gate(perfect, baseline);
+    const verdict = gate(perfect, baseline, BLIND);
     expect(verdict.failures).toEqual([
       expect.objectContaining({ kind: 'missing-variant', variant: 'gpt-4o · T=1' }),
     ]);
@@ -171,7 +263,11 @@ describe('the gate fails closed', () => {
         { variant: V, evaluator: 'Mentions Merkle', outcomes: 'PP' },
       ]),
     );
-    const missing = gate(trialTable([{ variant: V, evaluator: 'Refusal JSON', outcomes: 'PP' }]), baseline);
+    const missing = gate(
+      trialTable([{ variant: V, evaluator: 'Refusal JSON', outcomes: 'PP' }]),
+      baseline,
+      BLIND,
+    );
     expect(missing.failures).toEqual([
       expect.objectContaining({ kind: 'missing-evaluator', variant: V, evaluator: 'Mentions Merkle' }),
     ]);
@@ -181,7 +277,7 @@ describe('the gate fails closed', () => {
         { variant: V, evaluator: 'Mentions Merkle', outcomes: 'EE' },
       ]),
       baseline,
-      { maxErrorRate: 1 },
+      { ...BLIND, maxErrorRate: 1 },
     );
     expect(erroredOnly.failures.map((f) => f.kind)).toEqual(['missing-evaluator']);
     expect(erroredOnly.failures[0]?.message).toContain('only errors (2)');

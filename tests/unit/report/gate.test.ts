@@ -4,6 +4,8 @@ import { renderGate } from '../../../src/report/gate';
 import { times, trialTable } from '../gate/build';
 
 const V = 'gpt-4o · T=0.2';
+/** Rendering, not power, is tested here (tests/unit/gate/gate.test.ts has the power requirement). */
+const BLIND = { maxDetectableDrop: 1 };
 const baseline = buildBaseline(
   trialTable([{ variant: V, evaluator: 'Refusal JSON', outcomes: times('P', 20), evaluatorLine: 76 }]),
 );
@@ -12,18 +14,24 @@ const regressed = gate(
     { variant: V, evaluator: 'Refusal JSON', outcomes: times('P', 5) + times('F', 15), evaluatorLine: 76 },
   ]),
   baseline,
+  BLIND,
 );
 const passed = gate(
   trialTable([{ variant: V, evaluator: 'Refusal JSON', outcomes: times('P', 20), evaluatorLine: 76 }]),
   baseline,
+  BLIND,
 );
 
 describe('workflow annotations', () => {
   it("point an ::error at the evaluator's line of the prompt file", () => {
+    // The row verdict first, at the row that failed most, then the evaluator behind it, at its line.
     expect(renderGate(regressed, 'annotations')).toBe(
-      `::error file=prompts/x.prompt.yml,line=76,title=Regression%3A Refusal JSON (${V})::` +
+      `::error file=prompts/x.prompt.yml,line=10,title=Regression%3A (row verdict%3A every evaluator passes) (${V})::` +
+        `The row verdict regressed for ${V}: 20/20 (100%25) in the baseline, 5/20 (25%25) now ` +
+        '(one-sided exact test over 1 shared row, Holm-adjusted p < 0.001, alpha 0.05).\n' +
+        `::error file=prompts/x.prompt.yml,line=76,title=Regression%3A Refusal JSON (${V})::` +
         `"Refusal JSON" regressed for ${V}: 20/20 (100%25) in the baseline, 5/20 (25%25) now ` +
-        '(one-sided exact test over 1 shared row, Holm-adjusted p < 0.001, alpha 0.05).\n',
+        '(one-sided exact test over 1 shared row, Holm-adjusted p < 0.001, alpha 0.05, after its row verdict regressed).\n',
     );
   });
 
@@ -44,7 +52,7 @@ describe('workflow annotations', () => {
 
   it('give one ::notice when the gate passes', () => {
     expect(renderGate(passed, 'annotations')).toMatch(
-      /^::notice title=Prompt gate passed::Gate passed: 1 check across 1 variant/,
+      /^::notice title=Prompt gate passed::Gate passed: 2 checks across 1 variant/,
     );
   });
 });
@@ -54,7 +62,10 @@ describe('JUnit XML', () => {
 
   it('has one testsuite per variant and one testcase per evaluator, plus the errors check', () => {
     expect(xml.match(/<testsuite /g)).toHaveLength(1);
-    expect(xml).toContain(`<testsuite name="${V}" tests="2" failures="1" errors="0" skipped="0">`);
+    expect(xml).toContain(`<testsuite name="${V}" tests="3" failures="2" errors="0" skipped="0">`);
+    expect(xml).toContain(
+      `<testcase name="(row verdict: every evaluator passes)" classname="${V}" file="prompts/x.prompt.yml" line="10">`,
+    );
     expect(xml).toContain(
       `<testcase name="Refusal JSON" classname="${V}" file="prompts/x.prompt.yml" line="76">`,
     );
@@ -84,7 +95,7 @@ describe('JUnit XML', () => {
   });
 
   it('counts every testcase and failure in the root element', () => {
-    expect(xml).toContain('<testsuites name="promptfile gate" tests="2" failures="1" errors="0">');
+    expect(xml).toContain('<testsuites name="promptfile gate" tests="3" failures="2" errors="0">');
   });
 });
 
@@ -94,10 +105,12 @@ describe('Markdown step summary', () => {
     expect(md.startsWith('## ❌ Prompt gate failed\n')).toBe(true);
     expect(md).toContain('(`prompts/x.prompt.yml:76`)');
     expect(md).toContain(
-      '| Variant | Evaluator | Baseline | This run | 95% interval | p (Holm) | Floor | Result |',
+      '| Variant | Evaluator | Baseline | This run | 95% interval | p (Holm) | Detects | Floor | Result |',
     );
-    expect(md).toContain(
-      `| ${V} | Refusal JSON | 20/20 (100%) | 5/20 (25%) | \\[11.2%, 46.9%\\] | &lt; 0.001 | – | FAIL: regression |`,
+    expect(md).toMatch(
+      new RegExp(
+        `\\| ${V} \\| Refusal JSON \\| 20/20 \\(100%\\) \\| 5/20 \\(25%\\) \\| \\\\\\[11\\.2%, 46\\.9%\\\\\\] \\| &lt; 0\\.001 \\| ≥ \\d+% drop \\| – \\| FAIL: regression \\|`,
+      ),
     );
   });
 
