@@ -24,7 +24,7 @@ import { Attempt, Trial, TrialTable } from '../results/trial';
 import { atLevel } from '../stats/alternative';
 import { Counts } from '../stats/fisher';
 import { holm } from '../stats/holm';
-import { largestDrop, minimalDetectableDrop, powerAgainst } from '../stats/power';
+import { detectableDrop, TARGET_POWER } from '../stats/power';
 import { RegressionTest, worseThanBaseline } from '../stats/regression';
 import { formatCount, formatInterval, formatP, formatRate } from '../report/format';
 import { Baseline } from './baseline';
@@ -331,7 +331,7 @@ export function gate(
   for (const check of checks) {
     if (!testable(check) || (check.role === 'secondary' && !gatekept.has(check.variant))) continue;
     const { before, after } = rowsOf(check);
-    check.detectableDrop = detectableDrop(before, after, level) ?? null;
+    check.detectableDrop = detectableDropOf(before, after, level) ?? null;
     if (
       check.role !== 'primary' ||
       maxDetectableDrop >= 1 ||
@@ -418,11 +418,8 @@ function deterministicVariants(table: TrialTable): Set<string> {
   return new Set([...variants].filter(([, d]) => d).map(([v]) => v));
 }
 
-/**
- * Fewer simulations for large tables: the figure is a guide to sizing (its standard error at 80% power is 2 points
- * at 400 draws, 4 at 100), and a 1,000-row gate must not spend minutes on it.
- */
-function detectableDrop(
+/** The minimal detectable drop of a check, over the rows both sides have (stats/power.ts). */
+function detectableDropOf(
   before: ReadonlyMap<string, Tally>,
   after: ReadonlyMap<string, Tally>,
   level: number,
@@ -431,11 +428,7 @@ function detectableDrop(
   if (shared.length === 0) return undefined;
   const baseline = shared.map((row) => before.get(row) as Tally);
   const repeats = shared.map((row) => (after.get(row) as Tally).trials + (after.get(row) as Tally).errors);
-  const simulations = shared.length > 200 ? 100 : 400;
-  return minimalDetectableDrop(
-    (drop) => powerAgainst(baseline, { repeats, alpha: level }, drop, { simulations }),
-    largestDrop(baseline.map((b) => b.passes / b.trials)),
-  );
+  return detectableDrop(baseline, repeats, level, TARGET_POWER, { simulations: 400 });
 }
 
 function sumCounts(tallies: readonly Tally[]): Counts {

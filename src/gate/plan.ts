@@ -8,11 +8,13 @@
  */
 import { Counts } from '../stats/fisher';
 import {
-  largestDrop,
+  detectableDrop,
   minimalDetectableDrop,
+  normalDetectableDrop,
   plannedPower,
   powerAgainst,
   repeatsNeeded,
+  SIMULATED_ROWS,
   TARGET_POWER,
 } from '../stats/power';
 import { Baseline } from './baseline';
@@ -76,17 +78,24 @@ export function planAgainstBaseline(baseline: Baseline, options: PlanOptions = {
   }
   const settings = settle(options, endpoints.length);
   const lines = endpoints.map(({ variant, endpoint, rows }) => {
-    const power = (repeats: number, drop: number) =>
-      powerAgainst(rows, { repeats, alpha: settings.level }, drop, { simulations: settings.simulations });
-    const maxDrop = largestDrop(rows.map((r) => r.passes / r.trials));
+    const each = (n: number) => rows.map(() => n);
+    const simulations = { simulations: settings.simulations };
+    // Past SIMULATED_ROWS rows, the normal approximation (as the gate does): "power" is then whether the drop is
+    // at least the approximate detectable drop, which is what the search for the size needs.
+    const reaches = (n: number) =>
+      rows.length > SIMULATED_ROWS
+        ? (normalDetectableDrop(rows, each(n), settings.level, settings.power) ?? Infinity) <= settings.drop
+          ? 1
+          : 0
+        : powerAgainst(rows, { repeats: n, alpha: settings.level }, settings.drop, simulations);
     return {
       variant,
       endpoint,
       baseline: total(rows),
       rows: rows.length,
-      detectsNow: minimalDetectableDrop((d) => power(settings.repeat, d), maxDrop, settings.power) ?? null,
-      repeatsNeeded:
-        repeatsNeeded((n) => power(n, settings.drop), settings.maxRepeat, settings.power) ?? null,
+      detectsNow:
+        detectableDrop(rows, each(settings.repeat), settings.level, settings.power, simulations) ?? null,
+      repeatsNeeded: repeatsNeeded(reaches, settings.maxRepeat, settings.power) ?? null,
     };
   });
   return { ...settings, lines, deterministic: [...(baseline.deterministic ?? [])] };

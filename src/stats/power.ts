@@ -143,3 +143,92 @@ function simulate(options: SimulationOptions, rejects: (random: Random) => boole
 function draw(trials: number, rate: number, random: Random): Counts {
   return { passes: binomialDraw(trials, rate, random), trials };
 }
+
+/** Rows above which `detectableDrop` uses the normal approximation instead of simulating the exact test. */
+export const SIMULATED_ROWS = 50;
+
+/**
+ * The minimal detectable drop of the gate's test for a run of `repeats[i]` trials on each baseline row: simulated
+ * with the exact test up to SIMULATED_ROWS rows, and beyond that from the normal approximation of the stratified
+ * statistic, where many rows make it accurate and simulating would cost minutes (each simulated test convolves
+ * every row). Undefined when no drop can be shown.
+ */
+export function detectableDrop(
+  baseline: readonly Counts[],
+  repeats: readonly number[],
+  level: number,
+  target: number = TARGET_POWER,
+  options: SimulationOptions = {},
+): number | undefined {
+  const rates = baseline.map((b) => (b.trials > 0 ? b.passes / b.trials : 0));
+  if (baseline.length <= SIMULATED_ROWS) {
+    return minimalDetectableDrop(
+      (drop) => powerAgainst(baseline, { repeats, alpha: level }, drop, options),
+      largestDrop(rates),
+      target,
+    );
+  }
+  return normalDetectableDrop(baseline, repeats, level, target);
+}
+
+/**
+ * The normal approximation: the stratified statistic (the run's passes, conditional on each row's margins) has
+ * null variance about sum w_i p_i (1 - p_i) with w_i = a_i b_i / (a_i + b_i) for a_i baseline and b_i run trials,
+ * and a drop of d on every row moves its mean by d sum w_i; it is detected with power `target` when
+ * d sum w_i >= (z_level + z_target) sqrt(sum w_i p_i (1 - p_i)). Rates are smoothed by half a trial, so a row
+ * that always passed still has some variance.
+ */
+export function normalDetectableDrop(
+  baseline: readonly Counts[],
+  repeats: readonly number[],
+  level: number,
+  target: number = TARGET_POWER,
+): number | undefined {
+  let weights = 0;
+  let variance = 0;
+  let ceiling = 0;
+  baseline.forEach((b, i) => {
+    const n = repeats[i] ?? 0;
+    if (b.trials === 0 || n === 0) return;
+    const w = (b.trials * n) / (b.trials + n);
+    const p = (b.passes + 0.5) / (b.trials + 1);
+    weights += w;
+    variance += w * p * (1 - p);
+    ceiling = Math.max(ceiling, b.passes / b.trials);
+  });
+  if (weights === 0) return undefined;
+  const drop = ((normalQuantile(1 - level) + normalQuantile(target)) * Math.sqrt(variance)) / weights;
+  return drop <= ceiling ? Math.ceil(drop * 100) / 100 : undefined;
+}
+
+/** The standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9). */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile needs p in (0, 1), got ${p}`);
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+    2.506628277459239,
+  ];
+  const b = [
+    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+  ];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (
+      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+    );
+  }
+  if (p > 1 - low) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
+}

@@ -1,6 +1,14 @@
 import { binomialPmf } from '../../../src/stats/binomial';
 import { fisherExact } from '../../../src/stats/fisher';
-import { minimalDetectableDrop, plannedPower, powerAgainst, repeatsNeeded } from '../../../src/stats/power';
+import {
+  detectableDrop,
+  minimalDetectableDrop,
+  normalDetectableDrop,
+  normalQuantile,
+  plannedPower,
+  powerAgainst,
+  repeatsNeeded,
+} from '../../../src/stats/power';
 import { binomialDraw, seeded } from '../../../src/stats/random';
 
 /** Exact power of the one-row gate test: sum over every run outcome of its probability, where the test rejects. */
@@ -134,5 +142,36 @@ describe('the minimal detectable drop', () => {
         1,
       ),
     ).toBeUndefined();
+  });
+});
+
+describe('the normal approximation used past SIMULATED_ROWS rows', () => {
+  it('quantiles match the standard normal', () => {
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959964, 5);
+    expect(normalQuantile(0.8)).toBeCloseTo(0.841621, 5);
+    expect(normalQuantile(0.01)).toBeCloseTo(-2.326348, 5);
+  });
+
+  it('agrees with simulating the exact test within a few points at 60 rows', () => {
+    const baseline = Array.from({ length: 60 }, (_, i) => ({ passes: 8 + (i % 3), trials: 10 }));
+    const repeats = baseline.map(() => 10);
+    const simulated = minimalDetectableDrop(
+      (d) => powerAgainst(baseline, { repeats, alpha: 0.05 }, d, { simulations: 400 }),
+      1,
+    )!;
+    const approximate = normalDetectableDrop(baseline, repeats, 0.05)!;
+    expect(Math.abs(approximate - simulated)).toBeLessThanOrEqual(0.03);
+    expect(detectableDrop(baseline, repeats, 0.05)).toBe(approximate);
+  });
+
+  it('is instant on 50,000 rows, where simulating would take minutes', () => {
+    const baseline = Array.from({ length: 50_000 }, () => ({ passes: 1, trials: 1 }));
+    const drop = detectableDrop(
+      baseline,
+      baseline.map(() => 1),
+      0.005,
+    );
+    expect(drop).toBeGreaterThan(0);
+    expect(drop).toBeLessThan(0.05);
   });
 });
