@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { gatePowerSection } from './gatePower';
 import { gossipSection, GOSSIP_DEFAULTS } from './gossip';
 import { describeMachine, loadNow, type Machine } from './machine';
 import { overhead } from './overhead';
@@ -25,6 +26,7 @@ const SECTIONS: Record<string, (machine: Machine) => Promise<SectionReport>> = {
   throughput: () => throughput(),
   regex: () => regexSection(),
   scale: () => scaleSection(),
+  gate: () => gatePowerSection(),
   gossip: (machine) =>
     gossipSection({ ...GOSSIP_DEFAULTS, ...(machine.l3 !== undefined && { l3: machine.l3 }) }),
 };

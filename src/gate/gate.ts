@@ -46,6 +46,11 @@ export interface GateOptions {
    * default 0.15, the drop `promptfile plan` sizes runs for. 1 turns the requirement off.
    */
   maxDetectableDrop?: number;
+  /**
+   * Compute each check's minimal detectable drop (default true). Simulations of the gate itself turn it off: the
+   * figure is a function of the sizes alone, which they fix.
+   */
+  sizeChecks?: boolean;
 }
 
 /** The drop a gate must be able to see by default: 15 points of pass rate (see GateOptions.maxDetectableDrop). */
@@ -123,7 +128,7 @@ export function gate(
   baseline: Baseline | undefined,
   options: GateOptions = {},
 ): GateVerdict {
-  const { alpha, floor, floors, maxErrorRate, maxDetectableDrop } = validOptions(options);
+  const { alpha, floor, floors, maxErrorRate, maxDetectableDrop, sizeChecks } = validOptions(options);
   const failures: GateFailure[] = [];
   const run = tallyTrials(table.trials);
   const locate = locator(table.trials);
@@ -328,7 +333,7 @@ export function gate(
 
   // Power: what drop each check can see; a primary that cannot see maxDetectableDrop fails the gate.
   const level = alpha / Math.max(1, family.length);
-  for (const check of checks) {
+  for (const check of sizeChecks ? checks : []) {
     if (!testable(check) || (check.role === 'secondary' && !gatekept.has(check.variant))) continue;
     const { before, after } = rowsOf(check);
     check.detectableDrop = detectableDropOf(before, after, level) ?? null;
@@ -464,6 +469,7 @@ function validOptions(options: GateOptions): Required<Omit<GateOptions, 'floor'>
     alpha,
     maxErrorRate,
     maxDetectableDrop,
+    sizeChecks: options.sizeChecks ?? true,
     floors,
     ...(options.floor !== undefined && { floor: options.floor }),
   };
