@@ -125,7 +125,7 @@ export async function evaluate(argv: string[], out: Output): Promise<number> {
   const { text, errors } = summarise(json);
   out.log(text);
   out.log(
-    `Results: ${path.relative(process.cwd(), json)} and ${path.relative(process.cwd(), html)}; open the web report with npm run view`,
+    `Results: ${path.relative(process.cwd(), json)} and ${path.relative(process.cwd(), html)}; open the web report with ${viewCommand()}`,
   );
   if (errors > 0) {
     out.error(
@@ -155,4 +155,15 @@ function promptFilesOf(base: Record<string, unknown>): string[] {
   const files = (generator as { config?: { files?: string | string[] } } | undefined)?.config?.files;
   const patterns = files === undefined ? DEFAULT_PATTERNS : Array.isArray(files) ? files : [files];
   return discoverPromptFiles(patterns);
+}
+
+/** How to open the web report from here: this repository has an npm script for it; a user's repository has npx. */
+function viewCommand(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { name?: string };
+    if (pkg.name === 'promptfoo-promptfile') return 'npm run view';
+  } catch {
+    // No package.json here: npx still finds the installed command.
+  }
+  return 'npx promptfile view';
 }

@@ -7,12 +7,14 @@ import { check } from './check';
 import { evaluate } from './eval';
 import { consoleOutput, type Output } from './output';
 import { baselineCommand, compareCommand, gateCommand, reportCommand } from './results';
+import { initCommand } from './init';
 import { planCommand } from './plan';
 import { view } from './view';
 
 const HELP = `Usage: promptfile <command> [options]
 
 Commands:
+  init                      set up this repository: promptfooconfig.yaml, an example, workflow, npm scripts
   check [paths...]          validate prompt files (exit 0 valid, 2 invalid)
   eval [options]            run promptfooconfig.yaml: offline by default, live variants with API keys
   compare <results.json>    pass rates with intervals and paired tests between variants
@@ -27,6 +29,7 @@ Run 'promptfile <command> --help' for a command's options.`;
 type Command = (argv: string[], out: Output) => number | Promise<number>;
 
 const COMMANDS: Record<string, () => Command> = {
+  init: () => initCommand,
   check: () => check,
   eval: () => evaluate,
   view: () => view,
