@@ -517,7 +517,7 @@ export async function scaleSection(options: ScaleOptions = SCALE_DEFAULTS): Prom
       const last = sweep.result[sweep.result.length - 1] as { strata: number; ms: number };
       const exponent = Math.log(last.ms / first.ms) / Math.log(last.strata / first.strata);
       findings.push(
-        `**The gate's regression test is near-linear in the number of rows.** \`stratifiedExact\` (src/stats/fisher.ts) convolves one hypergeometric per row ` +
+        `**The gate's regression test is near-linear in the number of rows.** \`worseThanBaseline\` (src/stats/regression.ts) convolves one binomial per row ` +
           `into two swapping Float64Arrays and drops entries below 1e-300 after each step, so each row costs the width of the distribution's support, not the ` +
           `row count: time grows as strata^${exponent.toFixed(2)} (${first.strata.toLocaleString('en')} rows ${millis(first.ms)}, ` +
           `${last.strata.toLocaleString('en')} rows ${millis(last.ms)}), and the gate runs it once per (variant, evaluator): ` +

@@ -102,7 +102,8 @@ function gateMarkdown(verdict: GateVerdict): string {
   }
   parts.push(
     '',
-    `<sub>Regression: one-sided exact test against the baseline, stratified by row, alpha ${verdict.alpha}: the row verdict ` +
+    `<sub>Regression: one-sided exact test against the baseline, stratified by row, alpha ${verdict.alpha}, the baseline's ` +
+      'rates lowered to what it vouches for (its one-sided 95% lower bound), so a lucky baseline does not raise false alarms: the row verdict ' +
       'of each variant first (Holm across variants), its evaluators only behind a regressed row verdict. ' +
       '"Detects": the smallest drop in pass rate caught with 80% power. ' +
       'Deterministic variants (offline reference, replays) are compared row by row. ' +

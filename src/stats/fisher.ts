@@ -74,7 +74,7 @@ const NEGLIGIBLE = 1e-300;
  * of non-negligible values in two buffers that swap at each step, so a stratum costs the window's width and
  * allocates nothing (a fresh array per stratum, as long as the whole support, made the gate quadratic and GC-bound).
  */
-class ConvolvedDensity {
+export class ConvolvedDensity {
   /** The smallest statistic in the window: `window[i]` is P(T = low + i). */
   low = 0;
   private current = new Float64Array(16);

@@ -12,7 +12,9 @@
  *   rates a regression starts from are the baseline's own rates per row.
  * - for a plan without a baseline (`plannedPower`): the baseline is a sample still to be drawn, at assumed rates.
  */
-import { Counts, stratifiedExact } from './fisher';
+import { Counts } from './fisher';
+import { BASELINE_BOUND_Z, belowBaseline } from './regression';
+import { wilsonInterval } from './wilson';
 import { binomialDraw, seeded, type Random } from './random';
 
 /** Simulation settings. At the default 2,000 draws a power near 80% has a standard error of 0.9 points. */
@@ -49,7 +51,7 @@ export function powerAgainst(
   const rates = rows.map(({ a }) => Math.max(0, a.passes / a.trials - drop));
   return simulate(options, (random) => {
     const strata = rows.map(({ a, n }, i) => ({ a, b: draw(n, rates[i]!, random) }));
-    return stratifiedExact(strata, 'less').p <= design.alpha;
+    return belowBaseline(strata).p <= design.alpha;
   });
 }
 
@@ -71,7 +73,7 @@ export function plannedPower(design: PlannedDesign, drop: number, options: Simul
       a: draw(design.baselineRepeats ?? repeats(i), rate, random),
       b: draw(repeats(i), Math.max(0, rate - drop), random),
     }));
-    return stratifiedExact(strata, 'less').p <= design.alpha;
+    return belowBaseline(strata).p <= design.alpha;
   });
 }
 
@@ -172,11 +174,11 @@ export function detectableDrop(
 }
 
 /**
- * The normal approximation: the stratified statistic (the run's passes, conditional on each row's margins) has
- * null variance about sum w_i p_i (1 - p_i) with w_i = a_i b_i / (a_i + b_i) for a_i baseline and b_i run trials,
- * and a drop of d on every row moves its mean by d sum w_i; it is detected with power `target` when
- * d sum w_i >= (z_level + z_target) sqrt(sum w_i p_i (1 - p_i)). Rates are smoothed by half a trial, so a row
- * that always passed still has some variance.
+ * The normal approximation of the gate's test (stats/regression.ts): the run's total passes, against the
+ * baseline's row rates r_i lowered by its allowance A (pooled rate minus its one-sided 95% lower bound). With m_i
+ * run trials on row i, M their sum and V = sum m_i r_i (1 - r_i), a drop of d on every row is detected with power
+ * `target` when d >= A + (z_level + z_target) sqrt(V) / M. Rates are smoothed by half a trial, so a row that
+ * always passed still has some variance.
  */
 export function normalDetectableDrop(
   baseline: readonly Counts[],
@@ -184,20 +186,29 @@ export function normalDetectableDrop(
   level: number,
   target: number = TARGET_POWER,
 ): number | undefined {
-  let weights = 0;
+  let passes = 0;
+  let trials = 0;
+  baseline.forEach((b, i) => {
+    if (b.trials > 0 && (repeats[i] ?? 0) > 0) {
+      passes += b.passes;
+      trials += b.trials;
+    }
+  });
+  if (trials === 0) return undefined;
+  const allowance = Math.max(0, passes / trials - wilsonInterval(passes, trials, BASELINE_BOUND_Z).low);
+  let runTrials = 0;
   let variance = 0;
   let ceiling = 0;
   baseline.forEach((b, i) => {
     const n = repeats[i] ?? 0;
     if (b.trials === 0 || n === 0) return;
-    const w = (b.trials * n) / (b.trials + n);
-    const p = (b.passes + 0.5) / (b.trials + 1);
-    weights += w;
-    variance += w * p * (1 - p);
+    const p = Math.max(0, (b.passes + 0.5) / (b.trials + 1) - allowance);
+    runTrials += n;
+    variance += n * p * (1 - p);
     ceiling = Math.max(ceiling, b.passes / b.trials);
   });
-  if (weights === 0) return undefined;
-  const drop = ((normalQuantile(1 - level) + normalQuantile(target)) * Math.sqrt(variance)) / weights;
+  const drop =
+    allowance + ((normalQuantile(1 - level) + normalQuantile(target)) * Math.sqrt(variance)) / runTrials;
   return drop <= ceiling ? Math.ceil(drop * 100) / 100 : undefined;
 }
 

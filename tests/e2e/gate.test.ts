@@ -150,10 +150,10 @@ describe('the gate, end to end', () => {
     let run: CliRun;
     const rowMessage =
       `The row verdict regressed for ${HOT}: 24/24 (100%) in the baseline, 16/24 (66.7%) now ` +
-      '(one-sided exact test over 3 shared rows, Holm-adjusted p < 0.001, alpha 0.05).';
+      '(one-sided exact test over 3 shared rows, Holm-adjusted p = 0.004, alpha 0.05).';
     const message =
       `"Names the topic" regressed for ${HOT}: 24/24 (100%) in the baseline, 16/24 (66.7%) now ` +
-      '(one-sided exact test over 3 shared rows, Holm-adjusted p < 0.001, alpha 0.05, after its row verdict regressed).';
+      '(one-sided exact test over 3 shared rows, Holm-adjusted p = 0.005, alpha 0.05, after its row verdict regressed).';
     /** The bravo row: where the row verdict's annotation points. */
     const BRAVO_LINE = FIXTURE.split('\n').findIndex((l) => l.includes('bravo')) + 1;
 
@@ -187,7 +187,7 @@ describe('the gate, end to end', () => {
       expect(failing).toHaveLength(2);
       expect(failing[1]).toMatch(
         new RegExp(
-          `^${HOT} +Names the topic +24/24 \\(100%\\) +16/24 \\(66\\.7%\\) .*< 0\\.001 .*FAIL: regression$`,
+          `^${HOT} +Names the topic +24/24 \\(100%\\) +16/24 \\(66\\.7%\\) .*0\\.005 .*FAIL: regression$`,
         ),
       );
     });

@@ -3,6 +3,7 @@ import { buildBaseline } from '../../../src/gate/baseline';
 import { gate, ROW_VERDICT } from '../../../src/gate/gate';
 import { atLevel } from '../../../src/stats/alternative';
 import { fisherExact } from '../../../src/stats/fisher';
+import { belowBaseline } from '../../../src/stats/regression';
 import { times, trialTable } from './build';
 
 const V = 'gpt-4o · T=0.2';
@@ -79,8 +80,13 @@ describe('the gate fails on a regression', () => {
   });
 });
 
+/**
+ * 10/10 -> 5/10: the baseline vouches for 78.7% (its one-sided 95% Wilson lower bound), and 5 or fewer passes in
+ * 10 at that rate have probability 0.042: significant at 0.05 alone, not after dividing alpha by four.
+ */
+const P_10_OF_10_TO_5 = belowBaseline([{ a: { passes: 10, trials: 10 }, b: { passes: 5, trials: 10 } }]).p;
+
 describe('the row verdict is the primary endpoint; evaluators are secondary, behind it', () => {
-  // 10/10 -> 5/10 alone: one-sided Fisher p = 0.0163, significant at 0.05.
   const series = (evaluators: string[], outcomes: string) =>
     evaluators.map((evaluator) => ({ variant: V, evaluator, outcomes }));
   const before = (evaluators: string[]) => buildBaseline(trialTable(series(evaluators, times('P', 10))));
@@ -100,14 +106,16 @@ describe('the row verdict is the primary endpoint; evaluators are secondary, beh
     expect(verdict.pass).toBe(false);
     const primary = verdict.checks.find((c) => c.role === 'primary');
     expect(primary).toMatchObject({ evaluator: ROW_VERDICT, regressed: true });
-    expect(primary?.regression?.pAdjusted).toBeCloseTo(0.01625, 4);
-    // Behind it, Holm within the variant: 4 x 0.0163 > 0.05, so no single evaluator is named.
+    expect(primary?.regression?.pAdjusted).toBeCloseTo(P_10_OF_10_TO_5, 6);
+    // Behind it, Holm within the variant: 4 x 0.042 > 0.05, so no single evaluator is named.
     const secondaries = verdict.checks.filter((c) => c.role === 'secondary');
-    expect(secondaries.map((c) => c.regression?.p)).toEqual(names.map(() => expect.closeTo(0.01625, 4)));
+    expect(secondaries.map((c) => c.regression?.p)).toEqual(
+      names.map(() => expect.closeTo(P_10_OF_10_TO_5, 6)),
+    );
     expect(secondaries.every((c) => !c.regressed)).toBe(true);
   });
 
-  it('a baseline without row verdicts tests every evaluator as a primary, Holm-corrected (4 x 0.0163 > 0.05)', () => {
+  it('a baseline without row verdicts tests every evaluator as a primary, Holm-corrected (4 x 0.042 > 0.05)', () => {
     const names = ['A', 'B', 'C', 'D'];
     const verdict = gate(after(names), legacy(names), BLIND);
     expect(verdict.checks.every((c) => c.role === 'primary' && !c.regressed)).toBe(true);
@@ -141,9 +149,6 @@ describe('the row verdict is the primary endpoint; evaluators are secondary, beh
     expect(atLevel(0.04999999999999996, 0.05)).toBe(true);
     expect(atLevel(0.05000000000000003, 0.05)).toBe(true);
     expect(atLevel(0.0500001, 0.05)).toBe(false);
-    const base = trialTable([{ variant: V, evaluator: 'A', outcomes: 'PPP' }]);
-    const run = trialTable([{ variant: V, evaluator: 'A', outcomes: 'FFF' }]);
-    expect(gate(run, buildBaseline(base), BLIND).pass).toBe(false);
   });
 });
 

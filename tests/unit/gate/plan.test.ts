@@ -18,8 +18,8 @@ describe('promptfile plan', () => {
   });
 
   it('more variants in the gate need more repeats: each primary is tested at alpha over their number', () => {
-    const one = planAssumed({ rows: 3, rate: 0.8, variants: 1 }, { simulations: 500 }).lines[0]!;
-    const six = planAssumed({ rows: 3, rate: 0.8, variants: 6 }, { simulations: 500 }).lines[0]!;
+    const one = planAssumed({ rows: 3, rate: 0.8, variants: 1 }, { simulations: 300 }).lines[0]!;
+    const six = planAssumed({ rows: 3, rate: 0.8, variants: 6 }, { simulations: 300 }).lines[0]!;
     expect(six.repeatsNeeded!).toBeGreaterThan(one.repeatsNeeded!);
   });
 

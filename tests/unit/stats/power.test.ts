@@ -1,5 +1,5 @@
 import { binomialPmf } from '../../../src/stats/binomial';
-import { fisherExact } from '../../../src/stats/fisher';
+import { belowBaseline } from '../../../src/stats/regression';
 import {
   detectableDrop,
   minimalDetectableDrop,
@@ -20,7 +20,7 @@ function exactPower(
 ) {
   let power = 0;
   for (let x = 0; x <= repeats; x++)
-    if (fisherExact(baseline, { passes: x, trials: repeats }, 'less').p <= alpha)
+    if (belowBaseline([{ a: baseline, b: { passes: x, trials: repeats } }]).p <= alpha)
       power += binomialPmf(x, repeats, rate);
   return power;
 }
