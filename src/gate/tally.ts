@@ -40,12 +40,7 @@ export function tallyTrials(trials: readonly Trial[]): TallyTable {
   for (const t of trials) {
     let evaluators = table.get(t.variant);
     if (!evaluators) table.set(t.variant, (evaluators = new Map()));
-    let tally = evaluators.get(t.evaluator);
-    if (!tally) evaluators.set(t.evaluator, (tally = { total: emptyTally(), rows: new Map() }));
-    let row = tally.rows.get(t.row.key);
-    if (!row) tally.rows.set(t.row.key, (row = emptyTally()));
-    count(tally.total, t.outcome);
-    count(row, t.outcome);
+    countRow(evaluators, t.evaluator, t.row.key, t.outcome);
   }
   return table;
 }
@@ -53,13 +48,21 @@ export function tallyTrials(trials: readonly Trial[]): TallyTable {
 /** Counts calls per variant and row by their row verdict (pass: every evaluator of the row passed). */
 export function tallyAttempts(attempts: readonly Attempt[]): Map<string, EvaluatorTally> {
   const table = new Map<string, EvaluatorTally>();
-  for (const a of attempts) {
-    let tally = table.get(a.variant);
-    if (!tally) table.set(a.variant, (tally = { total: emptyTally(), rows: new Map() }));
-    let row = tally.rows.get(a.row.key);
-    if (!row) tally.rows.set(a.row.key, (row = emptyTally()));
-    count(tally.total, a.outcome);
-    count(row, a.outcome);
-  }
+  for (const a of attempts) countRow(table, a.variant, a.row.key, a.outcome);
   return table;
+}
+
+/** Adds one outcome to `tallies[name]`, its total and its row, creating what is missing. */
+function countRow(
+  tallies: Map<string, EvaluatorTally>,
+  name: string,
+  row: string,
+  outcome: Trial['outcome'],
+): void {
+  let tally = tallies.get(name);
+  if (!tally) tallies.set(name, (tally = { total: emptyTally(), rows: new Map() }));
+  let counts = tally.rows.get(row);
+  if (!counts) tally.rows.set(row, (counts = emptyTally()));
+  count(tally.total, outcome);
+  count(counts, outcome);
 }
