@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: runs every benchmark, prints the headline figures and rewrites BENCHMARKS.md.
- * `npm run bench -- --only regex,gossip` runs some sections and prints them without touching BENCHMARKS.md.
+ * `npm run bench -- --only regex,gossip` runs some sections and prints them without touching BENCHMARKS.md;
+ * `--only gate --update` replaces just those sections (and their summary rows) in BENCHMARKS.md, marked with
+ * when and at which commit they were measured apart from the rest.
  *
  * Every model call goes to a loopback server started here (bench/server.ts); nothing leaves 127.0.0.1.
  */
@@ -73,6 +75,53 @@ function renderMachine(m: Machine, loadAfter: number, totalSeconds: number): str
   );
 }
 
+/** One section as BENCHMARKS.md shows it, `note` in its italic first line. */
+function renderSection(s: Ran, note = ''): string[] {
+  const out = [`## ${s.title}`, ''];
+  out.push(
+    `_${s.seconds.toFixed(0)} s; load average ${s.loadBefore.toFixed(1)} → ${s.loadAfter.toFixed(1)}${note}._`,
+    '',
+  );
+  for (const p of s.method) out.push(p, '');
+  for (const t of s.tables) out.push(t, '');
+  for (const f of s.findings) out.push(f, '');
+  return out;
+}
+
+/**
+ * BENCHMARKS.md with `ran`'s sections replaced (matched by title, the section number ignored) or added before the
+ * profiling notes, and their summary rows replaced or appended.
+ */
+function updateMarkdown(text: string, ran: readonly Ran[], commit: string): string {
+  const lines = text.split('\n');
+  const bare = (title: string) => title.replace(/^\d+\.\s*/, '');
+  for (const s of ran) {
+    const note = `; measured on ${new Date().toISOString().slice(0, 10)} at ${commit}, apart from the rest (\`npm run bench -- --only ... --update\`)`;
+    const section = renderSection(s, note);
+    const start = lines.findIndex((l) => l.startsWith('## ') && bare(l.slice(3)) === bare(s.title));
+    if (start >= 0) {
+      let end = start + 1;
+      while (end < lines.length && !lines[end]!.startsWith('## ')) end++;
+      lines.splice(start, end - start, ...section);
+    } else {
+      const notes = lines.findIndex((l) => l === '## Profiling notes');
+      lines.splice(notes >= 0 ? notes : lines.length, 0, ...section);
+    }
+    for (const t of s.targets) {
+      const row = `| ${[t.name, t.measured, t.target ?? '—', mark(t)].map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+      const at = lines.findIndex((l) => l.startsWith(`| ${t.name.replace(/\|/g, '\\|')} |`));
+      if (at >= 0) lines[at] = row;
+      else {
+        const summary = lines.indexOf('## Summary');
+        let last = summary + 2;
+        while (lines[last + 1]?.startsWith('|')) last++;
+        lines.splice(last + 1, 0, row);
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
 function renderSummary(ran: readonly Ran[]): string {
   return table(
     ['figure', 'measured', 'target', 'verdict'],
@@ -119,16 +168,7 @@ function renderMarkdown(
     "- CPU-bound stages (scale, simulation) run one per Node process; their memory is that process's peak RSS (`process.resourceUsage().maxRSS`).",
     '',
   ];
-  for (const s of ran) {
-    out.push(`## ${s.title}`, '');
-    out.push(
-      `_${s.seconds.toFixed(0)} s; load average ${s.loadBefore.toFixed(1)} → ${s.loadAfter.toFixed(1)}._`,
-      '',
-    );
-    for (const p of s.method) out.push(p, '');
-    for (const t of s.tables) out.push(t, '');
-    for (const f of s.findings) out.push(f, '');
-  }
+  for (const s of ran) out.push(...renderSection(s));
   out.push('## Profiling notes', '', ...PROFILING_NOTES, '');
   return out.join('\n');
 }
@@ -156,8 +196,14 @@ async function main(): Promise<void> {
   const totalSeconds = (performance.now() - started) / 1000;
   const loadAfter = loadNow();
   process.stdout.write(`\n== summary (${(totalSeconds / 60).toFixed(1)} min)\n${renderSummary(ran)}\n`);
+  if (only && process.argv.includes('--update')) {
+    const file = path.join(REPO, 'BENCHMARKS.md');
+    fs.writeFileSync(file, updateMarkdown(fs.readFileSync(file, 'utf8'), ran, machine.commit));
+    process.stdout.write(`updated ${only.join(', ')} in BENCHMARKS.md\n`);
+    return;
+  }
   if (only) {
-    process.stdout.write('(--only: BENCHMARKS.md left as it was)\n');
+    process.stdout.write('(--only: BENCHMARKS.md left as it was; --update writes those sections)\n');
     return;
   }
   fs.writeFileSync(path.join(REPO, 'BENCHMARKS.md'), renderMarkdown(machine, ran, totalSeconds, loadAfter));
