@@ -24,8 +24,8 @@ import type { Output } from './output';
 
 export const COMPARE_HELP = `Usage: promptfile compare <results.json...> [--markdown | --json] [--alpha A] [-o FILE]
 
-Pass rates per variant and evaluator with Wilson 95% intervals, usage, and paired exact tests (McNemar, Holm
-across evaluators) between variants on the same rows and repeats, with a plain-language verdict.`;
+Pass rates per variant and evaluator with Wilson 95% intervals, usage, and exact tests stratified by row (Holm
+across evaluators) between variants on the rows they share (any repeat order), with a plain-language verdict.`;
 
 export const BASELINE_HELP = `Usage: promptfile baseline <results.json...> -o baselines/NAME.json [--merge FILE]
 

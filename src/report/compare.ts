@@ -62,19 +62,37 @@ const USAGE_HEADER = ['Variant', 'Calls', 'Errors', 'Tokens', 'Cost', 'Mean late
 
 function comparisonRows(result: CompareResult): string[][] {
   return result.comparisons
-    .filter((c) => c.pairs > 0)
+    .filter((c) => c.rows > 0)
     .map((c) => [
       `${c.a} vs ${c.b}`,
       c.evaluator,
-      String(c.pairs),
-      `${c.aOnly} / ${c.bOnly}`,
+      String(c.rows),
+      `${formatCount(c.countsA.passes, c.countsA.trials)} / ${formatCount(c.countsB.passes, c.countsB.trials)}`,
+      c.difference === null || c.interval === null
+        ? '–'
+        : `${signed(c.difference)} [${signed(c.interval.low)}, ${signed(c.interval.high)}]`,
       formatP(c.p),
       formatP(c.pAdjusted),
       c.winner ?? '–',
     ]);
 }
 
-const COMPARISON_HEADER = ['Variants', 'Evaluator', 'Pairs', 'Only A / only B', 'McNemar', 'Holm', 'Better'];
+const COMPARISON_HEADER = [
+  'Variants',
+  'Evaluator',
+  'Rows',
+  'A / B passed',
+  'A − B (95%)',
+  'Exact',
+  'Holm',
+  'Better',
+];
+
+/** A difference in pass rate in points, with its sign: "+12.5 pts". */
+function signed(d: number): string {
+  const points = Math.round(d * 1000) / 10;
+  return `${points > 0 ? '+' : points < 0 ? '−' : '±'}${Math.abs(points)} pts`;
+}
 
 function compareText(result: CompareResult): string {
   const rates = result.evaluators.map((e) => [e, ...result.variants.map((v) => cell(v.evaluators[e]))]);
@@ -88,7 +106,7 @@ function compareText(result: CompareResult): string {
   ];
   const comparisons = comparisonRows(result);
   if (comparisons.length > 0) {
-    parts.push('', `Paired comparisons (McNemar exact, Holm-corrected, alpha ${result.alpha})`);
+    parts.push('', `Comparisons (exact test stratified by row, Holm-corrected, alpha ${result.alpha})`);
     parts.push(textTable(COMPARISON_HEADER, comparisons));
   }
   parts.push('', 'Verdicts', ...verdictLines(result).map((line) => `- ${line}`));
@@ -118,7 +136,11 @@ function compareMarkdown(result: CompareResult): string {
   ];
   const comparisons = comparisonRows(result);
   if (comparisons.length > 0) {
-    parts.push('', `### Paired comparisons (McNemar exact, Holm-corrected, alpha ${result.alpha})`, '');
+    parts.push(
+      '',
+      `### Comparisons (exact test stratified by row, Holm-corrected, alpha ${result.alpha})`,
+      '',
+    );
     parts.push(table(COMPARISON_HEADER, comparisons));
   }
   return `${parts.join('\n')}\n`;

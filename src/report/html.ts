@@ -187,16 +187,16 @@ ${rows.join('\n')}
 }
 
 function comparisons(result: CompareResult): string {
-  const tested = result.comparisons.filter((c) => c.pairs > 0);
-  if (tested.length === 0) return '<p class="note">No two variants share graded rows and repeats.</p>';
+  const tested = result.comparisons.filter((c) => c.rows > 0);
+  if (tested.length === 0) return '<p class="note">No two variants share graded rows.</p>';
   const rows = tested.map(
     (c) =>
-      `<tr class="${c.winner ? 'significant' : ''}"><td>${h(c.a)}</td><td>${h(c.b)}</td><td>${h(c.evaluator)}</td><td>${c.pairs}</td>` +
-      `<td>${c.aOnly} / ${c.bOnly}</td><td>${formatP(c.p)}</td><td>${formatP(c.pAdjusted)}</td><td>${h(c.winner ?? '–')}</td></tr>`,
+      `<tr class="${c.winner ? 'significant' : ''}"><td>${h(c.a)}</td><td>${h(c.b)}</td><td>${h(c.evaluator)}</td><td>${c.rows}</td>` +
+      `<td>${c.countsA.passes}/${c.countsA.trials} / ${c.countsB.passes}/${c.countsB.trials}</td><td>${formatP(c.p)}</td><td>${formatP(c.pAdjusted)}</td><td>${h(c.winner ?? '–')}</td></tr>`,
   );
-  return `<p class="note">McNemar exact test on the (row, repeat) trials both variants graded; Holm-corrected across all ${tested.length} comparisons, alpha ${result.alpha}.</p>
+  return `<p class="note">Exact test stratified by the rows both variants graded (independent of repeat order); Holm-corrected across all ${tested.length} comparisons, alpha ${result.alpha}.</p>
 <table class="numbers comparisons">
-<thead><tr><th>A</th><th>B</th><th>Evaluator</th><th>Pairs</th><th>Only A / only B passed</th><th>p</th><th>Holm p</th><th>Better</th></tr></thead>
+<thead><tr><th>A</th><th>B</th><th>Evaluator</th><th>Rows</th><th>A / B passed</th><th>p</th><th>Holm p</th><th>Better</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>

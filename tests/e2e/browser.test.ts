@@ -257,7 +257,7 @@ describe('the reports in a real browser', () => {
     test('states the verdict: the significant loss, and no claim about the small one', async () => {
       expect(await page.getByTestId('verdict').isVisible()).toBe(true);
       expect(await page.getByTestId('verdict').allInnerTexts()).toEqual([
-        `${COOL} beats ${HOT} on Names the topic, p = 0.023; no significant difference elsewhere`,
+        `${COOL} beats ${HOT} on Names the topic, p < 0.001; no significant difference elsewhere`,
       ]);
     });
 

@@ -266,7 +266,7 @@ describe('the gate, end to end', () => {
       expect(rowsOf(merged[1] as string)).toEqual([...Array(perRow).fill(1), ...Array(perRow).fill(2)]);
     });
 
-    test('compare gives the same pass counts, usage and paired tests', async () => {
+    test('compare gives the same pass counts, usage and tests', async () => {
       const counts = async (files: string[]) => {
         const run = await project.run(['compare', ...files, '--json']);
         expectExit(run, 0);
@@ -276,20 +276,20 @@ describe('the gate, end to end', () => {
             a: string;
             b: string;
             evaluator: string;
-            pairs: number;
-            aOnly: number;
-            bOnly: number;
+            rows: number;
+            countsA: { passes: number; trials: number };
+            countsB: { passes: number; trials: number };
           }[];
         };
         return {
           variants: result.variants.map((v) => ({ ...v, usage: v.usage.attempts })),
-          comparisons: result.comparisons.map(({ a, b, evaluator, pairs, aOnly, bOnly }) => ({
+          comparisons: result.comparisons.map(({ a, b, evaluator, rows, countsA, countsB }) => ({
             a,
             b,
             evaluator,
-            pairs,
-            aOnly,
-            bOnly,
+            rows,
+            countsA,
+            countsB,
           })),
         };
       };
@@ -299,9 +299,9 @@ describe('the gate, end to end', () => {
         a: COOL,
         b: HOT,
         evaluator: 'Names the topic',
-        pairs: 3 * REPEAT,
-        aOnly: REPEAT,
-        bOnly: 0,
+        rows: 3,
+        countsA: { passes: 3 * REPEAT, trials: 3 * REPEAT },
+        countsB: { passes: 2 * REPEAT, trials: 3 * REPEAT },
       });
     });
 

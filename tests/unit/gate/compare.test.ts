@@ -1,3 +1,4 @@
+import { fisherExact } from '../../../src/stats/fisher';
 import { compare } from '../../../src/gate/compare';
 import { times, trialTable } from './build';
 
@@ -42,7 +43,7 @@ describe('compare summarises each variant', () => {
   });
 });
 
-describe('compare tests variants against each other on shared rows and repeats', () => {
+describe('compare tests variants against each other on the rows they share', () => {
   it('finds a clear winner and says so in plain language', () => {
     const result = compare(
       trialTable([
@@ -53,24 +54,63 @@ describe('compare tests variants against each other on shared rows and repeats',
       ]),
     );
     const refusal = result.comparisons.find((c) => c.evaluator === 'Refusal JSON');
-    // McNemar exact: 12 discordant pairs, all for A: p = 2 / 2^12; Holm over 2 comparisons doubles it.
-    expect(refusal).toMatchObject({ pairs: 20, aOnly: 12, bOnly: 0, winner: A });
-    expect(refusal?.p).toBeCloseTo(2 / 4096, 12);
-    expect(refusal?.pAdjusted).toBeCloseTo(4 / 4096, 12);
+    // Fisher's exact test on the one shared row, two-sided; Holm over 2 comparisons doubles it.
+    const p = fisherExact({ passes: 20, trials: 20 }, { passes: 8, trials: 20 }).p;
+    expect(refusal).toMatchObject({
+      rows: 1,
+      countsA: { passes: 20, trials: 20 },
+      countsB: { passes: 8, trials: 20 },
+      winner: A,
+    });
+    expect(refusal?.p).toBeCloseTo(p, 15);
+    expect(refusal?.pAdjusted).toBeCloseTo(2 * p, 15);
+    // A - B = 60 points; Wald interval from B's variance alone (A passed every trial): 0.6 +- 1.96 sqrt(0.24/20).
+    expect(refusal?.difference).toBeCloseTo(0.6, 12);
+    expect(refusal?.interval?.low).toBeCloseTo(0.6 - 1.959964 * Math.sqrt(0.24 / 20), 5);
     expect(result.verdicts).toEqual([
       { a: A, b: B, text: `${A} beats ${B} on Refusal JSON, p < 0.001; no significant difference elsewhere` },
     ]);
   });
 
   it('reports p with three decimals near alpha', () => {
-    // 7 discordant, all for B: p = 2/128 = 0.0156 two-sided.
+    // 5/10 against 10/10: Fisher two-sided p = 0.0325.
     const result = compare(
       trialTable([
-        { variant: A, evaluator: 'E', outcomes: times('F', 7) + times('P', 3) },
+        { variant: A, evaluator: 'E', outcomes: times('F', 5) + times('P', 5) },
         { variant: B, evaluator: 'E', outcomes: times('P', 10) },
       ]),
     );
-    expect(result.verdicts[0]?.text).toBe(`${B} beats ${A} on E, p = 0.016`);
+    expect(result.verdicts[0]?.text).toBe(`${B} beats ${A} on E, p = 0.033`);
+  });
+
+  it('does not depend on which repeat of A is set against which repeat of B', () => {
+    const ordered = compare(
+      trialTable([
+        { variant: A, evaluator: 'E', outcomes: 'PPPPPFFFFF' },
+        { variant: B, evaluator: 'E', outcomes: 'PPPPPPPPFF' },
+      ]),
+    ).comparisons[0];
+    const shuffled = compare(
+      trialTable([
+        { variant: A, evaluator: 'E', outcomes: 'FPFPFPFPFP' },
+        { variant: B, evaluator: 'E', outcomes: 'PFPPPFPPPP' },
+      ]),
+    ).comparisons[0];
+    expect(shuffled?.p).toBe(ordered?.p);
+    expect(shuffled?.difference).toBe(ordered?.difference);
+  });
+
+  it('compares rows with rows: a variant that ran the harder row more often is not worse for it', () => {
+    const result = compare(
+      trialTable([
+        { variant: A, evaluator: 'E', row: 0, outcomes: times('P', 10) },
+        { variant: A, evaluator: 'E', row: 1, outcomes: times('F', 2) },
+        { variant: B, evaluator: 'E', row: 0, outcomes: times('P', 2) },
+        { variant: B, evaluator: 'E', row: 1, outcomes: times('F', 10) },
+      ]),
+    );
+    expect(result.comparisons[0]?.difference).toBeCloseTo(0, 12);
+    expect(result.comparisons[0]?.p).toBeCloseTo(1, 12);
   });
 
   it('says when nothing differs significantly', () => {
@@ -85,7 +125,7 @@ describe('compare tests variants against each other on shared rows and repeats',
     );
   });
 
-  it('pairs only trials both variants graded: errors and unshared rows drop out', () => {
+  it('counts only graded trials on rows both variants ran: errors and unshared rows drop out', () => {
     const result = compare(
       trialTable([
         { variant: A, evaluator: 'E', row: 0, outcomes: 'PPE' },
@@ -93,7 +133,11 @@ describe('compare tests variants against each other on shared rows and repeats',
         { variant: A, evaluator: 'E', row: 1, outcomes: 'PP' },
       ]),
     );
-    expect(result.comparisons[0]).toMatchObject({ pairs: 1, aOnly: 1, bOnly: 0 });
+    expect(result.comparisons[0]).toMatchObject({
+      rows: 1,
+      countsA: { passes: 2, trials: 2 },
+      countsB: { passes: 0, trials: 2 },
+    });
   });
 
   it('does not compare variants that share no rows, and says why', () => {
@@ -103,26 +147,24 @@ describe('compare tests variants against each other on shared rows and repeats',
         { variant: B, evaluator: 'E', row: 1, outcomes: 'FF' },
       ]),
     );
-    expect(result.comparisons[0]).toMatchObject({ pairs: 0, p: 1, pAdjusted: 1 });
+    expect(result.comparisons[0]).toMatchObject({ rows: 0, p: 1, pAdjusted: 1, difference: null });
     expect(result.comparisons[0]?.winner).toBeUndefined();
-    expect(result.verdicts[0]?.text).toBe(
-      `${A} and ${B} share no graded rows and repeats, so they were not compared`,
-    );
+    expect(result.verdicts[0]?.text).toBe(`${A} and ${B} share no graded rows, so they were not compared`);
   });
 
   it('corrects across every pair of variants and evaluator', () => {
     const C = 'gpt-4o-mini · T=0.2';
     const result = compare(
       trialTable([
-        { variant: A, evaluator: 'E', outcomes: times('P', 6) },
-        { variant: B, evaluator: 'E', outcomes: times('F', 6) },
-        { variant: C, evaluator: 'E', outcomes: times('F', 6) },
+        { variant: A, evaluator: 'E', outcomes: times('P', 4) },
+        { variant: B, evaluator: 'E', outcomes: times('F', 4) },
+        { variant: C, evaluator: 'E', outcomes: times('F', 4) },
       ]),
     );
-    // Raw p = 2/64 = 0.03125 for A vs B and A vs C; B vs C has no discordant pair (p = 1). Holm: 3 x 0.03125 > 0.05.
+    // Fisher two-sided, 4/4 against 0/4: p = 2/70 = 0.0286 for A vs B and A vs C; B vs C: p = 1. Holm: 3 x 0.0286 > 0.05.
     expect(result.comparisons.map((c) => c.p)).toEqual([
-      expect.closeTo(0.03125, 12),
-      expect.closeTo(0.03125, 12),
+      expect.closeTo(2 / 70, 12),
+      expect.closeTo(2 / 70, 12),
       1,
     ]);
     expect(result.comparisons.every((c) => c.winner === undefined)).toBe(true);
