@@ -198,9 +198,13 @@ export async function gatePowerSection(): Promise<SectionReport> {
     ],
     findings: [
       `With no change the gate failed ${pct(none?.regressionRate ?? 0)} of runs over all ${design.variants} variants × ${design.evaluators} evaluators ` +
-        `(family-wise; target ≤ 5%), and ${pct(worstBaseline)} against the worst of ${size.baselines} baselines (${size.runs} runs each, so ±${pct(Math.sqrt((0.05 * 0.95) / size.runs) * 2)} of noise at 5%). ` +
-        `The exact tests are conservative on discrete counts, which is why the average sits well under alpha.`,
-      `A 15-point drop on every row was caught ${pct(everyRow?.regressionRate ?? 0)} of the time (target 80%). ` +
+        `(family-wise; target ≤ 5%). Per baseline: ${over} of ${size.baselines} baselines had their runs fail more than 5% (beyond ±${pct(noise)} of noise), ` +
+        `the worst ${pct(worstBaseline)}. That is what the test promises: a baseline is trusted only as far as its one-sided 95% lower bound, so about ` +
+        'one baseline in twenty (one that happened to overstate its rate by more than that) can still hold later runs to too high a standard; ' +
+        'merging runs into it (`baseline --merge`) narrows the bound. Before that allowance, a plain two-sample test failed 52% of runs against the worst of 40 baselines. ' +
+        'The exact tests are conservative on discrete counts, which is why the average sits well under alpha.',
+      `A 15-point drop on every row was caught ${pct(everyRow?.regressionRate ?? 0)} of the time (target 80%); one evaluator 15 points worse ` +
+        `(${pct(rows[2]?.figures.regressionRate ?? 0)}) moves the row verdict by 15 × 0.98⁹ = 12.5 points. ` +
         '`eval --until-decided` (sequential sampling) is not built yet: every figure here is the fixed design.',
     ],
     targets: [
@@ -209,6 +213,12 @@ export async function gatePowerSection(): Promise<SectionReport> {
         measured: pct(none?.regressionRate ?? 0),
         target: '≤ 5%',
         met: (none?.regressionRate ?? 1) <= 0.05,
+      },
+      {
+        name: 'Gate: baselines whose runs see more than 5% false alarms',
+        measured: `${over} of ${size.baselines}`,
+        target: '≤ 5% of baselines',
+        met: over <= 0.05 * size.baselines,
       },
       {
         name: 'Gate power, 15-point drop on every row of 3',
