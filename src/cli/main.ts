@@ -17,7 +17,7 @@ Commands:
   init                      set up this repository: promptfooconfig.yaml, an example, workflow, npm scripts
   check [paths...]          validate prompt files (exit 0 valid, 2 invalid)
   eval [options]            run promptfooconfig.yaml: offline by default, live variants with API keys
-  compare <results.json>    pass rates with intervals and paired tests between variants
+  compare <results.json>    pass rates with intervals and exact tests between variants
   baseline <results.json>   write a baseline for the gate (-o baselines/NAME.json)
   gate <results.json>       fail on a significant regression against a baseline (--baseline FILE)
   plan                      repeats the gate needs to see a drop (--baseline FILE, or --rows N --rate R)
