@@ -36,10 +36,10 @@ export interface Project {
   dir: string;
   /** PROMPTFOO_CONFIG_DIR of every command run here. */
   configDir: string;
-  /** Runs `promptfile <args>` to completion. */
-  run(args: string[], timeoutMs?: number): Promise<CliRun>;
+  /** Runs `promptfile <args>` to completion; `env` adds to (never replaces) the project's environment. */
+  run(args: string[], timeoutMs?: number, env?: Record<string, string>): Promise<CliRun>;
   /** Starts `promptfile <args>` as the leader of its own process group (for long-lived servers). */
-  start(args: string[]): ChildProcess;
+  start(args: string[], env?: Record<string, string>): ChildProcess;
   /** Absolute path of a file in the project. */
   path(relative: string): string;
   /** A project file's text. */
@@ -75,10 +75,10 @@ export function createProject(
     OPENAI_BASE_URL: DEAD_BASE_URL,
     ...OFFLINE_ENV,
   };
-  const start = (args: string[]) =>
+  const start = (args: string[], extra: Record<string, string> = {}) =>
     spawn(process.execPath, [CLI, ...args], {
       cwd: dir,
-      env,
+      env: { ...env, ...extra },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -88,9 +88,9 @@ export function createProject(
     path: (relative) => path.join(dir, relative),
     read: (relative) => fs.readFileSync(path.join(dir, relative), 'utf8'),
     start,
-    run: (args, timeoutMs = 180_000) =>
+    run: (args, timeoutMs = 180_000, extra = {}) =>
       new Promise((resolve, reject) => {
-        const child = start(args);
+        const child = start(args, extra);
         let stdout = '';
         let stderr = '';
         const timer = setTimeout(() => {
