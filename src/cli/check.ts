@@ -3,8 +3,10 @@ import { discoverPromptFiles, DEFAULT_PATTERNS } from '../promptfile/discover';
 import { formatDiagnostic } from '../promptfile/errors';
 import { loadPromptFile } from '../promptfile/load';
 import type { PromptFile } from '../promptfile/model';
+import { visible } from '../results/visible';
 import { parseArgs } from './args';
 import type { Output } from './output';
+import { safePromptFiles } from './promptFiles';
 
 export const CHECK_HELP = `Usage: promptfile check [paths...] [--json]
 
@@ -18,7 +20,9 @@ export function check(argv: string[], out: Output): number {
     out.log(CHECK_HELP);
     return 0;
   }
-  const paths = discoverPromptFiles(args.positional.length > 0 ? args.positional : DEFAULT_PATTERNS);
+  const paths = safePromptFiles(
+    discoverPromptFiles(args.positional.length > 0 ? args.positional : DEFAULT_PATTERNS),
+  );
   if (paths.length === 0) {
     out.error(`promptfile check: no prompt files found (looked for ${DEFAULT_PATTERNS.join(', ')})`);
     return 2;
@@ -62,19 +66,21 @@ function variableNames(f: PromptFile): string[] {
   return [...names];
 }
 
+/** What a valid file holds; every value the file wrote is shown on its own one line (visible), never as layout. */
 function describe(f: PromptFile): string {
   const params = Object.entries(f.parameters)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
   const lines = [
-    `✓ ${f.path}`,
-    `  name        ${f.name}${f.version ? ` (version ${f.version})` : ''}`,
-    `  model       ${f.model ?? '(none)'}${params ? ` (${params})` : ''}`,
+    `✓ ${visible(f.path)}`,
+    `  name        ${visible(f.name)}${f.version ? ` (version ${visible(String(f.version))})` : ''}`,
+    `  model       ${visible(f.model ?? '(none)')}${params ? ` (${visible(params)})` : ''}`,
     `  rows        ${f.rows.length}`,
-    `  variables   ${variableNames(f).join(', ') || '(none)'}`,
+    `  variables   ${visible(variableNames(f).join(', ')) || '(none)'}`,
     `  evaluators  ${f.evaluators.length}`,
     ...f.evaluators.map(
-      (e) => `    - ${e.name} [${e.kind === 'regex' ? `regex ${e.pattern}` : e.kind}] (line ${e.line})`,
+      (e) =>
+        `    - ${visible(e.name)} [${e.kind === 'regex' ? `regex ${visible(e.pattern ?? '')}` : e.kind}] (line ${e.line})`,
     ),
   ];
   return lines.join('\n');

@@ -3,15 +3,26 @@
  * record/replay, and live variants without an API key skipped (one line each); writes JSON and HTML results
  * and prints pass rates per variant and evaluator.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as jsYaml from 'js-yaml';
 import { UserError } from '../promptfile/errors';
 import { discoverPromptFiles, DEFAULT_PATTERNS } from '../promptfile/discover';
 import { loadPromptFileOrThrow } from '../promptfile/load';
+import {
+  MANIFEST_FILE,
+  resultsHash,
+  serializeManifest,
+  shardSlice,
+  type ShardManifest,
+} from '../results/manifest';
+import { readTrials } from '../results/read';
+import { visible } from '../results/visible';
 import { parseMatrix } from '../variants/variant';
 import { numberFlag, parseArgs, stringFlag } from './args';
 import type { Output } from './output';
+import { safePromptFiles } from './promptFiles';
 import { runPromptfoo } from './promptfoo';
 import { buildRunConfig } from './runConfig';
 import { summarise } from './summary';
@@ -29,15 +40,20 @@ Options:
       --replay [DIR]    serve live variants from cassettes, calling no model (default cassettes/)
       --offline         run no live model (offline reference and replays only)
   -o, --output DIR      results directory (default results/)
-      --shard I/N       run the I-th of N contiguous slices of the rows (merge the shards in compare/gate)
-      --cache           let promptfoo cache responses (off by default so repeats are independent)`;
+      --shard I/N       run the I-th of N contiguous slices of the rows (merge the shards in compare/gate);
+                        writes manifest.json beside the results (run id, shard, rows) for the gate to check
+      --run-id ID       the run the shard belongs to, the same for every shard (default: $GITHUB_RUN_ID)
+      --cache           let promptfoo cache responses (off by default so repeats are independent)
+
+Under GitHub Actions (GITHUB_ACTIONS=true), promptfoo's own output is fenced with ::stop-commands:: and a
+random token, so nothing it prints (a model's error message, a label) can issue a workflow command.`;
 
 /** Runs `eval`. */
 export async function evaluate(argv: string[], out: Output): Promise<number> {
   const args = parseArgs(
     argv,
     {
-      values: ['config', 'matrix', 'repeat', 'output', 'shard'],
+      values: ['config', 'matrix', 'repeat', 'output', 'shard', 'run-id'],
       optionalValues: ['record', 'replay'],
       booleans: ['offline', 'cache'],
       aliases: { c: 'config', m: 'matrix', r: 'repeat', o: 'output' },
@@ -70,7 +86,7 @@ export async function evaluate(argv: string[], out: Output): Promise<number> {
   if (record !== undefined && replay !== undefined)
     throw new UserError('promptfile eval: --record and --replay exclude each other');
 
-  const files = promptFilesOf(base).map((p) => loadPromptFileOrThrow(p).file);
+  const files = safePromptFiles(promptFilesOf(base)).map((p) => loadPromptFileOrThrow(p).file);
   const run = buildRunConfig(base, files, {
     ...(matrix ? { matrix } : {}),
     ...(record !== undefined ? { record: path.resolve(record) } : {}),
@@ -78,9 +94,10 @@ export async function evaluate(argv: string[], out: Output): Promise<number> {
     offline: Boolean(args.flags['offline']),
     env: process.env,
   });
-  for (const note of run.notes) out.error(`promptfile: ${note}`);
+  // Labels come from the config, which a pull request may edit: each stays on its line.
+  for (const note of run.notes) out.error(`promptfile: ${visible(note)}`);
   out.error(
-    `promptfile: running ${run.variants.length} variant${run.variants.length === 1 ? '' : 's'}: ${run.variants.join(' | ')}`,
+    `promptfile: running ${run.variants.length} variant${run.variants.length === 1 ? '' : 's'}: ${run.variants.map(visible).join(' | ')}`,
   );
 
   const outDir = path.resolve(stringFlag(args, 'output') ?? 'results');
@@ -95,21 +112,31 @@ export async function evaluate(argv: string[], out: Output): Promise<number> {
   const pfArgs = ['eval', '-c', runConfigPath, '-o', json, '-o', html, '--no-progress-bar', '--no-table'];
   if (!args.flags['cache']) pfArgs.push('--no-cache');
   if (repeat !== undefined) pfArgs.push('--repeat', String(repeat));
-  const shard = stringFlag(args, 'shard');
-  if (shard !== undefined) {
-    const range = shardRange(
-      shard,
-      files.reduce((n, f) => n + f.rows.length, 0),
+  const shardSpec = stringFlag(args, 'shard');
+  const total = files.reduce((n, f) => n + f.rows.length, 0);
+  const shard =
+    shardSpec === undefined ? undefined : parseShard(shardSpec, stringFlag(args, 'run-id'), total);
+  if (shard) {
+    out.error(
+      `promptfile: shard ${shardSpec} of run ${visible(shard.runId)} runs rows ${shard.from}:${shard.to}`,
     );
-    out.error(`promptfile: shard ${shard} runs rows ${range}`);
-    pfArgs.push('--filter-range', range);
+    pfArgs.push('--filter-range', `${shard.from}:${shard.to}`);
   }
   pfArgs.push(...args.rest);
-  // A stale latest.json must not stand in for this run's results when this run stops early.
-  for (const file of [json, html]) fs.rmSync(file, { force: true });
-  const code = await runPromptfoo(pfArgs, {
-    env: { ...process.env, ...run.env, PROMPTFOO_PASS_RATE_THRESHOLD: '0' },
-  });
+  // A stale latest.json (or manifest) must not stand in for this run's results when this run stops early.
+  const manifestPath = path.join(outDir, MANIFEST_FILE);
+  for (const file of [json, html, manifestPath]) fs.rmSync(file, { force: true });
+  // promptfoo prints what models and configs say; under GitHub Actions none of it may issue a workflow command.
+  const fence = process.env['GITHUB_ACTIONS'] === 'true' ? randomBytes(16).toString('hex') : undefined;
+  if (fence) out.command(`::stop-commands::${fence}`);
+  let code: number;
+  try {
+    code = await runPromptfoo(pfArgs, {
+      env: { ...process.env, ...run.env, PROMPTFOO_PASS_RATE_THRESHOLD: '0' },
+    });
+  } finally {
+    if (fence) out.command(`::${fence}::`);
+  }
   if (code !== 0 && code !== 100 && code !== 130) {
     out.error(`promptfile eval: promptfoo exited with code ${code}`);
     return 1;
@@ -122,7 +149,24 @@ export async function evaluate(argv: string[], out: Output): Promise<number> {
     );
     return 1;
   }
-  const { text, errors } = summarise(json);
+  const table = readTrials([json]);
+  if (shard) {
+    const manifest: ShardManifest = {
+      schemaVersion: 1,
+      runId: shard.runId,
+      shard: { index: shard.index, count: shard.count },
+      rows: {
+        from: shard.from,
+        to: shard.to,
+        total,
+        keys: [...new Set(table.attempts.map((a) => a.row.key))],
+      },
+      results: path.basename(json),
+      sha256: resultsHash(fs.readFileSync(json, 'utf8')),
+    };
+    fs.writeFileSync(manifestPath, serializeManifest(manifest));
+  }
+  const { text, errors } = summarise(table);
   out.log(text);
   out.log(
     `Results: ${path.relative(process.cwd(), json)} and ${path.relative(process.cwd(), html)}; open the web report with ${viewCommand()}`,
@@ -136,14 +180,23 @@ export async function evaluate(argv: string[], out: Output): Promise<number> {
   return 0;
 }
 
-/** The `--filter-range` for shard `I/N` of `total` tests: contiguous, covering every test exactly once. */
-export function shardRange(spec: string, total: number): string {
+/** A shard: `I/N`, the run it belongs to, and its contiguous slice of `total` tests (every test in exactly one). */
+export function parseShard(
+  spec: string,
+  runId: string | undefined,
+  total: number,
+): { index: number; count: number; runId: string; from: number; to: number } {
   const m = /^(\d+)\/(\d+)$/.exec(spec);
-  const i = Number(m?.[1]);
-  const n = Number(m?.[2]);
-  if (!m || n < 1 || i < 1 || i > n)
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count)
     throw new UserError(`promptfile eval: --shard ${spec} must be I/N with 1 <= I <= N`);
-  return `${Math.floor(((i - 1) * total) / n)}:${Math.floor((i * total) / n)}`;
+  const id = runId ?? process.env['GITHUB_RUN_ID'];
+  if (!id)
+    throw new UserError(
+      'promptfile eval: --shard needs --run-id ID, the same for every shard of the run (GITHUB_RUN_ID serves under GitHub Actions), so the gate can tell the shards of one run from others',
+    );
+  return { index, count, runId: id, ...shardSlice(index, count, total) };
 }
 
 /** The prompt files the config's promptfile test generator would load. */

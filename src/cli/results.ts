@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { UserError } from '../promptfile/errors';
 import { fileError } from '../results/fileError';
 import {
+  baselineProblem,
   buildBaseline,
   compare,
   gate,
@@ -38,16 +39,24 @@ Options:
 
 export const GATE_HELP = `Usage: promptfile gate <results.json...> --baseline FILE [options]
 
-Exit 0 when no variant's row verdict is significantly worse than the baseline (its evaluators are then tested
-to name what broke), the gate can see a drop of --max-detectable-drop, and every floor holds; 1 on a regression,
-an underpowered gate, errors above the allowed rate, or an empty run; 2 on bad input.
+Exit 0 when the results are one whole run that covers the baseline (every variant, row and evaluator of it,
+nothing without a baseline unless accepted), no variant's row verdict is significantly worse than the baseline
+(its evaluators are then tested to name what broke), the gate can see a drop of --max-detectable-drop, and every
+floor holds; 1 otherwise (a regression, a missing shard or row, a variant with no baseline, errors or calls with
+no output, a lowered baseline, an underpowered gate, an empty run); 2 on bad input (a tampered baseline too).
 
 Options:
-  --baseline FILE        the committed baseline (omit with --no-baseline to check floors and errors only)
-  --no-baseline          gate without a baseline
+  --baseline FILE        the baseline to gate against (omit with --no-baseline to check floors and errors only)
+  --no-baseline          gate without a baseline: every variant is new and must meet a floor
+  --previous-baseline FILE  the baseline as the base branch has it, when FILE is a pull request's: expectations
+                         it lowers or drops fail, and the previous one judges the run, unless --accept-lowered
+  --accept-lowered       a reviewer accepts the lowered expectations: the proposed baseline judges the run
+  --accept-new           accept variants, evaluators and rows the baseline lacks; each must meet a floor
+  --shards N             the run has N shards (eval --shard I/N): fail unless every one is there, once
   --alpha A              family-wise significance level (default 0.05)
-  --floor F              minimum Wilson lower bound for every evaluator
+  --floor F              floor for every evaluator: fails when the Wilson 95% upper bound is below F
   --floors JSON          per-evaluator floors, e.g. '{"Refusal JSON": 0.9}'
+  --prove-floors         a floor must be reached by the Wilson 95% lower bound instead ("prove at least")
   --max-error-rate R     tolerated share of errored calls (default 0)
   --max-detectable-drop D  fail as underpowered when a row verdict's smallest drop detectable with 80% power
                          exceeds D (default 0.15; 1 turns it off); promptfile plan sizes a run to meet it
@@ -118,7 +127,10 @@ export function baselineCommand(argv: string[], out: Output): number {
     );
   const merge = stringFlag(args, 'merge');
   const built = buildBaseline(table);
-  write(file, serializeBaseline(merge ? mergeBaselines(readBaseline(merge), built) : built));
+  const baseline = merge ? mergeBaselines(readBaseline(merge), built) : built;
+  const problem = baselineProblem(baseline);
+  if (problem) throw new UserError(`promptfile baseline: these results cannot make a baseline: ${problem}`);
+  write(file, serializeBaseline(baseline));
   out.error(`promptfile baseline: wrote ${file}`);
   return 0;
 }
@@ -137,8 +149,10 @@ export function gateCommand(argv: string[], out: Output): number {
         'max-detectable-drop',
         'summary',
         'junit',
+        'previous-baseline',
+        'shards',
       ],
-      booleans: ['annotations', 'no-baseline'],
+      booleans: ['annotations', 'no-baseline', 'accept-new', 'accept-lowered', 'prove-floors'],
     },
     'gate',
   );
@@ -157,6 +171,21 @@ export function gateCommand(argv: string[], out: Output): number {
   if (alpha !== undefined) options.alpha = alpha;
   if (floor !== undefined) options.floor = floor;
   if (maxErrorRate !== undefined) options.maxErrorRate = maxErrorRate;
+  const shards = numberFlag(args, 'shards', 'gate', (n) => Number.isInteger(n) && n >= 1);
+  if (shards !== undefined) options.shards = shards;
+  if (args.flags['accept-new']) options.acceptNew = true;
+  if (args.flags['accept-lowered']) options.acceptLowered = true;
+  if (args.flags['prove-floors']) options.proveFloors = true;
+  const previous = stringFlag(args, 'previous-baseline');
+  if (previous) {
+    if (!baselinePath)
+      throw new UserError('promptfile gate: --previous-baseline compares with --baseline FILE; give both');
+    options.previousBaseline = readBaseline(previous);
+  }
+  if (args.flags['accept-lowered'] && !previous)
+    throw new UserError(
+      'promptfile gate: --accept-lowered accepts what --baseline lowers against --previous-baseline FILE; give it',
+    );
   const floors = stringFlag(args, 'floors');
   if (floors) {
     try {
@@ -172,7 +201,8 @@ export function gateCommand(argv: string[], out: Output): number {
   out.log(renderGate(verdict, 'text'));
   const summary = stringFlag(args, 'summary');
   if (summary) write(summary, `${renderGate(verdict, 'markdown')}\n`, 'append');
-  if (args.flags['annotations']) out.log(renderGate(verdict, 'annotations'));
+  if (args.flags['annotations'])
+    for (const line of renderGate(verdict, 'annotations').trimEnd().split('\n')) out.command(line);
   const junit = stringFlag(args, 'junit');
   if (junit) write(junit, renderGate(verdict, 'junit'));
   return verdict.pass ? 0 : 1;

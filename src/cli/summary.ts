@@ -1,9 +1,8 @@
 /** What `promptfile eval` prints: each row's verdict per variant, then the comparison table. */
-import { compare, readTrials, renderCompare, type TrialTable } from '../gate';
+import { compare, renderCompare, type TrialTable } from '../gate';
 
-/** Summarises a results file as text; also returns how many calls ended in an error. */
-export function summarise(resultsPath: string): { text: string; errors: number } {
-  const table = readTrials([resultsPath]);
+/** Summarises a run as text; also returns how many calls ended in an error (no output and no grading included). */
+export function summarise(table: TrialTable): { text: string; errors: number } {
   const errors = table.attempts.filter((a) => a.outcome === 'error').length;
   return { text: `${rowsTable(table)}\n\n${renderCompare(compare(table), 'text')}`, errors };
 }
@@ -32,7 +31,11 @@ export function rowsTable(table: TrialTable): string {
             t.outcome !== 'pass',
         )
         .map((t) => t.evaluator);
-      verdict = failed.length === 0 ? 'PASS' : `FAIL ${failed.join('; ')}`;
+      // The call's own outcome decides; the evaluators only say which failed.
+      verdict =
+        a.outcome === 'pass'
+          ? 'PASS'
+          : `FAIL ${failed.length > 0 ? failed.join('; ') : '(promptfoo failed the row; no evaluator did)'}`;
     }
     lines.push(`${a.row.label.padEnd(width)}  ${a.variant}${repeat}: ${verdict}${usage(a.usage)}`);
   }

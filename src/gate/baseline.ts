@@ -8,10 +8,17 @@
  */
 import { fileError, readUserFile } from '../results/fileError';
 import { TrialTable } from '../results/trial';
+import { controlCharacter } from '../results/visible';
 import { Tally, tallyAttempts, tallyTrials } from './tally';
 
 /** The schema version this code writes and reads. */
 export const BASELINE_SCHEMA_VERSION = 1;
+
+/**
+ * The largest count a baseline may hold: a billion calls of one row is far beyond any run (or years of merged runs),
+ * and far below what would make the exact tests allocate more than they can. Larger counts are a tampered file.
+ */
+export const MAX_BASELINE_COUNT = 1_000_000_000;
 
 /** One evaluator of one variant in a baseline. `trials` are graded trials; errors are counted apart. */
 export interface BaselineEvaluator {
@@ -166,6 +173,14 @@ export function parseBaseline(text: string, source: string): Baseline {
   return document as Baseline;
 }
 
+/**
+ * Why `baseline` cannot gate anything, or could not come from a run, or undefined when it is sound. `baseline`
+ * checks what it is about to write with this, so it never writes a baseline the gate would refuse.
+ */
+export function baselineProblem(baseline: Baseline): string | undefined {
+  return validate(baseline)?.message;
+}
+
 interface Problem {
   key: string;
   message: string;
@@ -199,11 +214,21 @@ function validate(document: unknown): Problem | undefined {
     return { key: extra, message: `baseline has an unknown key ${JSON.stringify(extra)}` };
   const variants = document['variants'];
   if (!isRecord(variants)) return { key: 'variants', message: 'baseline "variants" must be an object' };
+  if (Object.keys(variants).length === 0)
+    return {
+      key: 'variants',
+      message: 'baseline has no variants: it gates nothing; write one from a run with promptfile baseline',
+    };
   for (const [variant, evaluators] of Object.entries(variants)) {
     const at = `variants[${JSON.stringify(variant)}]`;
+    const name = badName(variant, at);
+    if (name) return name;
     if (!isRecord(evaluators)) return { key: at, message: `${at} must be an object of evaluators` };
+    if (Object.keys(evaluators).length === 0)
+      return { key: at, message: `${at} has no evaluators: it gates nothing` };
     for (const [evaluator, entry] of Object.entries(evaluators)) {
-      const problem = validateEvaluator(entry, `${at}[${JSON.stringify(evaluator)}]`);
+      const where = `${at}[${JSON.stringify(evaluator)}]`;
+      const problem = badName(evaluator, where) ?? validateEvaluator(entry, where);
       if (problem) return problem;
     }
   }
@@ -222,11 +247,44 @@ function validate(document: unknown): Problem | undefined {
       const at = `rowVerdicts[${JSON.stringify(variant)}]`;
       if (!isRecord(variants[variant]))
         return { key: at, message: `${at} names a variant the baseline has no evaluators for` };
-      const problem = validateEvaluator(entry, at);
+      const problem = validateEvaluator(entry, at) ?? fitsRowVerdicts(variants[variant], entry, variant);
       if (problem) return problem;
     }
   }
   return undefined;
+}
+
+/**
+ * A variant's evaluators against its row verdicts, as one run (or a sum of runs) gives them: each call has a row
+ * verdict, and at most one outcome per evaluator, and passes only if all of them pass. So no evaluator has more calls
+ * on a row than the row verdicts, nor fewer passes there than the row verdict.
+ */
+function fitsRowVerdicts(evaluators: unknown, verdicts: unknown, variant: string): Problem | undefined {
+  const calls = (t: Tally) => t.trials + t.errors;
+  const rows = (verdicts as BaselineEvaluator).rows;
+  for (const [evaluator, entry] of Object.entries(evaluators as Record<string, BaselineEvaluator>)) {
+    const at = `variants[${JSON.stringify(variant)}][${JSON.stringify(evaluator)}]`;
+    for (const [row, tally] of Object.entries(entry.rows)) {
+      const verdict = rows[row];
+      if (!verdict || calls(tally) > calls(verdict))
+        return {
+          key: `${at}.rows[${JSON.stringify(row)}]`,
+          message: `${at}.rows[${JSON.stringify(row)}] has more calls than its row verdicts; rebuild the baseline instead of editing it by hand`,
+        };
+      if (verdict.passes > tally.passes)
+        return {
+          key: `${at}.rows[${JSON.stringify(row)}]`,
+          message: `${at}.rows[${JSON.stringify(row)}] has fewer passes than its row verdicts (a row passes only when every evaluator passes); rebuild the baseline`,
+        };
+    }
+  }
+  return undefined;
+}
+
+/** A name that would print as more than itself: a line break or another control character in it. */
+function badName(name: string, at: string): Problem | undefined {
+  const control = controlCharacter(name);
+  return control ? { key: at, message: `${at} has a control character (${control}) in its name` } : undefined;
 }
 
 function validateEvaluator(entry: unknown, at: string): Problem | undefined {
@@ -241,12 +299,25 @@ function validateEvaluator(entry: unknown, at: string): Problem | undefined {
   if ('message' in total) return total;
   const sum = { passes: 0, trials: 0, errors: 0 };
   for (const [row, tally] of Object.entries(entry['rows'])) {
-    const checked = validateTally(tally, `${at}.rows[${JSON.stringify(row)}]`);
+    const where = `${at}.rows[${JSON.stringify(row)}]`;
+    const checked = badName(row, where) ?? validateTally(tally, where);
     if ('message' in checked) return checked;
+    if (checked.trials + checked.errors === 0)
+      return {
+        key: where,
+        message: `${where} counts no call; a row is in a baseline only when it was called`,
+      };
     sum.passes += checked.passes;
     sum.trials += checked.trials;
     sum.errors += checked.errors;
   }
+  if (Object.keys(entry['rows']).length === 0)
+    return { key: `${at}.rows`, message: `${at} has no rows: it gates nothing` };
+  if (total.trials === 0)
+    return {
+      key: `${at}.total`,
+      message: `${at} has no graded trial (${total.errors} error${total.errors === 1 ? '' : 's'}): it gates nothing; build the baseline from a run that graded it`,
+    };
   if (sum.passes !== total.passes || sum.trials !== total.trials || sum.errors !== total.errors) {
     return {
       key: `${at}.total`,
@@ -266,9 +337,14 @@ function validateTally(value: unknown, at: string): Tally | Problem {
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
       return {
         key: `${at}.${k}`,
-        message: `${at}.${k} must be a whole number of at least 0, found ${JSON.stringify(n)}`,
+        message: `${at}.${k} must be a whole number of at least 0, found ${typeof n === 'number' ? String(n) : JSON.stringify(n)}`,
       };
     }
+    if (n > MAX_BASELINE_COUNT)
+      return {
+        key: `${at}.${k}`,
+        message: `${at}.${k} is ${n}, more than the ${MAX_BASELINE_COUNT} a baseline may hold`,
+      };
   }
   const tally = value as unknown as Tally;
   if (tally.passes > tally.trials) return { key: at, message: `${at} has more passes than trials` };
@@ -297,7 +373,8 @@ function sortedKeys(record: Record<string, unknown>): string[] {
   return Object.keys(record).sort(naturalCompare);
 }
 
-function naturalCompare(a: string, b: string): number {
+/** Orders keys as people count: digit runs compare as numbers (`#2` before `#10`). */
+export function naturalCompare(a: string, b: string): number {
   const pa = a.match(/\d+|\D+/g) ?? [];
   const pb = b.match(/\d+|\D+/g) ?? [];
   for (let i = 0; i < Math.min(pa.length, pb.length); i++) {

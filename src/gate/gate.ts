@@ -2,7 +2,13 @@
  * The gate: may this run merge? A typed verdict, pure; renderers live in src/report.
  *
  * It passes only when all of these hold, and fails closed otherwise:
- * - the run has graded trials at all;
+ * - the results are one whole run: every shard present once, all of one run (results/manifest.ts);
+ * - the baseline it judges by is the base branch's: a proposed baseline (`baseline` with `previousBaseline`) that
+ *   lowers an expectation fails unless accepted (`acceptLowered`), and is not used until it is (lowered.ts);
+ * - the run has graded trials at all; no call ended without output or grading (results/parse.ts makes those errors);
+ * - the run covers the baseline and the baseline covers the run: no baseline row, evaluator or variant missing, no
+ *   variant, evaluator or row without a baseline unless accepted as new (`acceptNew`, implied without a baseline),
+ *   and then under a floor (coverage.ts);
  * - no variant's calls errored above `maxErrorRate` (default 0: an error is a failure to measure, not a pass);
  * - every variant and evaluator in the baseline is present in the run with graded trials;
  * - no variant is significantly worse than the baseline. The primary endpoint is the row verdict (a call passes when
@@ -16,11 +22,14 @@
  *   with the test itself, stats/power.ts) is at most `maxDetectableDrop`; an underpowered gate would pass anything;
  * - deterministic variants (the offline reference, cassette replays; their repeats add no information) are compared
  *   row by row instead: an evaluator that passed every call of a row in the baseline must pass it now;
- * - every floor holds on the Wilson 95% lower bound, i.e. the pass rate is at least the floor with 95% confidence,
- *   and every floor names an evaluator the run has (a typo must not silently disable a floor).
+ * - every floor holds: the Wilson 95% upper bound is not below it (the evidence does not say the rate is lower), or
+ *   with `proveFloors` the lower bound is not below it (the rate is shown to reach it); and every floor names an
+ *   evaluator the run has (a typo must not silently disable a floor).
  */
 import { UserError } from '../promptfile/errors';
+import { shardProblems } from '../results/manifest';
 import { Attempt, Trial, TrialTable } from '../results/trial';
+import { controlCharacter } from '../results/visible';
 import { atLevel } from '../stats/alternative';
 import { Counts } from '../stats/fisher';
 import { holm } from '../stats/holm';
@@ -29,18 +38,46 @@ import { RegressionTest, worseThanBaseline } from '../stats/regression';
 import { formatCount, formatInterval, formatP, formatRate } from '../report/format';
 import { Baseline } from './baseline';
 import { Rate, rateOf } from './compare';
-import { EvaluatorTally, Tally, tallyAttempts, tallyTrials } from './tally';
+import { coverage, deterministicVariants } from './coverage';
+import { GateFailure, KIND_NAMES, listKeys, Location, ROW_VERDICT } from './failure';
+import { BaselineChange, baselineChanges } from './lowered';
+import { Tally, tallyAttempts, tallyTrials } from './tally';
+
+export { ROW_VERDICT } from './failure';
+export type { GateFailure, Location } from './failure';
+export type { BaselineChange } from './lowered';
 
 /** What the gate enforces. */
 export interface GateOptions {
   /** Family-wise significance level for "worse than the baseline"; default 0.05. */
   alpha?: number;
-  /** Floor on the Wilson lower bound for every evaluator without its own floor, in [0, 1]. */
+  /** Floor for every evaluator without its own floor, in [0, 1] (see `proveFloors` for how it is checked). */
   floor?: number;
   /** Floors per evaluator name, e.g. `{ "Refusal JSON": 0.9 }`. */
   floors?: Record<string, number>;
+  /**
+   * How floors are checked. Default (false): a floor fails when the evidence says the rate is below it, i.e. the
+   * Wilson 95% upper bound is below the floor; a true rate at the floor passes about 97.5% of the time. true ("prove
+   * at least"): the Wilson 95% lower bound must reach the floor, so the rate is shown to be at least the floor; that
+   * needs many trials (0.95 needs 73 perfect ones).
+   */
+  proveFloors?: boolean;
   /** Largest tolerated share of errored calls per variant, in [0, 1]; default 0. */
   maxErrorRate?: number;
+  /**
+   * Accept variants, evaluators and rows the baseline does not have (default false: they fail the gate). Accepted,
+   * each evaluator involved must meet a floor (`floor` or `floors`). Gating without a baseline implies it.
+   */
+  acceptNew?: boolean;
+  /**
+   * The baseline as the base branch has it, when `baseline` is a pull request's proposal. Expectations the proposal
+   * lowers or drops fail the gate, and the run is judged by this one, unless `acceptLowered`.
+   */
+  previousBaseline?: Baseline;
+  /** A reviewer accepted the proposed baseline's lowered expectations: judge the run by the proposal. */
+  acceptLowered?: boolean;
+  /** The number of shards the run must have (`gate --shards N`); the shards' manifests say it otherwise. */
+  shards?: number;
   /**
    * The largest minimal detectable drop (absolute pass rate, 80% power) a primary endpoint may have, in (0, 1];
    * default 0.15, the drop `promptfile plan` sizes runs for. 1 turns the requirement off.
@@ -55,15 +92,6 @@ export interface GateOptions {
 
 /** The drop a gate must be able to see by default: 15 points of pass rate (see GateOptions.maxDetectableDrop). */
 export const DEFAULT_MAX_DETECTABLE_DROP = 0.15;
-
-/** The name a variant's row verdict goes by in checks and reports. */
-export const ROW_VERDICT = '(row verdict: every evaluator passes)';
-
-/** A place in a prompt file, for annotations. */
-export interface Location {
-  file: string;
-  line: number;
-}
 
 /** One variant x evaluator, as judged. */
 export interface GateCheck {
@@ -93,21 +121,10 @@ export interface GateCheck {
   belowFloor: boolean;
   /** In the baseline, but not measured in this run. */
   missing: boolean;
+  /** Measured in this run, not in the baseline: accepted as new (then held to floors), or refused. */
+  withoutBaseline?: 'accepted' | 'refused';
   location?: Location;
 }
-
-/** Why the gate failed; `message` is one sentence naming what and where. */
-export type GateFailure = { message: string; location?: Location } & (
-  | { kind: 'no-trials' }
-  | { kind: 'errors'; variant: string; errors: number; attempts: number }
-  | { kind: 'missing-variant'; variant: string }
-  | { kind: 'missing-evaluator'; variant: string; evaluator: string }
-  | { kind: 'regression'; variant: string; evaluator: string; before: Counts; after: Counts; p: number }
-  | { kind: 'changed'; variant: string; evaluator: string; row: string }
-  | { kind: 'underpowered'; variant: string; evaluator: string; detectableDrop: number | null; max: number }
-  | { kind: 'floor'; variant: string; evaluator: string; floor: number; lower: number }
-  | { kind: 'unknown-floor'; evaluator: string }
-);
 
 /** The gate's decision with everything that led to it. */
 export interface GateVerdict {
@@ -117,6 +134,13 @@ export interface GateVerdict {
   alpha: number;
   maxErrorRate: number;
   hasBaseline: boolean;
+  /** How floors were checked: `evidence` (upper bound below the floor fails) or `prove` (lower bound must reach it). */
+  floorMode: 'evidence' | 'prove';
+  /** Sentences about the baseline every report shows (e.g. that it gates no model). */
+  notes: string[];
+  /** What the proposed baseline changes against `previousBaseline`, and whether that was accepted. */
+  baselineChanges: BaselineChange[];
+  baselineChangesAccepted: boolean;
   variants: string[];
   checks: GateCheck[];
   failures: GateFailure[];
@@ -128,10 +152,26 @@ export function gate(
   baseline: Baseline | undefined,
   options: GateOptions = {},
 ): GateVerdict {
-  const { alpha, floor, floors, maxErrorRate, maxDetectableDrop, sizeChecks } = validOptions(options);
+  const { alpha, floor, floors, maxErrorRate, maxDetectableDrop, sizeChecks, proveFloors, acceptLowered } =
+    validOptions(options);
   const failures: GateFailure[] = [];
+  for (const message of shardProblems(table.shards ?? [], options.shards))
+    failures.push({ kind: 'shards', message });
+
+  // A proposed baseline judges the run only once a reviewer accepts what it lowers; until then the previous one does.
+  const changes =
+    options.previousBaseline && baseline ? baselineChanges(options.previousBaseline, baseline) : [];
+  if (options.previousBaseline && baseline && !acceptLowered) {
+    for (const change of changes) {
+      const failure = loweredFailure(change);
+      if (failure) failures.push(failure);
+    }
+    baseline = options.previousBaseline;
+  }
+
   const run = tallyTrials(table.trials);
   const locate = locator(table.trials);
+  const covered = coverage(table, run, baseline, options.acceptNew === true || baseline === undefined);
 
   const graded = table.trials.filter((t) => t.outcome !== 'error').length;
   if (graded === 0) {
@@ -216,6 +256,13 @@ export function gate(
       }
     }
   }
+
+  failures.push(...covered.failures);
+  for (const check of byPair.values())
+    if (!check.before && check.after)
+      check.withoutBaseline = covered.accepted.get(check.variant)?.has(check.evaluator)
+        ? 'accepted'
+        : 'refused';
 
   const deterministic = deterministicVariants(table);
   const verdicts = tallyAttempts(table.attempts);
@@ -370,19 +417,39 @@ export function gate(
   }
   for (const check of checks) {
     const applies = floors[check.evaluator] ?? floor;
-    if (applies === undefined || !check.after || check.after.trials === 0) continue;
+    const because = covered.accepted.get(check.variant)?.get(check.evaluator);
+    if (applies === undefined) {
+      if (because !== undefined && (check.after?.trials ?? 0) > 0)
+        failures.push({
+          kind: 'unfloored',
+          variant: check.variant,
+          evaluator: check.evaluator,
+          message:
+            (because === 'variant'
+              ? `"${check.variant}" is accepted as new, but no floor applies to "${check.evaluator}"`
+              : `"${check.evaluator}" of "${check.variant}" is accepted without a baseline (${because === 'rows' ? 'on new rows' : 'a new evaluator'}), but no floor applies to it`) +
+            ': with no baseline, a floor is all it can be held to; give --floor or --floors.',
+          ...(check.location && { location: check.location }),
+        });
+      continue;
+    }
+    if (!check.after || check.after.trials === 0) continue;
     check.floor = applies;
-    if (check.after.interval.low >= applies) continue;
+    const { low, high } = check.after.interval;
+    if (proveFloors ? !(low < applies) : !(high < applies)) continue;
     check.belowFloor = true;
     failures.push({
       kind: 'floor',
       variant: check.variant,
       evaluator: check.evaluator,
       floor: applies,
-      lower: check.after.interval.low,
-      message:
-        `"${check.evaluator}" for ${check.variant} is not shown to reach its floor of ${formatRate(applies)}: ` +
-        `${describe(check.after)}, 95% interval ${formatInterval(check.after.interval.low, check.after.interval.high)}.`,
+      lower: low,
+      upper: high,
+      message: proveFloors
+        ? `"${check.evaluator}" for ${check.variant} is not shown to reach its floor of ${formatRate(applies)}: ` +
+          `${describe(check.after)}, 95% interval ${formatInterval(low, high)} (--prove-floors).`
+        : `"${check.evaluator}" for ${check.variant} is below its floor of ${formatRate(applies)}: ` +
+          `${describe(check.after)}, 95% interval ${formatInterval(low, high)}, all of it below the floor.`,
       ...(check.location && { location: check.location }),
     });
   }
@@ -394,6 +461,10 @@ export function gate(
     alpha,
     maxErrorRate,
     hasBaseline: baseline !== undefined,
+    floorMode: proveFloors ? 'prove' : 'evidence',
+    notes: covered.notes,
+    baselineChanges: changes,
+    baselineChangesAccepted: acceptLowered,
     variants: [...new Set([...variants, ...Object.keys(baseline?.variants ?? {})])],
     checks,
     failures,
@@ -413,14 +484,6 @@ function worstRow(attempts: readonly Attempt[], variant: string): Location | und
   for (const m of misses.values()) if (!worst || m.count > worst.count) worst = m;
   const row = worst?.attempt.row;
   return row?.file && row.line !== undefined ? { file: row.file, line: row.line } : undefined;
-}
-
-/** Variants every one of whose calls came from a deterministic provider. */
-function deterministicVariants(table: TrialTable): Set<string> {
-  const variants = new Map<string, boolean>();
-  for (const a of table.attempts)
-    variants.set(a.variant, (variants.get(a.variant) ?? true) && a.deterministic === true);
-  return new Set([...variants].filter(([, d]) => d).map(([v]) => v));
 }
 
 /** The minimal detectable drop of a check, over the rows both sides have (stats/power.ts). */
@@ -443,7 +506,18 @@ function sumCounts(tallies: readonly Tally[]): Counts {
   });
 }
 
-function validOptions(options: GateOptions): Required<Omit<GateOptions, 'floor'>> & { floor?: number } {
+interface ValidOptions {
+  alpha: number;
+  maxErrorRate: number;
+  maxDetectableDrop: number;
+  sizeChecks: boolean;
+  floors: Record<string, number>;
+  floor?: number;
+  proveFloors: boolean;
+  acceptLowered: boolean;
+}
+
+function validOptions(options: GateOptions): ValidOptions {
   const alpha = options.alpha ?? 0.05;
   const maxDetectableDrop = options.maxDetectableDrop ?? DEFAULT_MAX_DETECTABLE_DROP;
   if (!(maxDetectableDrop > 0 && maxDetectableDrop <= 1))
@@ -455,6 +529,13 @@ function validOptions(options: GateOptions): Required<Omit<GateOptions, 'floor'>
     throw new UserError(`The gate's maximum error rate must be between 0 and 1, got ${maxErrorRate}.`);
   }
   const floors = options.floors ?? {};
+  for (const name of Object.keys(floors)) {
+    const control = controlCharacter(name);
+    if (control)
+      throw new UserError(`A floor names an evaluator with a control character (${control}) in it.`);
+  }
+  if (options.shards !== undefined && !(Number.isInteger(options.shards) && options.shards >= 1))
+    throw new UserError(`The number of shards must be a whole number of at least 1, got ${options.shards}.`);
   for (const [name, value] of Object.entries({
     ...(options.floor !== undefined && { '(global)': options.floor }),
     ...floors,
@@ -472,6 +553,35 @@ function validOptions(options: GateOptions): Required<Omit<GateOptions, 'floor'>
     sizeChecks: options.sizeChecks ?? true,
     floors,
     ...(options.floor !== undefined && { floor: options.floor }),
+    proveFloors: options.proveFloors === true,
+    acceptLowered: options.acceptLowered === true,
+  };
+}
+
+/** The failure a change of the baseline is, when not accepted: lowered or dropped expectations; additions are none. */
+function loweredFailure(change: BaselineChange): GateFailure | undefined {
+  const what = change.evaluator === ROW_VERDICT ? 'the row verdict' : `"${change.evaluator}"`;
+  const accept =
+    'a pull request may lower what it is judged by only when a reviewer accepts it (--accept-lowered); until then the previous baseline judges it.';
+  const common = { kind: 'lowered' as const, variant: change.variant, evaluator: change.evaluator };
+  if (change.kind === 'added') return undefined;
+  if (change.kind === 'removed')
+    return {
+      ...common,
+      ...(change.before && { before: change.before }),
+      message: `The baseline drops ${what} for ${change.variant} (${describe(change.before as Tally)} before); ${accept}`,
+    };
+  const before = change.before as Tally;
+  const after = change.after as Tally;
+  const rows =
+    change.rows.length > 0
+      ? ` (lower on ${change.rows.length} row${change.rows.length === 1 ? '' : 's'}: ${listKeys(change.rows)})`
+      : '';
+  return {
+    ...common,
+    before,
+    after,
+    message: `The baseline lowers ${what} for ${change.variant} from ${describe(before)} to ${describe(after)}${rows}; ${accept}`,
   };
 }
 
@@ -530,15 +640,3 @@ function summarise(
   const parts = [...kinds].map(([kind, n]) => `${n} ${KIND_NAMES[kind as GateFailure['kind']]}`);
   return `Gate failed: ${parts.join(', ')} (${scope}).`;
 }
-
-const KIND_NAMES: Record<GateFailure['kind'], string> = {
-  'no-trials': 'empty run',
-  errors: 'variant(s) with errors',
-  'missing-variant': 'missing variant(s)',
-  'missing-evaluator': 'missing evaluator(s)',
-  regression: 'regression(s)',
-  changed: 'deterministic change(s)',
-  underpowered: 'underpowered check(s)',
-  floor: 'floor(s) not reached',
-  'unknown-floor': 'floor(s) for unknown evaluators',
-};

@@ -6,10 +6,17 @@ export { readTrials } from '../results/read';
 export type { Attempt, Outcome, RowRef, Trial, TrialTable, Usage } from '../results/trial';
 export { compare } from './compare';
 export type { CompareOptions, CompareResult, PairedComparison, Rate, VariantSummary } from './compare';
-export { buildBaseline, mergeBaselines, parseBaseline, readBaseline, serializeBaseline } from './baseline';
+export {
+  baselineProblem,
+  buildBaseline,
+  mergeBaselines,
+  parseBaseline,
+  readBaseline,
+  serializeBaseline,
+} from './baseline';
 export type { Baseline } from './baseline';
 export { gate } from './gate';
-export type { GateCheck, GateFailure, GateOptions, GateVerdict } from './gate';
+export type { BaselineChange, GateCheck, GateFailure, GateOptions, GateVerdict } from './gate';
 export { renderCompare } from '../report/compare';
 export type { CompareFormat } from '../report/compare';
 export { renderGate } from '../report/gate';

@@ -40,6 +40,22 @@ function title(failure: GateFailure): string {
       return `Missing variant: ${failure.variant}`;
     case 'missing-evaluator':
       return `Missing evaluator: ${failure.evaluator} (${failure.variant})`;
+    case 'missing-rows':
+      return `Missing rows: ${failure.variant}`;
+    case 'new-variant':
+      return `No baseline: ${failure.variant}`;
+    case 'new-evaluator':
+      return `No baseline: ${failure.evaluator} (${failure.variant})`;
+    case 'new-rows':
+      return `Rows without a baseline: ${failure.variant}`;
+    case 'unfloored':
+      return `No floor: ${failure.evaluator} (${failure.variant})`;
+    case 'kind-changed':
+      return `No longer deterministic: ${failure.variant}`;
+    case 'shards':
+      return 'Incomplete run';
+    case 'lowered':
+      return `Lowered expectation: ${failure.evaluator} (${failure.variant})`;
     case 'unknown-floor':
       return `Floor for unknown evaluator: ${failure.evaluator}`;
     case 'no-trials':

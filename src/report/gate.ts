@@ -1,7 +1,8 @@
 /**
  * Renders a gate verdict: Markdown for `$GITHUB_STEP_SUMMARY`, plain text for logs, workflow annotations, JUnit XML.
  */
-import { GateCheck, GateVerdict } from '../gate/gate';
+import { BaselineChange, GateCheck, GateVerdict } from '../gate/gate';
+import { visible } from '../results/visible';
 import { gateAnnotations } from './annotations';
 import { escapeMarkdown } from './escape';
 import { formatCount, formatInterval, formatPValue, formatRate } from './format';
@@ -73,9 +74,42 @@ function result(check: GateCheck): string {
     check.belowFloor && 'below floor',
     check.underpowered && 'underpowered',
   ].filter((p): p is string => typeof p === 'string');
+  if (check.withoutBaseline === 'refused') problems.push('no baseline');
   if (problems.length > 0) return `FAIL: ${problems.join(', ')}`;
-  if (!check.before && check.after) return 'pass (new, no baseline)';
+  if (check.withoutBaseline === 'accepted') return 'pass (new, accepted)';
   return 'pass';
+}
+
+const CHANGES_HEADER = ['Variant', 'Evaluator', 'Previous baseline', 'This baseline', 'Change'];
+
+function changeRow(change: BaselineChange): string[] {
+  const tally = (t: BaselineChange['before']) =>
+    t ? `${formatCount(t.passes, t.trials)} (${formatRate(t.trials ? t.passes / t.trials : null)})` : '–';
+  const what =
+    change.kind === 'added'
+      ? 'added'
+      : change.kind === 'removed'
+        ? 'dropped'
+        : change.rows.length > 0
+          ? `lower on ${change.rows.length} row${change.rows.length === 1 ? '' : 's'}`
+          : 'lower in total';
+  return [change.variant, change.evaluator, tally(change.before), tally(change.after), what];
+}
+
+/** The heading of the baseline-changes section: what the proposal does, and whether it judged the run. */
+function changesTitle(verdict: GateVerdict): string {
+  const lowers = verdict.baselineChanges.some((c) => c.kind !== 'added');
+  return `Expectations this baseline ${lowers ? 'lowers' : 'adds'} ${
+    verdict.baselineChangesAccepted
+      ? '(accepted)'
+      : '(not accepted: the previous baseline judged this run; --accept-lowered accepts them)'
+  }`;
+}
+
+function floorsNote(verdict: GateVerdict): string {
+  return verdict.floorMode === 'prove'
+    ? 'A floor holds when the Wilson 95% lower bound reaches it (--prove-floors).'
+    : 'A floor fails when the Wilson 95% upper bound is below it.';
 }
 
 function gateMarkdown(verdict: GateVerdict): string {
@@ -85,12 +119,23 @@ function gateMarkdown(verdict: GateVerdict): string {
     '',
     escapeMarkdown(verdict.summary),
   ];
+  for (const note of verdict.notes) parts.push('', escapeMarkdown(note));
   if (verdict.failures.length > 0) {
     parts.push('', '### Problems', '');
     for (const f of verdict.failures) {
-      const where = f.location ? ` (\`${f.location.file.replace(/`/g, "'")}:${f.location.line}\`)` : '';
+      const where = f.location
+        ? ` (\`${visible(f.location.file).replace(/`/g, "'")}:${f.location.line}\`)`
+        : '';
       parts.push(`- ${escapeMarkdown(f.message)}${where}`);
     }
+  }
+  if (verdict.baselineChanges.length > 0) {
+    parts.push('', `### ${escapeMarkdown(changesTitle(verdict))}`, '');
+    parts.push(
+      md(CHANGES_HEADER),
+      `|${CHANGES_HEADER.map(() => ' --- ').join('|')}|`,
+      ...verdict.baselineChanges.map((c) => md(changeRow(c))),
+    );
   }
   if (verdict.checks.length > 0) {
     parts.push('', '### Checks', '');
@@ -107,20 +152,26 @@ function gateMarkdown(verdict: GateVerdict): string {
       'of each variant first (Holm across variants), its evaluators only behind a regressed row verdict. ' +
       '"Detects": the smallest drop in pass rate caught with 80% power. ' +
       'Deterministic variants (offline reference, replays) are compared row by row. ' +
-      `Floors apply to the Wilson 95% lower bound. Allowed error rate: ${formatRate(verdict.maxErrorRate)}.` +
+      `${floorsNote(verdict)} Allowed error rate: ${formatRate(verdict.maxErrorRate)}.` +
       `${verdict.hasBaseline ? '' : ' No baseline was given: only floors and errors were checked.'}</sub>`,
   );
   return `${parts.join('\n')}\n`;
 }
 
 function gateText(verdict: GateVerdict): string {
-  const parts = [verdict.summary];
+  const parts = [verdict.summary, ...verdict.notes];
   if (verdict.failures.length > 0) {
     parts.push('', 'Problems:');
     for (const f of verdict.failures) {
-      parts.push(`- ${f.location ? `${f.location.file}:${f.location.line}: ` : ''}${f.message}`);
+      parts.push(`- ${f.location ? `${visible(f.location.file)}:${f.location.line}: ` : ''}${f.message}`);
     }
   }
+  if (verdict.baselineChanges.length > 0)
+    parts.push(
+      '',
+      `${changesTitle(verdict)}:`,
+      textTable(CHANGES_HEADER, verdict.baselineChanges.map(changeRow)),
+    );
   if (verdict.checks.length > 0) parts.push('', textTable(HEADER, verdict.checks.map(row)));
   return `${parts.join('\n')}\n`;
 }

@@ -19,6 +19,11 @@ interface Case {
 /** The verdict as a JUnit XML document. */
 export function gateJunit(verdict: GateVerdict): string {
   const suites = new Map<string, Case[]>();
+  const placed = new Set<GateFailure>();
+  const take = (failures: GateFailure[]) => {
+    for (const f of failures) placed.add(f);
+    return failures;
+  };
   for (const variant of verdict.variants) {
     const failures = verdict.failures.filter((f) => 'variant' in f && f.variant === variant);
     const cases: Case[] = verdict.checks
@@ -27,24 +32,50 @@ export function gateJunit(verdict: GateVerdict): string {
         name: check.evaluator,
         classname: variant,
         ...(check.location && { file: check.location.file, line: check.location.line }),
-        failures: failures.filter(
-          (f) => f.kind === 'missing-variant' || ('evaluator' in f && f.evaluator === check.evaluator),
+        failures: take(
+          failures.filter(
+            (f) =>
+              f.kind === 'missing-variant' ||
+              ('evaluator' in f && f.evaluator === check.evaluator && f.kind !== 'lowered'),
+          ),
         ),
         output: checkOutput(check),
       }));
     cases.push({
       name: 'calls without errors',
       classname: variant,
-      failures: failures.filter((f) => f.kind === 'errors'),
+      failures: take(failures.filter((f) => f.kind === 'errors')),
+    });
+    cases.push({
+      name: 'run and baseline cover each other',
+      classname: variant,
+      failures: take(
+        failures.filter(
+          (f) =>
+            f.kind === 'missing-rows' ||
+            f.kind === 'new-rows' ||
+            f.kind === 'new-variant' ||
+            f.kind === 'kind-changed',
+        ),
+      ),
     });
     suites.set(variant, cases);
   }
-  const general = verdict.failures.filter((f) => f.kind === 'no-trials' || f.kind === 'unknown-floor');
+  // Whatever belongs to no variant's check (an empty run, shards, a lowered baseline, a floor for an unknown
+  // evaluator): one case each in a suite of its own, so no failure is left out of the report.
+  const general = verdict.failures.filter((f) => !placed.has(f));
   if (general.length > 0) {
     suites.set(
       'gate',
       general.map((f) => ({
-        name: f.kind === 'unknown-floor' ? `floor for ${f.evaluator}` : 'run has trials',
+        name:
+          f.kind === 'unknown-floor'
+            ? `floor for ${f.evaluator}`
+            : f.kind === 'no-trials'
+              ? 'run has trials'
+              : f.kind === 'shards'
+                ? 'every shard of one run'
+                : `${f.kind}: ${'evaluator' in f ? `${f.evaluator} (${f.variant})` : f.variant}`,
         classname: 'gate',
         failures: [f],
       })),
@@ -89,7 +120,7 @@ function checkOutput(check: GateCheck): string {
     parts.push(`one-sided exact test, Holm-adjusted ${formatP(check.regression.pAdjusted)}`);
   if (check.floor !== undefined)
     parts.push(
-      `floor ${formatRate(check.floor)} on the Wilson lower bound ${formatRate(check.after?.interval.low ?? 0)}`,
+      `floor ${formatRate(check.floor)}, Wilson 95% interval [${formatRate(check.after?.interval.low ?? 0)}, ${formatRate(check.after?.interval.high ?? 1)}]`,
     );
   return parts.join('; ');
 }

@@ -11,10 +11,18 @@
  *   failures (to the failing reason), so it only means "errored" when `failureReason` is absent (older files).
  *   An errored row has `gradingResult: null`: its evaluators become ERROR trials, taken from `testCase.assert`.
  * - `gradingResult.componentResults[k]` is one assertion's verdict, with the assertion (and its `metric`, `config`).
+ * - A provider answer with no output (`response.output` null) is not graded at all: promptfoo sets `success: false`,
+ *   `error: "No output"` and no `gradingResult`, but leaves `failureReason` at 0. An assertion that throws is a
+ *   component with `pass: false` and a reason starting "Custom function threw error:".
+ *
+ * Nothing unmeasured may count as a pass, or drop out unseen: a call with no output, no grading, a grading that
+ * threw, or an evaluator of the test with no verdict becomes an ERROR (the gate fails closed on errors).
+ * Names (variants, evaluators, prompt-file paths) pass through `visible`, so none can span lines in a report.
  */
 import { createHash } from 'node:crypto';
 import { fileError } from './fileError';
 import { Attempt, Outcome, RowRef, Trial, Usage } from './trial';
+import { visible } from './visible';
 
 /** One parsed results file, before repeats are numbered across files. */
 export interface ResultsFile {
@@ -60,8 +68,16 @@ export function parseResults(document: unknown, source: string): ResultsFile {
     const slot = `${variant}\u0000${row.key}`;
     const repeat = seen.get(slot) ?? 0;
     seen.set(slot, repeat + 1);
-    const error = errorOf(r);
-    const outcome: Outcome = error !== undefined ? 'error' : r['success'] === true ? 'pass' : 'fail';
+    let error = errorOf(r) ?? missingOutput(r);
+    const verdicts = error !== undefined ? errorVerdicts(r, error) : gradedVerdicts(r);
+    if (error === undefined) error = ungraded(verdicts);
+    // A call passes when promptfoo passed it and every evaluator did (a test threshold cannot pass a failed one).
+    const outcome: Outcome =
+      error !== undefined
+        ? 'error'
+        : r['success'] === true && [...verdicts.values()].every((v) => v.outcome === 'pass')
+          ? 'pass'
+          : 'fail';
     attempts.push({
       variant,
       row,
@@ -72,7 +88,6 @@ export function parseResults(document: unknown, source: string): ResultsFile {
       ...(deterministic(r) && { deterministic: true }),
       source,
     });
-    const verdicts = error !== undefined ? errorVerdicts(r, error) : gradedVerdicts(r);
     for (const [evaluator, v] of verdicts) {
       trials.push({
         variant,
@@ -96,20 +111,68 @@ interface Verdict {
   line?: number;
 }
 
-/** One verdict per evaluator; an evaluator made of several assertions passes only if all of them pass. */
+/**
+ * One verdict per evaluator; an evaluator made of several assertions passes only if all of them pass, and is an
+ * error if any of them could not be graded. An evaluator the test asserts that has no verdict is an error too.
+ */
 function gradedVerdicts(r: Json): Map<string, Verdict> {
   const out = new Map<string, Verdict>();
+  const rank: Record<Outcome, number> = { pass: 0, fail: 1, error: 2 };
   const components = record(r['gradingResult'])?.['componentResults'];
   for (const c of Array.isArray(components) ? components.map(record) : []) {
     if (!c) continue;
     const assertion = record(c['assertion']);
     const name = evaluatorName(assertion);
-    const pass = c['pass'] === true;
+    const reason = str(c['reason']) ?? '';
+    const outcome: Outcome = gradingFailed(c) ? 'error' : c['pass'] === true ? 'pass' : 'fail';
     const previous = out.get(name);
-    if (previous && (previous.outcome === 'fail' || pass)) continue;
-    out.set(name, { outcome: pass ? 'pass' : 'fail', reason: str(c['reason']) ?? '', ...lineOf(assertion) });
+    if (previous && rank[previous.outcome] >= rank[outcome]) continue;
+    out.set(name, { outcome, reason, ...lineOf(assertion) });
+  }
+  for (const a of plainAssertions(r)) {
+    const name = evaluatorName(a);
+    if (!out.has(name))
+      out.set(name, { outcome: 'error', reason: 'not graded: promptfoo gave no verdict', ...lineOf(a) });
   }
   return out;
+}
+
+/** promptfoo's marks of a grading that broke rather than judged (a thrown assertion, an incomplete grading). */
+function gradingFailed(component: Json): boolean {
+  const metadata = record(component['metadata']);
+  return (
+    /^Custom function threw error:/.test(str(component['reason']) ?? '') ||
+    metadata?.['gradingIncomplete'] === true ||
+    str(metadata?.['gradingError']) !== undefined
+  );
+}
+
+/** The test's assertions that promptfoo grades one by one (not sets, not the comparisons across outputs). */
+function plainAssertions(r: Json): Json[] {
+  const asserts = record(r['testCase'])?.['assert'];
+  return (Array.isArray(asserts) ? asserts.map(record) : []).filter(
+    (a): a is Json =>
+      a !== undefined &&
+      typeof a['type'] === 'string' &&
+      a['type'] !== 'assert-set' &&
+      a['type'] !== 'max-score' &&
+      !a['type'].startsWith('select-'),
+  );
+}
+
+/** Why a call that did not error still measured nothing: no evaluator graded it, or one could not be graded. */
+function ungraded(verdicts: ReadonlyMap<string, Verdict>): string | undefined {
+  if (verdicts.size === 0) return 'not graded: no evaluator applies to this row';
+  for (const [name, v] of verdicts)
+    if (v.outcome === 'error') return `grading of "${name}" failed: ${v.reason}`;
+  return undefined;
+}
+
+/** A call that returned no output at all (promptfoo grades nothing then, and does not call it an error). */
+function missingOutput(r: Json): string | undefined {
+  const response = record(r['response']);
+  if (response && response['output'] !== null && response['output'] !== undefined) return undefined;
+  return `no output: the provider returned ${response ? String(response['output']) : 'no response'}${str(r['error']) ? ` (${str(r['error'])})` : ''}`;
 }
 
 /**
@@ -136,7 +199,7 @@ function deterministic(r: Json): boolean {
 }
 
 function evaluatorName(assertion: Json | undefined): string {
-  return str(assertion?.['metric']) ?? str(assertion?.['type']) ?? 'assertion';
+  return visible(str(assertion?.['metric']) ?? str(assertion?.['type']) ?? 'assertion');
 }
 
 function lineOf(assertion: Json | undefined): { line?: number } {
@@ -167,8 +230,10 @@ function variantNamer(columns: (Json | undefined)[]): (r: Json) => string {
     const provider = record(r['provider']);
     const name =
       str(provider?.['label']) ?? str(provider?.['id']) ?? str(r['provider']) ?? 'unknown provider';
-    if ((perProvider.get(name)?.size ?? 0) < 2) return name;
-    return `${name} [${str(record(r['prompt'])?.['label']) ?? `prompt ${num(r['promptIdx']) ?? 0}`}]`;
+    if ((perProvider.get(name)?.size ?? 0) < 2) return visible(name);
+    return visible(
+      `${name} [${str(record(r['prompt'])?.['label']) ?? `prompt ${num(r['promptIdx']) ?? 0}`}]`,
+    );
   };
 }
 
@@ -176,7 +241,8 @@ function rowOf(r: Json): RowRef {
   const testCase = record(r['testCase']);
   const origin =
     record(record(testCase?.['metadata'])?.['promptfile']) ?? record(record(r['metadata'])?.['promptfile']);
-  const file = str(origin?.['file']);
+  const raw = str(origin?.['file']);
+  const file = raw === undefined ? undefined : visible(raw);
   const index = num(origin?.['row']);
   const line = num(origin?.['line']);
   if (file !== undefined && index !== undefined) {
@@ -194,7 +260,7 @@ function rowOf(r: Json): RowRef {
     )
     .digest('hex')
     .slice(0, 12);
-  return { key: `test:${hash}`, label: description ?? `test ${hash}` };
+  return { key: `test:${hash}`, label: description !== undefined ? visible(description) : `test ${hash}` };
 }
 
 function usageOf(r: Json): Usage {

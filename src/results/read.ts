@@ -3,19 +3,34 @@
  */
 import { UserError } from '../promptfile/errors';
 import { fileError, readUserFile } from './fileError';
+import { readManifest, type ShardedFile } from './manifest';
 import { mergeResults } from './merge';
-import { parseResults } from './parse';
+import { parseResults, type ResultsFile } from './parse';
 import { TrialTable } from './trial';
 
-/** Reads one or more `promptfoo eval -o *.json` files (shards of one eval are merged) into a trial table. */
+/**
+ * Reads one or more `promptfoo eval -o *.json` files (shards of one eval are merged) into a trial table, with the
+ * shard manifest found beside each file.
+ */
 export function readTrials(paths: readonly string[]): TrialTable {
   if (paths.length === 0)
     throw new UserError('no results file given; pass the JSON that `promptfoo eval -o` wrote');
-  return mergeResults(paths.map((path) => parseResults(readJson(path), path)));
+  const files: ResultsFile[] = [];
+  const shards: ShardedFile[] = [];
+  for (const path of paths) {
+    const text = readUserFile(path, 'results file');
+    const file = parseResults(parseJson(text, path), path);
+    files.push(file);
+    shards.push({
+      source: path,
+      rowKeys: [...new Set(file.attempts.map((a) => a.row.key))],
+      ...readManifest(path, text),
+    });
+  }
+  return { ...mergeResults(files), shards };
 }
 
-function readJson(path: string): unknown {
-  const text = readUserFile(path, 'results file');
+function parseJson(text: string, path: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {

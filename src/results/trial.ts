@@ -1,3 +1,5 @@
+import type { ShardedFile } from './manifest';
+
 /**
  * The table everything downstream reads: one Trial per (variant, row, repeat, evaluator), and one Attempt per
  * (variant, row, repeat) carrying what the call cost. Built from promptfoo results files (see parse.ts).
@@ -72,4 +74,6 @@ export interface TrialTable {
   attempts: Attempt[];
   /** The files read, in order. */
   sources: string[];
+  /** Each file with the shard manifest found beside it (see manifest.ts); absent for tables built in memory. */
+  shards?: ShardedFile[];
 }

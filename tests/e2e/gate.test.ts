@@ -216,7 +216,7 @@ describe('the gate, end to end', () => {
     test('the JUnit report fails exactly that test case', () => {
       const xml = project.read('reports/gate.junit.xml');
       expect(xml).toMatch(
-        /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="promptfile gate" tests="10" failures="2"/,
+        /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="promptfile gate" tests="12" failures="2"/,
       );
       const failed = junitCases(xml).filter((c) => c.failures.length > 0);
       expect(failed).toEqual([
@@ -247,14 +247,14 @@ describe('the gate, end to end', () => {
     const whole = ['runs/regressed/latest.json'];
 
     beforeAll(async () => {
-      shards = [await evaluate('shard-1', 'regressed', ['--shard', '1/2'])];
-      shards.push(await evaluate('shard-2', 'regressed', ['--shard', '2/2']));
+      shards = [await evaluate('shard-1', 'regressed', ['--shard', '1/2', '--run-id', 'r1'])];
+      shards.push(await evaluate('shard-2', 'regressed', ['--shard', '2/2', '--run-id', 'r1']));
     });
 
     test('each shard runs its own contiguous rows, and together every row once', () => {
       shards.forEach((shard) => expectExit(shard, 0));
-      expect(shards[0]?.stderr).toContain('promptfile: shard 1/2 runs rows 0:1');
-      expect(shards[1]?.stderr).toContain('promptfile: shard 2/2 runs rows 1:3');
+      expect(shards[0]?.stderr).toContain('promptfile: shard 1/2 of run r1 runs rows 0:1');
+      expect(shards[1]?.stderr).toContain('promptfile: shard 2/2 of run r1 runs rows 1:3');
       const rowsOf = (file: string) => {
         const { results } = JSON.parse(project.read(file)) as {
           results: { results: { testCase: { metadata: { promptfile: { row: number } } } }[] };
@@ -420,7 +420,7 @@ describe('the gate, end to end', () => {
       );
       expectExit(run, 0);
       expect(project.read('new/summaries/gate.md')).toMatch(/^## ✅ Prompt gate passed\n/);
-      expect(junitCases(project.read('new/junit/gate.xml'))).toHaveLength(10);
+      expect(junitCases(project.read('new/junit/gate.xml'))).toHaveLength(12);
 
       const blocked = await gate(
         'runs/good/latest.json',

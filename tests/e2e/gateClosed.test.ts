@@ -331,7 +331,7 @@ describe('a gate that cannot be fooled', () => {
         `- The baseline has 3 rows of "${COOL}" that this run did not call: prompts/old-name.prompt.yml#0, prompts/old-name.prompt.yml#1, prompts/old-name.prompt.yml#2.`,
       );
       expect(run.stdout).toContain(
-        `- This run has 3 rows of "${COOL}" that the baseline does not have: ${PROMPT_FILE}#0, ${PROMPT_FILE}#1, ${PROMPT_FILE}#2`,
+        `- ${PROMPT_FILE}:10: This run has 3 rows of "${COOL}" that the baseline does not have: ${PROMPT_FILE}#0, ${PROMPT_FILE}#1, ${PROMPT_FILE}#2`,
       );
     });
 

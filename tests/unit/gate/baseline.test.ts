@@ -171,6 +171,71 @@ describe('reading a baseline refuses a bad one with one clear sentence', () => {
     expect(problem((d) => (d['variants'] = []))).toMatch(/"variants" must be an object/);
   });
 
+  it('with no variants, or a variant with no evaluators: it would gate nothing', () => {
+    expect(problem((d) => (d['variants'] = {}))).toMatch(/has no variants: it gates nothing/);
+    expect(problem((d) => (d['variants']['v'] = {}))).toMatch(/variants\["v"\] has no evaluators/);
+  });
+
+  it('with all-zero tallies: a row that counts no call, an evaluator with no graded trial', () => {
+    expect(
+      problem((d) => {
+        for (const t of [d['variants']['v']['E'], d['rowVerdicts']['v']])
+          for (const tally of [t['total'], ...Object.values(t['rows'])])
+            Object.assign(tally as object, { passes: 0, trials: 0, errors: 0 });
+      }),
+    ).toMatch(/rows\["prompts\/x\.prompt\.yml#0"\] counts no call/);
+    expect(
+      problem((d) => {
+        for (const t of [d['variants']['v']['E'], d['rowVerdicts']['v']])
+          for (const tally of [t['total'], ...Object.values(t['rows'])])
+            Object.assign(tally as object, { passes: 0, trials: 0, errors: 2 });
+      }),
+    ).toMatch(/variants\["v"\]\["E"\] has no graded trial \(2 errors\): it gates nothing/);
+  });
+
+  it('with astronomically large or non-finite counts, in one line instead of a crash', () => {
+    expect(
+      problem((d) => {
+        for (const t of [d['variants']['v']['E'], d['rowVerdicts']['v']])
+          for (const tally of [t['total'], ...Object.values(t['rows'])])
+            Object.assign(tally as object, { passes: 2.25e15, trials: 4.5e15 });
+      }),
+    ).toMatch(/\.passes is 2250000000000000, more than the 1000000000 a baseline may hold/);
+    expect(
+      parseBaselineProblem(
+        serializeBaseline(
+          buildBaseline(trialTable([{ variant: 'v', evaluator: 'E', outcomes: 'P' }])),
+        ).replace(/"trials": 1/g, '"trials": 1e999'),
+      ),
+    ).toMatch(/must be a whole number of at least 0, found Infinity/);
+  });
+
+  it('with a name that holds a control character', () => {
+    expect(
+      problem((d) => {
+        d['variants']['v\n## ✅ passed'] = d['variants']['v'];
+      }),
+    ).toMatch(/has a control character \(U\+000A\) in its name/);
+  });
+
+  it('with row verdicts no run could give: more calls on a row than verdicts, or more verdict passes', () => {
+    expect(
+      problem((d) => {
+        const row = d['rowVerdicts']['v']['rows']['prompts/x.prompt.yml#0'];
+        row.trials -= 1;
+        row.passes -= 1;
+        d['rowVerdicts']['v']['total'].trials -= 1;
+        d['rowVerdicts']['v']['total'].passes -= 1;
+      }),
+    ).toMatch(/has more calls than its row verdicts/);
+    expect(
+      problem((d) => {
+        d['rowVerdicts']['v']['rows']['prompts/x.prompt.yml#0'].passes = 2;
+        d['rowVerdicts']['v']['total'].passes = 2;
+      }),
+    ).toMatch(/has fewer passes than its row verdicts/);
+  });
+
   describe('from disk', () => {
     let dir: string;
     beforeAll(() => (dir = mkdtempSync(path.join(tmpdir(), 'baseline-'))));
@@ -192,3 +257,12 @@ describe('reading a baseline refuses a bad one with one clear sentence', () => {
     });
   });
 });
+
+function parseBaselineProblem(text: string): string {
+  try {
+    parseBaseline(text, 'baseline.json');
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return '';
+}

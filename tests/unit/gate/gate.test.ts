@@ -191,33 +191,64 @@ describe('the gate must be able to see a regression', () => {
   });
 });
 
-describe('floors hold on the Wilson lower bound, not the observed rate', () => {
+describe('floors fail when the evidence says the rate is below them (Wilson upper bound)', () => {
+  const run = trialTable([
+    { variant: V, evaluator: 'Refusal JSON', outcomes: times('P', 17) + times('F', 3) },
+  ]);
+
+  it('17/20 (85%) passes a floor of 0.9: its interval [0.640, 0.948] reaches it, nothing says it is lower', () => {
+    expect(gate(run, undefined, { floors: { 'Refusal JSON': 0.9 } }).pass).toBe(true);
+  });
+
+  it('17/20 (85%) fails a floor of 0.95: the whole interval lies below it', () => {
+    const verdict = gate(run, undefined, { floors: { 'Refusal JSON': 0.95 } });
+    expect(verdict.pass).toBe(false);
+    expect(verdict.failures[0]).toMatchObject({
+      kind: 'floor',
+      floor: 0.95,
+      upper: expect.closeTo(0.9476, 4),
+    });
+    expect(verdict.failures[0]?.message).toBe(
+      `"Refusal JSON" for ${V} is below its floor of 95%: 17/20 (85%), 95% interval [64%, 94.8%], all of it below the floor.`,
+    );
+  });
+
+  it('a perfect 15/15 passes a floor of 0.8 (which it could never prove)', () => {
+    const perfect15 = trialTable([{ variant: V, evaluator: 'Refusal JSON', outcomes: times('P', 15) }]);
+    expect(gate(perfect15, undefined, { floor: 0.8 }).pass).toBe(true);
+    expect(gate(perfect15, undefined, { floor: 0.8, proveFloors: true }).pass).toBe(false);
+  });
+
+  it('a per-evaluator floor overrides the global floor', () => {
+    expect(gate(run, undefined, { floor: 0.96, floors: { 'Refusal JSON': 0.5 } }).pass).toBe(true);
+    expect(gate(run, undefined, { floor: 0.96 }).pass).toBe(false);
+  });
+
+  it('a floor for an evaluator the run does not have fails, so a typo cannot switch a floor off', () => {
+    const verdict = gate(run, undefined, { floor: 0, floors: { 'Refusal Json': 0.5 } });
+    expect(verdict.failures.map((f) => f.kind)).toEqual(['unknown-floor']);
+  });
+});
+
+describe('"prove at least" floors (proveFloors): the Wilson lower bound must reach them', () => {
   const run = trialTable([
     { variant: V, evaluator: 'Refusal JSON', outcomes: times('P', 17) + times('F', 3) },
   ]);
 
   it('17/20 (85%) passes a floor of 0.6: its interval [0.640, 0.948] starts above it', () => {
-    expect(gate(run, undefined, { floors: { 'Refusal JSON': 0.6 } }).pass).toBe(true);
+    expect(gate(run, undefined, { floors: { 'Refusal JSON': 0.6 }, proveFloors: true }).pass).toBe(true);
   });
 
   it('17/20 (85%) fails a floor of 0.7 although 85% > 70%: not shown with 95% confidence', () => {
-    const verdict = gate(run, undefined, { floors: { 'Refusal JSON': 0.7 } });
+    const verdict = gate(run, undefined, { floors: { 'Refusal JSON': 0.7 }, proveFloors: true });
     expect(verdict.pass).toBe(false);
+    expect(verdict.floorMode).toBe('prove');
     expect(verdict.failures[0]).toMatchObject({
       kind: 'floor',
       floor: 0.7,
       lower: expect.closeTo(0.6396, 4),
     });
-  });
-
-  it('a per-evaluator floor overrides the global floor', () => {
-    expect(gate(run, undefined, { floor: 0.9, floors: { 'Refusal JSON': 0.5 } }).pass).toBe(true);
-    expect(gate(run, undefined, { floor: 0.9 }).pass).toBe(false);
-  });
-
-  it('a floor for an evaluator the run does not have fails, so a typo cannot switch a floor off', () => {
-    const verdict = gate(run, undefined, { floors: { 'Refusal Json': 0.5 } });
-    expect(verdict.failures.map((f) => f.kind)).toEqual(['unknown-floor']);
+    expect(verdict.failures[0]?.message).toContain('is not shown to reach its floor of 70%');
   });
 });
 
@@ -230,13 +261,13 @@ describe('the gate fails closed', () => {
 
   it('on a run where every call errored, even when errors are tolerated', () => {
     const run = trialTable([{ variant: V, evaluator: 'E', outcomes: 'EEE' }]);
-    const verdict = gate(run, undefined, { maxErrorRate: 1 });
+    const verdict = gate(run, undefined, { maxErrorRate: 1, floor: 0 });
     expect(verdict.failures.map((f) => f.kind)).toEqual(['no-trials']);
   });
 
   it('on any errored call by default', () => {
     const run = trialTable([{ variant: V, evaluator: 'E', outcomes: `${times('P', 9)}E` }]);
-    const verdict = gate(run, undefined);
+    const verdict = gate(run, undefined, { floor: 0 });
     expect(verdict.failures[0]).toMatchObject({ kind: 'errors', variant: V, errors: 1, attempts: 10 });
     expect(verdict.failures[0]?.message).toContain(
       'errored on 1 of 10 calls (10%), more than the 0% allowed',
@@ -246,8 +277,8 @@ describe('the gate fails closed', () => {
 
   it('on errors above a configured rate, and not at or below it', () => {
     const run = trialTable([{ variant: V, evaluator: 'E', outcomes: `${times('P', 9)}E` }]);
-    expect(gate(run, undefined, { maxErrorRate: 0.1 }).pass).toBe(true);
-    expect(gate(run, undefined, { maxErrorRate: 0.05 }).pass).toBe(false);
+    expect(gate(run, undefined, { maxErrorRate: 0.1, floor: 0 }).pass).toBe(true);
+    expect(gate(run, undefined, { maxErrorRate: 0.05, floor: 0 }).pass).toBe(false);
   });
 
   it('when a baseline variant is missing from the run', () => {
@@ -257,6 +288,8 @@ describe('the gate fails closed', () => {
     const verdict = gate(perfect, baseline, BLIND);
     expect(verdict.failures).toEqual([
       expect.objectContaining({ kind: 'missing-variant', variant: 'gpt-4o · T=1' }),
+      // and the run's variant has no baseline: a renamed variant is both.
+      expect.objectContaining({ kind: 'new-variant', variant: V }),
     ]);
     expect(verdict.checks.find((c) => c.variant === 'gpt-4o · T=1')?.missing).toBe(true);
   });
@@ -278,7 +311,7 @@ describe('the gate fails closed', () => {
     ]);
     const erroredOnly = gate(
       trialTable([
-        { variant: V, evaluator: 'Refusal JSON', outcomes: 'PP', row: 1 },
+        { variant: V, evaluator: 'Refusal JSON', outcomes: 'PP' },
         { variant: V, evaluator: 'Mentions Merkle', outcomes: 'EE' },
       ]),
       baseline,

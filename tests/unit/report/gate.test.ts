@@ -44,7 +44,9 @@ describe('workflow annotations', () => {
 
   it('cannot be broken out of by a hostile variant name', () => {
     const hostile = 'x,line=1\n::error::pwned';
-    const verdict = gate(trialTable([{ variant: hostile, evaluator: 'E', outcomes: 'PE' }]), undefined);
+    const verdict = gate(trialTable([{ variant: hostile, evaluator: 'E', outcomes: 'PE' }]), undefined, {
+      floor: 0,
+    });
     const text = renderGate(verdict, 'annotations');
     expect(text.trimEnd().split('\n')).toHaveLength(1);
     expect(text).toContain('title=Errors%3A x%2Cline=1%0A%3A%3Aerror%3A%3Apwned::');
@@ -60,9 +62,9 @@ describe('workflow annotations', () => {
 describe('JUnit XML', () => {
   const xml = renderGate(regressed, 'junit');
 
-  it('has one testsuite per variant and one testcase per evaluator, plus the errors check', () => {
+  it('has one testsuite per variant and one testcase per evaluator, plus the errors and coverage checks', () => {
     expect(xml.match(/<testsuite /g)).toHaveLength(1);
-    expect(xml).toContain(`<testsuite name="${V}" tests="3" failures="2" errors="0" skipped="0">`);
+    expect(xml).toContain(`<testsuite name="${V}" tests="4" failures="2" errors="0" skipped="0">`);
     expect(xml).toContain(
       `<testcase name="(row verdict: every evaluator passes)" classname="${V}" file="prompts/x.prompt.yml" line="10">`,
     );
@@ -70,6 +72,7 @@ describe('JUnit XML', () => {
       `<testcase name="Refusal JSON" classname="${V}" file="prompts/x.prompt.yml" line="76">`,
     );
     expect(xml).toContain(`<testcase name="calls without errors" classname="${V}">`);
+    expect(xml).toContain(`<testcase name="run and baseline cover each other" classname="${V}">`);
   });
 
   it('has a failure element for the regression', () => {
@@ -78,7 +81,9 @@ describe('JUnit XML', () => {
 
   it('escapes everything, control characters included', () => {
     const name = 'a<b>&"c"\u0001\u001b';
-    const verdict = gate(trialTable([{ variant: name, evaluator: `${name}E`, outcomes: 'PE' }]), undefined);
+    const verdict = gate(trialTable([{ variant: name, evaluator: `${name}E`, outcomes: 'PE' }]), undefined, {
+      floor: 0,
+    });
     const out = renderGate(verdict, 'junit');
     expect(out).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
     expect(out).toContain('name="a&lt;b&gt;&amp;&quot;c&quot;\\u0001\\u001b"');
@@ -87,6 +92,7 @@ describe('JUnit XML', () => {
 
   it('puts failures that belong to no variant in a "gate" testsuite', () => {
     const verdict = gate(trialTable([{ variant: V, evaluator: 'E', outcomes: 'P' }]), undefined, {
+      floor: 0,
       floors: { Typo: 0.5 },
     });
     const out = renderGate(verdict, 'junit');
@@ -95,7 +101,7 @@ describe('JUnit XML', () => {
   });
 
   it('counts every testcase and failure in the root element', () => {
-    expect(xml).toContain('<testsuites name="promptfile gate" tests="3" failures="2" errors="0">');
+    expect(xml).toContain('<testsuites name="promptfile gate" tests="4" failures="2" errors="0">');
   });
 });
 

@@ -24,6 +24,7 @@ const result = (over: Row): Row => ({
   vars: { q: 'hello' },
   testCase: { vars: { q: 'hello' }, assert: [{ type: 'contains', value: 'x', metric: 'M' }] },
   gradingResult: { pass: true, componentResults: [component('M', true)] },
+  response: { output: 'an answer' },
   tokenUsage: { prompt: 3, completion: 4, total: 7 },
   cost: 0.01,
   latencyMs: 12,
@@ -92,7 +93,10 @@ describe('parsing promptfoo rows into trials', () => {
   });
 
   it('names an assertion without a metric by its type', () => {
-    const row = result({ gradingResult: { pass: true, componentResults: [component(undefined, true)] } });
+    const row = result({
+      testCase: { assert: [{ type: 'contains', value: 'x' }] },
+      gradingResult: { pass: true, componentResults: [component(undefined, true)] },
+    });
     expect(parseResults(doc([row]), 'r.json').trials[0]?.evaluator).toBe('contains');
   });
 
@@ -162,5 +166,119 @@ describe('merging results files', () => {
     expect(() => mergeResults([file('a.json', 'e1'), file('b.json', 'e1')])).toThrow(
       /b\.json: error: is the same eval \(e1\) as a\.json/,
     );
+  });
+});
+
+describe('nothing unmeasured counts as a pass', () => {
+  it('a call with no output is an ERROR, not a pass with no trials (promptfoo grades nothing and says success: false, failureReason 0)', () => {
+    const row = result({
+      success: false,
+      failureReason: 0,
+      error: 'No output',
+      response: { output: null },
+      gradingResult: null,
+    });
+    const parsed = parseResults(doc([row]), 'r.json');
+    expect(parsed.attempts[0]).toMatchObject({ outcome: 'error' });
+    expect(parsed.attempts[0]?.error).toMatch(/^no output: the provider returned null/);
+    expect(parsed.trials.map((t) => `${t.evaluator}=${t.outcome}`)).toEqual(['M=error']);
+  });
+
+  it('a row with no response at all is an ERROR', () => {
+    const row = result({ response: undefined });
+    expect(parseResults(doc([row]), 'r.json').attempts[0]?.outcome).toBe('error');
+  });
+
+  it('a call no evaluator graded is an ERROR ("No assertions" passes in promptfoo)', () => {
+    const row = result({
+      testCase: { assert: [] },
+      gradingResult: { pass: true, reason: 'No assertions' },
+    });
+    const parsed = parseResults(doc([row]), 'r.json');
+    expect(parsed.attempts[0]).toMatchObject({
+      outcome: 'error',
+      error: 'not graded: no evaluator applies to this row',
+    });
+  });
+
+  it('an assertion that threw is an ERROR of its evaluator and of the call', () => {
+    const row = result({
+      success: false,
+      failureReason: 1,
+      testCase: {
+        assert: [
+          { type: 'javascript', metric: 'M' },
+          { type: 'contains', metric: 'N' },
+        ],
+      },
+      gradingResult: {
+        pass: false,
+        componentResults: [
+          { ...component('M', false), reason: 'Custom function threw error: boom\nStack Trace: ...' },
+          component('N', true),
+        ],
+      },
+    });
+    const parsed = parseResults(doc([row]), 'r.json');
+    expect(parsed.trials.map((t) => `${t.evaluator}=${t.outcome}`)).toEqual(['M=error', 'N=pass']);
+    expect(parsed.attempts[0]?.outcome).toBe('error');
+    expect(parsed.attempts[0]?.error).toMatch(/^grading of "M" failed: Custom function threw error: boom/);
+  });
+
+  it('a grading marked incomplete is an ERROR even when it says pass', () => {
+    const row = result({
+      gradingResult: {
+        pass: true,
+        componentResults: [{ ...component('M', true), metadata: { gradingIncomplete: true } }],
+      },
+    });
+    expect(parseResults(doc([row]), 'r.json').trials[0]?.outcome).toBe('error');
+  });
+
+  it('an evaluator the test asserts but promptfoo gave no verdict for is an ERROR, not absent', () => {
+    const row = result({
+      testCase: {
+        assert: [
+          { type: 'contains', metric: 'M' },
+          { type: 'regex', metric: 'Gone' },
+        ],
+      },
+    });
+    const parsed = parseResults(doc([row]), 'r.json');
+    expect(parsed.trials.map((t) => `${t.evaluator}=${t.outcome}`)).toEqual(['M=pass', 'Gone=error']);
+    expect(parsed.attempts[0]?.outcome).toBe('error');
+  });
+
+  it('a call promptfoo passed with a failed evaluator (a test threshold) is a fail: a row passes when every evaluator does', () => {
+    const row = result({
+      testCase: {
+        assert: [
+          { type: 'contains', metric: 'M' },
+          { type: 'contains', metric: 'N' },
+        ],
+      },
+      gradingResult: { pass: true, componentResults: [component('M', true), component('N', false)] },
+    });
+    expect(parseResults(doc([row]), 'r.json').attempts[0]?.outcome).toBe('fail');
+  });
+});
+
+describe('names stay on one line', () => {
+  it('control characters in variant, evaluator and prompt-file path are shown as \\uXXXX', () => {
+    const row = result({
+      provider: { id: 'x', label: 'A\n## ✅ Prompt gate passed' },
+      testCase: {
+        assert: [{ type: 'contains', metric: 'M\r\u001b[2J' }],
+        metadata: { promptfile: { file: 'prompts/a\nb.prompt.yml', row: 0, line: 3 } },
+      },
+      gradingResult: { pass: true, componentResults: [component('M\r\u001b[2J', true)] },
+    });
+    const trial = parseResults(doc([row]), 'r.json').trials[0];
+    expect(trial?.variant).toBe('A\\u000a## ✅ Prompt gate passed');
+    expect(trial?.evaluator).toBe('M\\u000d\\u001b[2J');
+    expect(trial?.row).toMatchObject({
+      key: 'prompts/a\\u000ab.prompt.yml#0',
+      label: 'prompts/a\\u000ab.prompt.yml:3',
+    });
   });
 });

@@ -1,0 +1,172 @@
+/**
+ * Does the run cover its baseline, and does the baseline cover the run? A comparison only over what both sides
+ * have passes whatever the other part did: rows that were not called, variants the baseline never saw, a model
+ * gated by the offline reference's baseline. So every difference fails the gate, naming it:
+ * - a row of a baseline variant that this run did not call (a missing shard, a deleted or re-scoped row, a renamed
+ *   prompt file, whose rows' keys change with it);
+ * - an evaluator of a baseline variant with no trial on a row it had in the baseline;
+ * - a variant, evaluator or row of the run that the baseline does not have, unless accepted as new (`acceptNew`):
+ *   then each evaluator involved must meet a floor (gate.ts checks that a floor applies);
+ * - a variant that was deterministic in the baseline (offline reference, replay) and calls a model now.
+ * A missing variant, or an evaluator missing from a whole variant, is gate.ts's own check.
+ */
+import { TrialTable } from '../results/trial';
+import { Baseline, naturalCompare } from './baseline';
+import { GateFailure, listKeys, Location } from './failure';
+import { TallyTable } from './tally';
+
+/** Why an evaluator of a variant has no baseline, when it was accepted as new. */
+export type NewBecause = 'variant' | 'evaluator' | 'rows';
+
+/** What the coverage check found. */
+export interface Coverage {
+  failures: GateFailure[];
+  /** variant -> evaluator -> why it is new: accepted without a baseline, so it must meet a floor. */
+  accepted: Map<string, Map<string, NewBecause>>;
+  /** Sentences about the baseline itself, for every report. */
+  notes: string[];
+}
+
+/** The sentence a baseline of deterministic variants alone earns in every report. */
+export const DETERMINISTIC_ONLY =
+  'The baseline holds only deterministic variants (offline reference, replays): it gates no variant that calls a model.';
+
+/** Compares what the run called with what the baseline holds. */
+export function coverage(
+  table: TrialTable,
+  run: TallyTable,
+  baseline: Baseline | undefined,
+  acceptNew: boolean,
+): Coverage {
+  const failures: GateFailure[] = [];
+  const accepted = new Map<string, Map<string, NewBecause>>();
+  const accept = (variant: string, evaluator: string, because: NewBecause) => {
+    const evaluators = accepted.get(variant) ?? new Map<string, NewBecause>();
+    if (!evaluators.has(evaluator)) evaluators.set(evaluator, because);
+    accepted.set(variant, evaluators);
+  };
+  const deterministicRun = deterministicVariants(table);
+  const deterministicBaseline = new Set(baseline?.deterministic ?? []);
+  const baselineVariants = Object.keys(baseline?.variants ?? {});
+  const offlineOnly =
+    baseline !== undefined &&
+    baselineVariants.length > 0 &&
+    baselineVariants.every((v) => deterministicBaseline.has(v));
+  const notes = offlineOnly ? [DETERMINISTIC_ONLY] : [];
+
+  const calledRows = new Map<string, Map<string, Location | undefined>>();
+  for (const a of table.attempts) {
+    const rows = calledRows.get(a.variant) ?? new Map<string, Location | undefined>();
+    if (!rows.has(a.row.key))
+      rows.set(
+        a.row.key,
+        a.row.file && a.row.line !== undefined ? { file: a.row.file, line: a.row.line } : undefined,
+      );
+    calledRows.set(a.variant, rows);
+  }
+  const variants = [...new Set([...calledRows.keys(), ...run.keys()])];
+
+  for (const variant of variants) {
+    const evaluators = run.get(variant) ?? new Map();
+    const called = calledRows.get(variant) ?? new Map<string, Location | undefined>();
+    const expected = baseline?.variants[variant];
+    if (!expected) {
+      if (acceptNew) {
+        for (const evaluator of evaluators.keys()) accept(variant, evaluator, 'variant');
+        continue;
+      }
+      failures.push({
+        kind: 'new-variant',
+        variant,
+        message:
+          `"${variant}" is not in the baseline, so nothing it does can be compared with it` +
+          (offlineOnly && !deterministicRun.has(variant)
+            ? ' (the baseline holds only the offline reference and replays, and this variant calls a model)'
+            : '') +
+          ': build a baseline from a run of it (promptfile baseline), or accept it as new with --accept-new (it must then meet its floors).',
+      });
+      continue;
+    }
+    if (deterministicBaseline.has(variant) && !deterministicRun.has(variant))
+      failures.push({
+        kind: 'kind-changed',
+        variant,
+        message:
+          `"${variant}" was deterministic in the baseline (the offline reference or a replay) but calls a model in this run: ` +
+          'its baseline cannot gate a model; build one from a run of the model.',
+      });
+
+    const baselineRows = new Set<string>(Object.keys(baseline?.rowVerdicts?.[variant]?.rows ?? {}));
+    for (const entry of Object.values(expected))
+      for (const row of Object.keys(entry.rows)) baselineRows.add(row);
+    const missing = [...baselineRows].filter((row) => !called.has(row)).sort(naturalCompare);
+    if (missing.length > 0)
+      failures.push({
+        kind: 'missing-rows',
+        variant,
+        rows: missing,
+        message:
+          `The baseline has ${rowCount(missing.length)} of "${variant}" that this run did not call: ${listKeys(missing)}. ` +
+          'Run them (every shard of the run), or rebuild the baseline if they were dropped on purpose.',
+      });
+    const added = [...called.keys()].filter((row) => !baselineRows.has(row)).sort(naturalCompare);
+    if (added.length > 0) {
+      if (acceptNew) {
+        const rows = new Set(added);
+        for (const t of table.trials)
+          if (t.variant === variant && rows.has(t.row.key)) accept(variant, t.evaluator, 'rows');
+      } else {
+        const where = called.get(added[0] as string);
+        failures.push({
+          kind: 'new-rows',
+          variant,
+          rows: added,
+          message:
+            `This run has ${rowCount(added.length)} of "${variant}" that the baseline does not have: ${listKeys(added)}; ` +
+            'nothing shows how they did before. Rebuild the baseline, or accept them with --accept-new (they must then meet floors).',
+          ...(where && { location: where }),
+        });
+      }
+    }
+
+    for (const [evaluator, tally] of evaluators) {
+      const entry = expected[evaluator];
+      if (!entry) {
+        if (acceptNew) accept(variant, evaluator, 'evaluator');
+        else
+          failures.push({
+            kind: 'new-evaluator',
+            variant,
+            evaluator,
+            message:
+              `"${evaluator}" of "${variant}" is not in the baseline, so nothing shows how it did before: ` +
+              'rebuild the baseline, or accept it as new with --accept-new (it must then meet its floors).',
+          });
+        continue;
+      }
+      const lacking = Object.keys(entry.rows)
+        .filter((row) => called.has(row) && !tally.rows.has(row))
+        .sort(naturalCompare);
+      if (lacking.length > 0)
+        failures.push({
+          kind: 'missing-evaluator',
+          variant,
+          evaluator,
+          message: `The baseline has "${evaluator}" for ${variant} on ${rowCount(lacking.length)} where this run did not grade it: ${listKeys(lacking)}.`,
+        });
+    }
+  }
+  return { failures, accepted, notes };
+}
+
+/** Variants every one of whose calls came from a deterministic provider (offline reference, replay). */
+export function deterministicVariants(table: TrialTable): Set<string> {
+  const variants = new Map<string, boolean>();
+  for (const a of table.attempts)
+    variants.set(a.variant, (variants.get(a.variant) ?? true) && a.deterministic === true);
+  return new Set([...variants].filter(([, d]) => d).map(([v]) => v));
+}
+
+function rowCount(n: number): string {
+  return `${n} row${n === 1 ? '' : 's'}`;
+}
