@@ -31,7 +31,8 @@ export function check(argv: string[], out: Output): number {
   const summaries: unknown[] = [];
   for (const p of paths) {
     const result = loadPromptFile(p);
-    for (const d of result.diagnostics) out.error(formatDiagnostic(d));
+    // A key or value quoted from the file stays on its diagnostic's line.
+    for (const d of result.diagnostics) out.error(visible(formatDiagnostic(d)));
     if (!result.file) {
       invalid++;
       summaries.push({

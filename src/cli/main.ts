@@ -2,7 +2,8 @@
  * The `promptfile` command. User errors print as one line each and exit 2; anything else is our bug and
  * prints its stack.
  */
-import { isUserError } from '../promptfile/errors';
+import { formatDiagnostic, isUserError, type UserError } from '../promptfile/errors';
+import { visible } from '../results/visible';
 import { check } from './check';
 import { evaluate } from './eval';
 import { consoleOutput, type Output } from './output';
@@ -56,11 +57,20 @@ export async function main(argv: string[], out: Output = consoleOutput): Promise
     return await command()(rest, out);
   } catch (error) {
     if (isUserError(error)) {
-      out.error(error.message);
+      out.error(userErrorText(error));
       return 2;
     }
     out.error(`promptfile ${name}: internal error (a bug; please report it):`);
     out.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     return 1;
   }
+}
+
+/**
+ * A user error as printed: one line per diagnostic, each kept on its line (a key or value quoted from a prompt file
+ * may hold a line break, which must not start a line of its own in a CI log).
+ */
+function userErrorText(error: UserError): string {
+  const errors = error.diagnostics.filter((d) => d.severity === 'error');
+  return errors.length > 0 ? errors.map((d) => visible(formatDiagnostic(d))).join('\n') : error.message;
 }

@@ -132,7 +132,13 @@ describe('the gate fails closed', () => {
   });
 
   test('the errors are the only reason: tolerating them lets the same run pass', async () => {
-    expect((await promptfile(ws, ['gate', json(), '--no-baseline', '--max-error-rate', '1'])).code).toBe(0);
+    // Without a baseline every variant is new and must meet a floor: 0 here, so errors are all that is judged.
+    const gate = ['gate', json(), '--no-baseline', '--floor', '0', '--max-error-rate', '1'];
+    expect((await promptfile(ws, gate)).code).toBe(0);
+    // With no floor at all, a gate without a baseline holds the run to nothing, and fails.
+    const unfloored = await promptfile(ws, ['gate', json(), '--no-baseline', '--max-error-rate', '1']);
+    expect(unfloored.code).toBe(1);
+    expect(unfloored.stdout).toContain('is accepted as new, but no floor applies to');
   });
 
   test('on a run where every call errored, even with errors tolerated: nothing was measured', async () => {
