@@ -19,7 +19,9 @@
  *   on a regression only when a primary is rejected, and Holm holds the primaries to alpha). A baseline without row
  *   verdicts (written before they existed) makes each of that variant's evaluators a primary instead;
  * - the gate can see: every primary's minimal detectable drop (80% power at its Holm first-step level, simulated
- *   with the test itself, stats/power.ts) is at most `maxDetectableDrop`; an underpowered gate would pass anything;
+ *   with the test itself, stats/power.ts) is at most `maxDetectableDrop`, or the data rule such a drop out (the
+ *   one-sided 95% upper bound of the drop, stats/difference.ts, is below it); an underpowered gate that can do
+ *   neither would pass anything;
  * - deterministic variants (the offline reference, cassette replays; their repeats add no information) are compared
  *   row by row instead: an evaluator that passed every call of a row in the baseline must pass it now;
  * - every floor holds: the Wilson 95% upper bound is not below it (the evidence does not say the rate is lower), or
@@ -33,6 +35,7 @@ import { controlCharacter } from '../results/visible';
 import { atLevel } from '../stats/alternative';
 import { Counts } from '../stats/fisher';
 import { holm } from '../stats/holm';
+import { dropUpperBound } from '../stats/difference';
 import { detectableDrop, TARGET_POWER } from '../stats/power';
 import { RegressionTest, worseThanBaseline } from '../stats/regression';
 import { formatCount, formatInterval, formatP, formatRate } from '../report/format';
@@ -107,7 +110,12 @@ export interface GateCheck {
    * at its variant's primary level (secondaries); null when no drop at all can be shown. Absent when not tested.
    */
   detectableDrop?: number | null;
-  /** A primary whose detectable drop exceeds the gate's maximum. */
+  /**
+   * One-sided 95% upper bound of how far the run falls below the baseline (Newcombe's method, shared rows pooled):
+   * what the data rule out. Set alongside detectableDrop.
+   */
+  dropBound?: number;
+  /** A primary that can neither see a drop of the gate's maximum nor rule one out. */
   underpowered?: boolean;
   /** Baseline total, when the baseline has this pair. */
   before?: Tally;
@@ -384,12 +392,17 @@ export function gate(
     if (!testable(check) || (check.role === 'secondary' && !gatekept.has(check.variant))) continue;
     const { before, after } = rowsOf(check);
     check.detectableDrop = detectableDropOf(before, after, level) ?? null;
-    if (
-      check.role !== 'primary' ||
-      maxDetectableDrop >= 1 ||
-      (check.detectableDrop !== null && check.detectableDrop <= maxDetectableDrop)
-    )
-      continue;
+    const shared = [...before.keys()].filter((row) => after.has(row));
+    const bound = dropUpperBound(
+      sumCounts(shared.map((row) => before.get(row) as Tally)),
+      sumCounts(shared.map((row) => after.get(row) as Tally)),
+    );
+    if (bound !== undefined) check.dropBound = bound;
+    // Enough either way: the test could see the drop, or the data already rule it out (the run is shown to be at
+    // most that much worse), so a regression of that size would not have passed unseen.
+    const sees = check.detectableDrop !== null && check.detectableDrop <= maxDetectableDrop;
+    const rulesOut = bound !== undefined && bound < maxDetectableDrop;
+    if (check.role !== 'primary' || maxDetectableDrop >= 1 || sees || rulesOut) continue;
     check.underpowered = true;
     failures.push({
       kind: 'underpowered',
@@ -400,7 +413,8 @@ export function gate(
       message:
         `The gate cannot see a drop of ${formatRate(maxDetectableDrop)} in ${check.evaluator === ROW_VERDICT ? 'the row verdict' : `"${check.evaluator}"`} ` +
         `for ${check.variant}: ${check.detectableDrop === null ? 'no drop at all is detectable' : `the smallest drop it detects with 80% power is ${formatRate(check.detectableDrop)}`} ` +
-        `(${describe(sumCounts([...before.values()]))} in the baseline, ${describe(sumCounts([...after.values()]))} now). ` +
+        `and the data do not rule one out (it could be ${bound === undefined ? 'anything' : `up to ${formatRate(Math.min(1, bound))}`}; ` +
+        `${describe(sumCounts([...before.values()]))} in the baseline, ${describe(sumCounts([...after.values()]))} now). ` +
         'Run more repeats (promptfile plan says how many) or merge more runs into the baseline (promptfile baseline --merge).',
       ...(check.location && { location: check.location }),
     });

@@ -132,13 +132,25 @@ describe('the gate, end to end', () => {
       expect(errorAnnotations(run.stdout)).toEqual([]);
     });
 
-    test('as shipped, the gate fails as underpowered: 8 repeats of 3 rows cannot see a 15-point drop', async () => {
+    test('as shipped it passes: 24 of 24 again rules out a 15-point drop (at most 10.1 points worse)', async () => {
       const run = await gateAsShipped('runs/good/latest.json', '--baseline', 'baselines/main.json');
+      expectExit(run, 0);
+    });
+
+    test('asked about a 5-point drop, 8 repeats of 3 rows can neither see nor rule it out: underpowered', async () => {
+      const run = await gateAsShipped(
+        'runs/good/latest.json',
+        '--baseline',
+        'baselines/main.json',
+        '--max-detectable-drop',
+        '0.05',
+      );
       expectExit(run, 1);
       expect(run.stdout).toMatch(/^Gate failed: 2 underpowered check\(s\)/);
       expect(run.stdout).toMatch(
         new RegExp(
-          `The gate cannot see a drop of 15% in the row verdict for ${COOL}: the smallest drop it detects`,
+          `The gate cannot see a drop of 5% in the row verdict for ${COOL}: the smallest drop it detects .* ` +
+            'and the data do not rule one out \\(it could be up to 10\\.1%',
         ),
       );
       expect(run.stdout).toContain('promptfile plan says how many');

@@ -153,13 +153,23 @@ describe('the row verdict is the primary endpoint; evaluators are secondary, beh
 });
 
 describe('the gate must be able to see a regression', () => {
-  it('fails as underpowered when 20 calls against a 20-call baseline cannot see a 15-point drop', () => {
-    const verdict = gate(perfect, buildBaseline(perfect));
+  it('fails as underpowered when 20 calls against a 20-call baseline can neither see nor rule out a 15-point drop', () => {
+    const run = trialTable([{ variant: V, evaluator: 'Refusal JSON', outcomes: times('P', 18) + 'FF' }]);
+    const verdict = gate(run, buildBaseline(perfect));
     expect(verdict.pass).toBe(false);
     expect(verdict.failures.map((f) => f.kind)).toEqual(['underpowered']);
     const failure = verdict.failures[0];
     expect(failure?.kind === 'underpowered' && failure.detectableDrop).toBeGreaterThan(0.15);
     expect(failure?.message).toMatch(/promptfile plan/);
+    expect(failure?.message).toMatch(/the data do not rule one out \(it could be up to 2\d(\.\d)?%/);
+  });
+
+  it('passes when the data rule the drop out although the test could not see it: 20/20 again is at most 12 points worse', () => {
+    const verdict = gate(perfect, buildBaseline(perfect));
+    expect(verdict.failures).toEqual([]);
+    const primary = verdict.checks.find((c) => c.role === 'primary');
+    expect(primary?.detectableDrop).toBeGreaterThan(0.15);
+    expect(primary?.dropBound).toBeCloseTo(1 - 20 / (20 + 1.6448536269514722 ** 2), 9);
   });
 
   it('passes once the run and the baseline are large enough, and reports what it can see', () => {
@@ -173,7 +183,9 @@ describe('the gate must be able to see a regression', () => {
   });
 
   it('a looser maximum is honoured', () => {
-    expect(gate(perfect, buildBaseline(perfect), { maxDetectableDrop: 0.5 }).pass).toBe(true);
+    const run = trialTable([{ variant: V, evaluator: 'Refusal JSON', outcomes: times('P', 18) + 'FF' }]);
+    expect(gate(run, buildBaseline(perfect)).pass).toBe(false);
+    expect(gate(run, buildBaseline(perfect), { maxDetectableDrop: 0.5 }).pass).toBe(true);
   });
 
   it('deterministic variants need no power: they are compared row by row, and any change fails', () => {
