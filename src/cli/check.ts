@@ -1,36 +1,45 @@
 /** `promptfile check [paths...]`: validate prompt files and summarise each. Exit 0 when valid, 2 when not. */
-import { discoverPromptFiles, DEFAULT_PATTERNS } from '../promptfile/discover';
-import { formatDiagnostic } from '../promptfile/errors';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as jsYaml from 'js-yaml';
+import { formatDiagnostic, UserError } from '../promptfile/errors';
 import { loadPromptFile } from '../promptfile/load';
 import type { PromptFile } from '../promptfile/model';
 import { visible } from '../results/visible';
-import { parseArgs } from './args';
+import { parseArgs, stringFlag } from './args';
 import type { Output } from './output';
-import { safePromptFiles } from './promptFiles';
+import { configuredPatterns, selectPaths, strictIn } from './promptFiles';
 
-export const CHECK_HELP = `Usage: promptfile check [paths...] [--json]
+export const CHECK_HELP = `Usage: promptfile check [paths...] [--strict] [--json] [-c promptfooconfig.yaml]
 
-Validates prompt files (default: every prompts/**/*.prompt.yml) and prints, per file, its name, rows,
-evaluators and variables. Problems print as file:line:col: message. Exit 0 when all are valid, 2 when not.`;
+Validates prompt files (default: those promptfooconfig.yaml names, else every prompts/**/*.prompt.yml) and
+prints, per file, its name, rows, evaluators and variables. Problems print as file:line:col: message.
+Warnings (unknown keys, unfilled placeholders, ...) do not make a file invalid, as gh models ignores them;
+--strict, or 'strict: true' in the test generator's config, makes them errors.
+Exit 0 when all are valid, 2 when not.`;
 
 /** Runs `check`. */
 export function check(argv: string[], out: Output): number {
-  const args = parseArgs(argv, { booleans: ['json'] }, 'check');
+  const args = parseArgs(
+    argv,
+    { booleans: ['json', 'strict'], values: ['config'], aliases: { c: 'config' } },
+    'check',
+  );
   if (args.flags['help']) {
     out.log(CHECK_HELP);
     return 0;
   }
-  const paths = safePromptFiles(
-    discoverPromptFiles(args.positional.length > 0 ? args.positional : DEFAULT_PATTERNS),
-  );
+  const base = readConfig(stringFlag(args, 'config'));
+  const strict = Boolean(args.flags['strict']) || strictIn(base);
+  const paths = selectPaths(args.positional, base);
   if (paths.length === 0) {
-    out.error(`promptfile check: no prompt files found (looked for ${DEFAULT_PATTERNS.join(', ')})`);
+    out.error(`promptfile check: no prompt files found (looked for ${configuredPatterns(base).join(', ')})`);
     return 2;
   }
   let invalid = 0;
   const summaries: unknown[] = [];
   for (const p of paths) {
-    const result = loadPromptFile(p);
+    const result = loadPromptFile(p, { strict });
     // A key or value quoted from the file stays on its diagnostic's line.
     for (const d of result.diagnostics) out.error(visible(formatDiagnostic(d)));
     if (!result.file) {
@@ -49,6 +58,24 @@ export function check(argv: string[], out: Output): number {
   else
     out.log(`${paths.length - invalid} of ${paths.length} prompt file${paths.length === 1 ? '' : 's'} valid`);
   return invalid > 0 ? 2 : 0;
+}
+
+/** The promptfoo config, when there is one: it may name the prompt files and ask for strict checks. */
+function readConfig(given: string | undefined): Record<string, unknown> | undefined {
+  const file = path.resolve(given ?? 'promptfooconfig.yaml');
+  if (!fs.existsSync(file)) {
+    if (given !== undefined) throw new UserError(`promptfile check: ${given} does not exist`);
+    return undefined;
+  }
+  let base: unknown;
+  try {
+    base = jsYaml.load(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UserError(
+      `promptfile check: ${path.relative(process.cwd(), file)} is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
+  return base !== null && typeof base === 'object' ? (base as Record<string, unknown>) : undefined;
 }
 
 function summary(f: PromptFile) {

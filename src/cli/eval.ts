@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as jsYaml from 'js-yaml';
 import { UserError } from '../promptfile/errors';
-import { discoverPromptFiles, DEFAULT_PATTERNS } from '../promptfile/discover';
-import { loadPromptFileOrThrow } from '../promptfile/load';
+import { discoverPromptFiles } from '../promptfile/discover';
+import { loadPromptFile } from '../promptfile/load';
 import {
   MANIFEST_FILE,
   resultsHash,
@@ -22,15 +22,20 @@ import { visible } from '../results/visible';
 import { parseMatrix } from '../variants/variant';
 import { numberFlag, parseArgs, stringFlag } from './args';
 import type { Output } from './output';
-import { safePromptFiles } from './promptFiles';
+import { configuredPatterns, loadEach, safePromptFiles, strictIn } from './promptFiles';
 import { runPromptfoo } from './promptfoo';
 import { buildRunConfig } from './runConfig';
 import { summarise } from './summary';
 
-export const EVAL_HELP = `Usage: promptfile eval [options] [-- promptfoo eval flags]
+export const EVAL_HELP = `Usage: promptfile eval [FILES...] [options] [-- promptfoo eval flags]
 
-Runs the prompt files in promptfooconfig.yaml with promptfoo and writes results/latest.json and
-results/latest.html. With no API key it runs the offline reference; live variants without a key are skipped.
+Runs prompt files with promptfoo and writes results/latest.json and results/latest.html: the FILES given
+(files, directories or globs), else those promptfooconfig.yaml names. With no API key it runs the offline
+reference; live variants without a key are skipped. An invalid prompt file is reported and skipped.
+
+Exit status: 0 when every row passes, 1 when a row fails or ends in an error (as gh models eval;
+with --fail-on errors, only when one ends in an error), 2 when a prompt file, flag or config is
+invalid (the valid files still run).
 
 Options:
   -c, --config FILE     promptfoo config (default promptfooconfig.yaml)
@@ -44,6 +49,8 @@ Options:
                         writes manifest.json beside the results (run id, shard, rows) for the gate to check
       --run-id ID       the run the shard belongs to, the same for every shard (default: $GITHUB_RUN_ID)
       --cache           let promptfoo cache responses (off by default so repeats are independent)
+      --fail-on WHAT    rows (default): exit 1 when a row fails or errors; errors: only when one errors
+                        (for CI where promptfile gate judges the failures)
 
 Under GitHub Actions (GITHUB_ACTIONS=true), promptfoo's own output is fenced with ::stop-commands:: and a
 random token, so nothing it prints (a model's error message, a label) can issue a workflow command.`;
@@ -53,7 +60,7 @@ export async function evaluate(argv: string[], out: Output): Promise<number> {
   const args = parseArgs(
     argv,
     {
-      values: ['config', 'matrix', 'repeat', 'output', 'shard', 'run-id'],
+      values: ['config', 'matrix', 'repeat', 'output', 'shard', 'run-id', 'fail-on'],
       optionalValues: ['record', 'replay'],
       booleans: ['offline', 'cache'],
       aliases: { c: 'config', m: 'matrix', r: 'repeat', o: 'output' },
@@ -71,6 +78,9 @@ export async function evaluate(argv: string[], out: Output): Promise<number> {
   const base = jsYaml.load(fs.readFileSync(configPath, 'utf8')) as Record<string, unknown>;
   if (!base || typeof base !== 'object')
     throw new UserError(`promptfile eval: ${path.relative(process.cwd(), configPath)} is not a YAML mapping`);
+  const failOn = stringFlag(args, 'fail-on') ?? 'rows';
+  if (failOn !== 'rows' && failOn !== 'errors')
+    throw new UserError(`promptfile eval: --fail-on ${failOn} must be 'rows' or 'errors'`);
   const repeat = numberFlag(args, 'repeat', 'eval', (n) => Number.isInteger(n) && n >= 1 && n <= 1000);
   const matrixText = stringFlag(args, 'matrix');
   let matrix;
@@ -86,8 +96,35 @@ export async function evaluate(argv: string[], out: Output): Promise<number> {
   if (record !== undefined && replay !== undefined)
     throw new UserError('promptfile eval: --record and --replay exclude each other');
 
-  const files = safePromptFiles(promptFilesOf(base)).map((p) => loadPromptFileOrThrow(p).file);
+  const strict = strictIn(base);
+  const configured = safePromptFiles(discoverPromptFiles(configuredPatterns(base)));
+  const selected =
+    args.positional.length > 0 ? safePromptFiles(discoverPromptFiles(args.positional)) : configured;
+  if (selected.length === 0)
+    throw new UserError(
+      `promptfile eval: no prompt files found (looked for ${configuredPatterns(base).join(', ')})`,
+    );
+  const { files, invalid } = loadEach(selected, { strict }, out);
+  if (files.length === 0)
+    throw new UserError(
+      `promptfile eval: no valid prompt file to run (${invalid.length} invalid; see above, or run promptfile check)`,
+    );
+  if (invalid.length > 0)
+    out.error(
+      `promptfile: skipping ${invalid.length} invalid prompt file${invalid.length === 1 ? '' : 's'} (above); the other ${files.length} run`,
+    );
+  const filesList = path.join(path.dirname(configPath), '.promptfile-run.files.json');
+  fs.writeFileSync(
+    filesList,
+    `${JSON.stringify(
+      files.map((f) => f.path),
+      null,
+      2,
+    )}\n`,
+  );
   const run = buildRunConfig(base, files, {
+    notRun: notRunKeys(configured, selected, invalid),
+    filesList: path.relative(process.cwd(), filesList),
     ...(matrix ? { matrix } : {}),
     ...(record !== undefined ? { record: path.resolve(record) } : {}),
     ...(replay !== undefined ? { replay: path.resolve(replay) } : {}),
@@ -166,18 +203,27 @@ export async function evaluate(argv: string[], out: Output): Promise<number> {
     };
     fs.writeFileSync(manifestPath, serializeManifest(manifest));
   }
-  const { text, errors } = summarise(table);
+  const { text, failed, errors } = summarise(table);
   out.log(text);
   out.log(
     `Results: ${path.relative(process.cwd(), json)} and ${path.relative(process.cwd(), html)}; open the web report with ${viewCommand()}`,
   );
+  if (invalid.length > 0) {
+    out.error(
+      `promptfile eval: ${invalid.length} invalid prompt file${invalid.length === 1 ? ' was' : 's were'} skipped: ${invalid.map(visible).join(', ')}`,
+    );
+  }
   if (errors > 0) {
     out.error(
       `promptfile eval: ${errors} row${errors === 1 ? '' : 's'} ended in an error (see the table above)`,
     );
-    return 1;
   }
-  return 0;
+  if (failed > 0 && failOn === 'rows') {
+    out.error(
+      `promptfile eval: ${failed} row${failed === 1 ? '' : 's'} failed an evaluator (see the table above)`,
+    );
+  }
+  return invalid.length > 0 ? 2 : errors > 0 || (failOn === 'rows' && failed > 0) ? 1 : 0;
 }
 
 /** A shard: `I/N`, the run it belongs to, and its contiguous slice of `total` tests (every test in exactly one). */
@@ -199,15 +245,14 @@ export function parseShard(
   return { index, count, runId: id, ...shardSlice(index, count, total) };
 }
 
-/** The prompt files the config's promptfile test generator would load. */
-function promptFilesOf(base: Record<string, unknown>): string[] {
-  const tests = Array.isArray(base['tests']) ? base['tests'] : [base['tests']];
-  const generator = tests.find(
-    (t) => t && typeof t === 'object' && /promptfile\.ts:tests$/.test(String((t as { path?: unknown }).path)),
-  );
-  const files = (generator as { config?: { files?: string | string[] } } | undefined)?.config?.files;
-  const patterns = files === undefined ? DEFAULT_PATTERNS : Array.isArray(files) ? files : [files];
-  return discoverPromptFiles(patterns);
+/**
+ * Paths and names of the prompt files the config covers that this run leaves out (not named on the command line, or
+ * invalid), so their scope entries are set aside rather than reported as typos.
+ */
+function notRunKeys(configured: string[], selected: string[], invalid: string[]): string[] {
+  const left = configured.filter((p) => !selected.includes(p));
+  const names = left.flatMap((p) => loadPromptFile(p).file?.name ?? []);
+  return [...left, ...invalid, ...names];
 }
 
 /** How to open the web report from here: this repository has an npm script for it; a user's repository has npx. */

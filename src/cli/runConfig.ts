@@ -22,6 +22,11 @@ export interface RunOptions {
   replay?: string;
   /** Run only the offline reference (and replays), never a live model. */
   offline?: boolean;
+  /**
+   * Paths and names of prompt files the config covers that this run leaves out (invalid, or not named on the command
+   * line). The test generator is handed exactly the files to run, and scope entries for these are set aside.
+   */
+  notRun?: string[];
   env: Record<string, string | undefined>;
 }
 
@@ -162,12 +167,38 @@ export function buildRunConfig(
     );
   const env: Record<string, string> = {};
   const providers = out.map((entry) => ({ ...entry, config: keyless(entry, env) }));
+  const tests = withRunFiles(base['tests'], files, options.notRun ?? []);
   const config = {
     ...base,
     providers,
-    ...(base['tests'] !== undefined ? { tests: keylessGrader(base['tests'], env) } : {}),
+    ...(tests !== undefined ? { tests: keylessGrader(tests, env) } : {}),
   };
   return { config, env, notes, variants: labels };
+}
+
+/** The tests section with the promptfile generator told to load exactly `files`, and no scope for files left out. */
+function withRunFiles(tests: unknown, files: PromptFile[], notRun: string[]): unknown {
+  const norm = (p: string) => p.replace(/\\/g, '/').replace(/^\.\//, '');
+  const running = new Set(files.flatMap((f) => [norm(f.path), f.name]));
+  const left = new Set(notRun.map(norm).filter((k) => !running.has(k)));
+  const rewrite = (t: unknown): unknown => {
+    if (!isGenerator(t)) return t;
+    const config = { ...(t.config ?? {}), files: files.map((f) => f.path) } as Record<string, unknown>;
+    const scope = config['scope'];
+    if (scope && typeof scope === 'object') {
+      config['scope'] = Object.fromEntries(Object.entries(scope).filter(([key]) => !left.has(norm(key))));
+    }
+    return { ...t, config };
+  };
+  return Array.isArray(tests) ? tests.map(rewrite) : rewrite(tests);
+}
+
+function isGenerator(t: unknown): t is { path: string; config?: Record<string, unknown> } {
+  return (
+    t !== null &&
+    typeof t === 'object' &&
+    /promptfile\.ts:tests$/.test(String((t as { path?: unknown }).path))
+  );
 }
 
 /**

@@ -1,10 +1,17 @@
 /** What `promptfile eval` prints: each row's verdict per variant, then the comparison table. */
 import { compare, renderCompare, type TrialTable } from '../gate';
 
-/** Summarises a run as text; also returns how many calls ended in an error (no output and no grading included). */
-export function summarise(table: TrialTable): { text: string; errors: number } {
-  const errors = table.attempts.filter((a) => a.outcome === 'error').length;
-  return { text: `${rowsTable(table)}\n\n${renderCompare(compare(table), 'text')}`, errors };
+/**
+ * Summarises a run as text; also returns how many calls failed an evaluator, and how many ended in an error (no
+ * output and no grading included).
+ */
+export function summarise(table: TrialTable): { text: string; failed: number; errors: number } {
+  const count = (outcome: string) => table.attempts.filter((a) => a.outcome === outcome).length;
+  return {
+    text: `${rowsTable(table)}\n\n${renderCompare(compare(table), 'text')}`,
+    failed: count('fail'),
+    errors: count('error'),
+  };
 }
 
 /** One line per (row, variant, repeat): PASS, FAIL with the failing evaluators, or ERROR; with tokens, latency, cost. */

@@ -3,6 +3,7 @@
  * parse (positions) -> schema -> semantic checks -> model. Pure apart from reading the file.
  */
 import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
 import { type Diagnostic, type Severity, UserError } from './errors';
 import {
   BUILTIN_JUDGES,
@@ -28,8 +29,13 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
 }
 
+export interface LoadOptions {
+  /** Warnings are errors (`check --strict`, or `strict: true` in the test generator's config). */
+  strict?: boolean;
+}
+
 /** Reads and loads a prompt file from disk. Never throws for bad input: problems come back as diagnostics. */
-export function loadPromptFile(path: string): LoadResult {
+export function loadPromptFile(path: string, options: LoadOptions = {}): LoadResult {
   let bytes: Buffer;
   try {
     const stat = fs.statSync(path);
@@ -46,18 +52,34 @@ export function loadPromptFile(path: string): LoadResult {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(error);
     return { diagnostics: [fileProblem(path, `cannot be read: ${why}`)] };
   }
-  return loadPromptFileText(path, bytes);
+  return loadPromptFileText(path, bytes, options);
 }
 
 /** Loads a prompt file, throwing a UserError that lists every error when it is invalid. */
-export function loadPromptFileOrThrow(path: string): { file: PromptFile; warnings: Diagnostic[] } {
-  const result = loadPromptFile(path);
+export function loadPromptFileOrThrow(
+  path: string,
+  options: LoadOptions = {},
+): { file: PromptFile; warnings: Diagnostic[] } {
+  const result = loadPromptFile(path, options);
   if (!result.file) throw UserError.fromDiagnostics(result.diagnostics);
   return { file: result.file, warnings: result.diagnostics.filter((d) => d.severity === 'warning') };
 }
 
 /** Loads a prompt file from its bytes or text; `path` names it in diagnostics. */
-export function loadPromptFileText(path: string, bytes: Buffer | string): LoadResult {
+export function loadPromptFileText(
+  path: string,
+  bytes: Buffer | string,
+  options: LoadOptions = {},
+): LoadResult {
+  const result = loadSource(path, bytes);
+  if (!options.strict || !result.diagnostics.some((d) => d.severity === 'warning')) return result;
+  const diagnostics = result.diagnostics.map((d) =>
+    d.severity === 'warning' ? { ...d, severity: 'error' as const, message: `${d.message} (strict)` } : d,
+  );
+  return { diagnostics };
+}
+
+function loadSource(path: string, bytes: Buffer | string): LoadResult {
   const parsed = parseSource(path, bytes);
   if (!parsed.source) return { diagnostics: parsed.diagnostics };
   const source = parsed.source;
@@ -69,9 +91,10 @@ export function loadPromptFileText(path: string, bytes: Buffer | string): LoadRe
           ? 'the top level is a list'
           : 'the top level is a single value';
     const { line, column } = source.position([]);
-    const message = `${found}; a prompt file is a YAML mapping with at least 'name' and 'messages'`;
+    const message = `${found}; a prompt file is a YAML mapping with at least 'messages'`;
     return { diagnostics: [{ severity: 'error', file: path, line, column, key: '', message }] };
   }
+  textOfScalars(source);
   const diagnostics = [...schemaDiagnostics(source), ...new Semantics(source).check()];
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
@@ -84,11 +107,38 @@ function fileProblem(file: string, message: string): Diagnostic {
 
 type Raw = Record<string, unknown>;
 
+const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
 const isRecord = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const TEMPLATE_SYNTAX = /\{\{|\{%|\{#/;
 /** C0 and C1 control characters (line breaks and tabs included), DEL, and bidirectional overrides. */
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * gh models reads a number or boolean where the format wants text as the text written (`contains: 4` is "4"); so do
+ * we, from the source (`1.10` keeps its zero). Mappings, lists and null stay as they are and fail the schema.
+ */
+function textOfScalars(source: ParsedSource): void {
+  const root = source.value as Raw;
+  const paths: PathSegment[][] = [['name'], ['description'], ['model']];
+  asArray(root['messages']).forEach((_, i) => paths.push(['messages', i, 'content']));
+  asArray(root['evaluators']).forEach((e, i) => {
+    paths.push(['evaluators', i, 'name'], ['evaluators', i, 'uses']);
+    for (const k of STRING_CHECKS) paths.push(['evaluators', i, 'string', k]);
+    for (const k of ['prompt', 'systemPrompt', 'modelId']) paths.push(['evaluators', i, 'llm', k]);
+    const choices = isRecord(e) && isRecord(e['llm']) ? asArray(e['llm']['choices']) : [];
+    choices.forEach((_, j) => paths.push(['evaluators', i, 'llm', 'choices', j, 'choice']));
+  });
+  for (const p of paths) {
+    const parent = p
+      .slice(0, -1)
+      .reduce<unknown>((v, k) => (isRecord(v) || Array.isArray(v) ? (v as Raw)[k] : undefined), root);
+    const key = p[p.length - 1] as string;
+    if (!isRecord(parent)) continue;
+    const v = parent[key];
+    if (typeof v === 'number' || typeof v === 'boolean') parent[key] = source.writtenAs(p) ?? String(v);
+  }
+}
 
 /** Checks that JSON Schema cannot express: evaluator methods, regexes, placeholder coverage, variables. */
 class Semantics {
@@ -101,6 +151,7 @@ class Semantics {
 
   check(): Diagnostic[] {
     this.printedNames();
+    this.roles();
     this.models();
     this.parameters();
     this.responseFormat();
@@ -159,12 +210,32 @@ class Semantics {
     );
   }
 
+  /** gh models refuses a `developer` message; OpenAI models take it, so it is a warning here. */
+  private roles(): void {
+    asArray(this.root['messages']).forEach((m, i) => {
+      const role = isRecord(m) ? m['role'] : undefined;
+      if (typeof role === 'string' && role.toLowerCase() === 'developer') {
+        this.report(
+          'warning',
+          ['messages', i, 'role'],
+          "role 'developer' is sent to the model as written; gh models refuses it (it knows system, user and assistant)",
+        );
+      }
+    });
+  }
+
   /** `model` and judges' `modelId` must name model APIs: promptfoo would run code for some other ids. */
   private models(): void {
     const model = this.root['model'];
     if (typeof model === 'string') {
       const problem = modelProblem(model);
       if (problem) this.report('error', ['model'], `model ${problem}`);
+    } else if (model === undefined && asArray(this.root['testData']).length > 0) {
+      this.report(
+        'warning',
+        [],
+        "no 'model': only variants that name one (--matrix, or a provider's 'model') can run this file; gh models would send an empty model id, which the API refuses",
+      );
     }
     asArray(this.root['evaluators']).forEach((raw, i) => {
       const modelId = isRecord(raw) && isRecord(raw['llm']) ? raw['llm']['modelId'] : undefined;
@@ -192,20 +263,24 @@ class Semantics {
         this.report(
           'warning',
           ['modelParameters', alias],
-          `'${alias}' is accepted as an alias of '${canonical}'; the format's name is '${canonical}'`,
+          `'${alias}' is read as '${canonical}' and sent; the format's name is '${canonical}', and gh models ignores '${alias}'`,
         );
       }
     }
   }
 
+  /**
+   * gh models' form is JSON text holding OpenAI's `{name, strict?, schema}`, and it insists on `name` and `schema`
+   * with json_schema; a YAML mapping is the dialect's (the bare schema, or the same wrapper).
+   */
   private responseFormat(): void {
     const format = this.root['responseFormat'];
     const schema = this.root['jsonSchema'];
     if (format === 'json_schema' && schema === undefined) {
       this.report('error', ['responseFormat'], "responseFormat 'json_schema' needs a 'jsonSchema'");
     }
+    let parsed: unknown = schema;
     if (typeof schema === 'string') {
-      let parsed: unknown;
       try {
         parsed = JSON.parse(schema);
       } catch (error) {
@@ -214,7 +289,32 @@ class Semantics {
         this.report('error', ['jsonSchema'], `'jsonSchema' is not valid JSON: ${reason}`);
         return;
       }
-      if (!isRecord(parsed)) this.report('error', ['jsonSchema'], "'jsonSchema' must be a JSON object");
+      if (!isRecord(parsed)) {
+        this.report('error', ['jsonSchema'], "'jsonSchema' must be a JSON object");
+        return;
+      }
+      if (format === 'json_schema') {
+        for (const key of ['name', 'schema'])
+          if (!(key in parsed))
+            this.report(
+              'error',
+              ['jsonSchema'],
+              `'jsonSchema' has no '${key}'; with responseFormat json_schema it is {"name": ..., "strict": ..., "schema": {...}}, as in gh models`,
+            );
+      }
+    } else if (isWrapper(schema) && format === 'json_schema') {
+      this.report(
+        'warning',
+        ['jsonSchema'],
+        "'jsonSchema' is a YAML mapping; it is sent as written, but gh models accepts only JSON text here",
+      );
+    }
+    if (isRecord(parsed) && 'schema' in parsed && 'name' in parsed && !isRecord(parsed['schema'])) {
+      this.report(
+        'error',
+        ['jsonSchema'],
+        "'jsonSchema.schema' must be a JSON object (the JSON Schema itself)",
+      );
     }
   }
 
@@ -250,10 +350,9 @@ class Semantics {
         if (error) this.report('error', [...at, key], `evaluator '${name}' has an invalid regex: ${error}`);
       }
       const str = raw['string'];
-      // A misspelt check (`contain:`) is reported by the schema; saying it has no check too would be noise.
-      const known =
-        isRecord(str) && Object.keys(str).every((k) => (STRING_CHECKS as readonly string[]).includes(k));
-      if (isRecord(str) && known && !STRING_CHECKS.some((k) => typeof str[k] === 'string' && str[k] !== '')) {
+      // gh models stops the whole run on such an evaluator ("no string evaluation criteria specified"). A misspelt
+      // check (`contain:`) also gets its unknown-key warning, with the did-you-mean.
+      if (isRecord(str) && !STRING_CHECKS.some((k) => typeof str[k] === 'string' && str[k] !== '')) {
         this.report(
           'error',
           [...at, 'string'],
@@ -323,7 +422,10 @@ class Semantics {
     });
   }
 
-  /** Every placeholder in messages and string evaluators must get a value from every row. */
+  /**
+   * Every placeholder in messages and string evaluators should get a value from every row. One that does not stays
+   * as written, as in gh models: a warning, since it is usually a misspelling or a forgotten column.
+   */
   private coverage(): void {
     const used = this.usedPlaceholders();
     const rows = asArray(this.root['testData']);
@@ -340,16 +442,16 @@ class Semantics {
       const values = rowValues(raw);
       if (!values) return;
       for (const [name, where] of used) {
-        if (name in values) continue;
+        if (hasOwn(values, name)) continue;
         const typo = closest(
           name,
           Object.keys(values).filter((k) => !used.has(k)),
         );
         const hint = typo === undefined ? '' : `; is '${typo}' a misspelling of '${name}'?`;
         this.report(
-          'error',
+          'warning',
           ['testData', i],
-          `testData[${i}] gives no value for {{${name}}}, used in ${keyName(where)}${hint}`,
+          `testData[${i}] gives no value for {{${name}}}, used in ${keyName(where)}, so it stays as written${hint}`,
         );
       }
     });
@@ -359,11 +461,11 @@ class Semantics {
       for (const need of builtinJudgeNeeds(raw['uses'] as BuiltinJudge)) {
         rows.forEach((row, r) => {
           const values = rowValues(row);
-          if (values && !(need in values)) {
+          if (values && !hasOwn(values, need)) {
             this.report(
-              'error',
+              'warning',
               ['testData', r],
-              `testData[${r}] gives no '${need}', which evaluator '${String(raw['name'])}' (${raw['uses']}) needs`,
+              `testData[${r}] gives no '${need}', which evaluator '${String(raw['name'])}' (${raw['uses']}) needs; its prompt keeps {{${need}}} as written`,
             );
           }
         });
@@ -464,14 +566,17 @@ function rowValues(raw: unknown): Record<string, unknown> | undefined {
   return raw;
 }
 
+/** gh models' jsonSchema: OpenAI's response_format wrapper `{"name": ..., "strict": ..., "schema": {...}}`. */
+function isWrapper(schema: unknown): schema is Raw {
+  return isRecord(schema) && 'name' in schema && 'schema' in schema;
+}
+
 /**
- * gh models writes `{"name": ..., "strict": ..., "schema": {...}}`, OpenAI's response_format wrapper; the
- * model holds the schema itself, as the dialect writes it, so both dialects mean the same thing.
+ * What a json_schema response format sends: gh's wrapper exactly as written (name, strict, description, schema); a
+ * bare schema (the dialect) gets only the `name` the API requires.
  */
-function bareSchema(schema: unknown): unknown {
-  return isRecord(schema) && typeof schema['name'] === 'string' && isRecord(schema['schema'])
-    ? schema['schema']
-    : schema;
+function responseSchema(schema: unknown): Raw {
+  return isWrapper(schema) ? schema : { name: 'response', schema };
 }
 
 /** A scalar as text: a number or boolean as written (`02134` keeps its zero, `1.10` its digits); null as ''. */
@@ -479,6 +584,11 @@ function scalarText(source: ParsedSource, path: PathSegment[], v: unknown): stri
   if (v === null || v === undefined) return '';
   if (typeof v === 'number' || typeof v === 'boolean') return source.writtenAs(path) ?? String(v);
   return String(v);
+}
+
+/** The name a file without `name` goes by: its file name without `.prompt.yml`, as GitHub lists prompts. */
+export function nameFromPath(path: string): string {
+  return nodePath.basename(path).replace(/(\.prompt)?\.ya?ml$/i, '');
 }
 
 function normalise(path: string, source: ParsedSource): PromptFile {
@@ -495,7 +605,9 @@ function normalise(path: string, source: ParsedSource): PromptFile {
 
   const messages: Message[] = asArray(root['messages']).map((m, i) => {
     const r = m as Raw;
-    return { role: r['role'] as Message['role'], content: String(r['content']), line: line(['messages', i]) };
+    // gh models lower-cases roles, so `System` and `USER` are system and user.
+    const role = String(r['role']).toLowerCase() as Message['role'];
+    return { role, content: String(r['content']), line: line(['messages', i]) };
   });
 
   const variables: VariableDeclaration[] = asArray(root['variables']).map((v, i) => {
@@ -560,7 +672,7 @@ function normalise(path: string, source: ParsedSource): PromptFile {
 
   const file: PromptFile = {
     path,
-    name: String(root['name']),
+    name: typeof root['name'] === 'string' ? root['name'] : nameFromPath(path),
     authors: asArray(root['authors']).map(String),
     metadata: isRecord(root['metadata']) ? root['metadata'] : {},
     parameters,
@@ -577,7 +689,7 @@ function normalise(path: string, source: ParsedSource): PromptFile {
   if (root['jsonSchema'] !== undefined) {
     const schema: unknown =
       typeof root['jsonSchema'] === 'string' ? JSON.parse(root['jsonSchema']) : root['jsonSchema'];
-    file.jsonSchema = bareSchema(schema);
+    file.jsonSchema = responseSchema(schema);
   }
   return file;
 }

@@ -90,8 +90,11 @@ export interface PromptFile {
   model?: string;
   parameters: ModelParameters;
   responseFormat?: ResponseFormat;
-  /** The JSON Schema a json_schema response must follow: the schema itself, never gh's name/strict wrapper. */
-  jsonSchema?: unknown;
+  /**
+   * What a json_schema response format sends as `json_schema`: gh's `{name, strict?, schema, ...}` exactly as the
+   * file writes it; a bare schema (the dialect) becomes `{name: 'response', schema}`.
+   */
+  jsonSchema?: Record<string, unknown>;
   /** Declared variables (dialect); empty when the file declares none. */
   variables: VariableDeclaration[];
   messages: Message[];

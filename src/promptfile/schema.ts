@@ -123,22 +123,47 @@ function where(p: readonly PathSegment[]): string {
   return p.length === 0 ? 'at the top level' : `in '${keyName(p)}'`;
 }
 
+/** Names people write for the format's model parameters, and the key the format uses. */
+const PARAMETER_SYNONYMS: Record<string, string> = {
+  maxCompletionTokens: 'maxTokens',
+  max_completion_tokens: 'maxTokens',
+  maxOutputTokens: 'maxTokens',
+  max_output_tokens: 'maxTokens',
+};
+
+/** `; did you mean ...?` for an unknown key: a misspelling, a synonym, or a model parameter one level too high. */
+function unknownKeyHint(extra: string, at: readonly PathSegment[]): string {
+  const parameters = Object.keys(schemaAt(['modelParameters'])?.properties ?? {});
+  if (keyName(at) === 'modelParameters' && PARAMETER_SYNONYMS[extra])
+    return `; did you mean '${PARAMETER_SYNONYMS[extra]}'?`;
+  if (at.length === 0 && (parameters.includes(extra) || PARAMETER_SYNONYMS[extra])) {
+    const key = PARAMETER_SYNONYMS[extra] ?? extra;
+    return `; did you mean 'modelParameters.${key}'?`;
+  }
+  return didYouMean(extra, Object.keys(schemaAt(at)?.properties ?? {}));
+}
+
 function toDiagnostic(source: ParsedSource, e: ErrorObject): Diagnostic {
   const at = pointerToPath(e.instancePath);
   const value = valueAt(source.value, at);
   let keyPath: PathSegment[] = at;
   let message: string;
+  let severity: Diagnostic['severity'] = 'error';
   switch (e.keyword) {
     case 'additionalProperties': {
+      // gh models ignores keys it does not know; so do we, but we say so, with the key that was probably meant.
       const extra = String(e.params['additionalProperty']);
       keyPath = [...at, extra];
-      const known = Object.keys(schemaAt(at)?.properties ?? {});
-      message = `unknown key '${extra}' ${where(at)}${didYouMean(extra, known)}`;
+      severity = 'warning';
+      message = `unknown key '${extra}' ${where(at)} is ignored${unknownKeyHint(extra, at)}`;
       break;
     }
     case 'required': {
       const missing = String(e.params['missingProperty']);
-      message = `missing required key '${missing}' ${where(at)}`;
+      message =
+        missing === 'messages' && at.length === 0
+          ? "missing messages: a prompt file needs a 'messages' list with at least one message to send"
+          : `missing required key '${missing}' ${where(at)}`;
       break;
     }
     case 'type':
@@ -175,6 +200,11 @@ function toDiagnostic(source: ParsedSource, e: ErrorObject): Diagnostic {
       message = `'${keyName(at)}' must not be empty`;
       break;
     case 'pattern':
+      if (at[at.length - 1] === 'role') {
+        const roles = ['system', 'user', 'assistant', 'developer'];
+        message = `unknown message role '${String(value)}'; expected one of ${roles.join(', ')}${didYouMean(String(value), roles)}`;
+        break;
+      }
       message = `'${keyName(at)}' value '${String(value)}' is not a valid name (letters, digits, _ and -, not starting with a digit)`;
       break;
     default:
@@ -182,7 +212,7 @@ function toDiagnostic(source: ParsedSource, e: ErrorObject): Diagnostic {
   }
   const pos = source.position(keyPath);
   return {
-    severity: 'error',
+    severity,
     file: source.file,
     line: pos.line,
     column: pos.column,

@@ -5,7 +5,11 @@ import { loadPromptFile } from '../promptfile/load';
 import type { PromptFile } from '../promptfile/model';
 import { checkScopeTargets, testsForFile, type PromptfooTest, type SuiteConfig } from './tests';
 
-/** Loads every prompt file the config names and turns them into promptfoo tests. Throws on any invalid file. */
+/**
+ * Loads every prompt file the config names and turns them into promptfoo tests. Each file's problems go to stderr
+ * as file:line:col lines; an invalid file is skipped and the others still run (`promptfile eval` then exits
+ * non-zero). Throws only when no file is valid.
+ */
 export function generateTests(config: SuiteConfig, cwd = process.cwd()): PromptfooTest[] {
   const patterns =
     config.files === undefined
@@ -17,14 +21,22 @@ export function generateTests(config: SuiteConfig, cwd = process.cwd()): Promptf
   if (paths.length === 0) throw new UserError(`no prompt files match ${patterns.join(', ')}`);
   const files: PromptFile[] = [];
   const problems: Diagnostic[] = [];
+  const invalid: string[] = [];
   for (const p of paths) {
-    const result = loadPromptFile(p);
-    for (const d of result.diagnostics)
-      if (d.severity === 'warning') process.stderr.write(`${formatDiagnostic(d)}\n`);
+    const result = loadPromptFile(p, { strict: config.strict === true });
+    for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
     if (result.file) files.push(result.file);
-    else problems.push(...result.diagnostics.filter((d) => d.severity === 'error'));
+    else {
+      invalid.push(p);
+      problems.push(...result.diagnostics.filter((d) => d.severity === 'error'));
+    }
   }
-  if (problems.length > 0) throw UserError.fromDiagnostics(problems);
-  checkScopeTargets(config.scope, files);
+  if (files.length === 0) throw UserError.fromDiagnostics(problems);
+  if (invalid.length > 0) {
+    process.stderr.write(
+      `promptfile: skipping ${invalid.length} invalid prompt file${invalid.length === 1 ? '' : 's'} (above); the other ${files.length} run\n`,
+    );
+  }
+  checkScopeTargets(config.scope, files, invalid);
   return files.flatMap((f) => testsForFile(f, config));
 }

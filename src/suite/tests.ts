@@ -29,6 +29,8 @@ export interface SuiteConfig {
   grader?: GraderConfig;
   /** Minimum judge score for a pass; default: above 0, as gh models. */
   judgeThreshold?: number;
+  /** Prompt-file warnings (unknown keys, unfilled placeholders, …) are errors: the file is not run. */
+  strict?: boolean;
 }
 
 /** What our evaluator assertions receive in `config`. Never rendered by promptfoo (it is cloned as is). */
@@ -120,13 +122,21 @@ export function testsForFile(file: PromptFile, suite: SuiteConfig = {}): Promptf
   });
 }
 
-/** Throws when any prompt file named in the scope is not part of the run, so a typo cannot silently unscope. */
-export function checkScopeTargets(scope: ScopeConfig | undefined, files: PromptFile[]): void {
+/**
+ * Throws when a prompt file named in the scope is not part of the run, so a typo cannot silently unscope. `skipped`
+ * are paths that belong to the run but are not in it (invalid, or left out on the command line): scoping them is fine.
+ */
+export function checkScopeTargets(
+  scope: ScopeConfig | undefined,
+  files: PromptFile[],
+  skipped: string[] = [],
+): void {
   if (!scope) return;
   const problems: Diagnostic[] = [];
+  const norm = (p: string) => p.replace(/\\/g, '/').replace(/^\.\//, '');
   for (const key of Object.keys(scope)) {
-    const norm = key.replace(/\\/g, '/').replace(/^\.\//, '');
-    if (!files.some((f) => f.path.replace(/\\/g, '/').replace(/^\.\//, '') === norm || f.name === key)) {
+    if (skipped.some((p) => norm(p) === norm(key))) continue;
+    if (!files.some((f) => norm(f.path) === norm(key) || f.name === key)) {
       problems.push({
         severity: 'error',
         file: 'promptfooconfig.yaml',

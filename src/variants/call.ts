@@ -67,18 +67,12 @@ export function targetConfig(
   }
   if (settings.maxTokens !== undefined) config['max_tokens'] = settings.maxTokens;
   if (settings.topP !== undefined) config['top_p'] = settings.topP;
-  if (
-    (family === 'openai' || family === 'azure') &&
-    settings.responseFormat &&
-    settings.responseFormat !== 'text'
-  ) {
+  if ((family === 'openai' || family === 'azure') && settings.responseFormat) {
+    // As gh models sends it: the type, and for json_schema the file's jsonSchema as written (name, strict, schema).
     config['response_format'] =
       settings.responseFormat === 'json_schema'
-        ? {
-            type: 'json_schema',
-            json_schema: { name: 'response', strict: true, schema: settings.jsonSchema },
-          }
-        : { type: 'json_object' };
+        ? { type: 'json_schema', json_schema: settings.jsonSchema }
+        : { type: settings.responseFormat };
   }
   return config;
 }

@@ -16,7 +16,7 @@ export interface CallSettings extends ModelParameters {
   /** The promptfoo provider id the model maps to. */
   target: string;
   responseFormat?: ResponseFormat;
-  jsonSchema?: unknown;
+  jsonSchema?: Record<string, unknown>;
 }
 
 /** Maps a prompt file's `model` to a promptfoo provider id. */
@@ -67,6 +67,10 @@ export function modelProblem(model: string): string | undefined {
   const target = targetFor(model);
   if (MODEL_APIS.some((api) => target.startsWith(api) && target.length > api.length)) return undefined;
   const family = /^([a-z][\w.-]*):/i.exec(target)?.[1] ?? target;
+  if (family.toLowerCase() === 'github') {
+    // promptfoo's GitHub Models provider (retired with the service); gh models itself sent the id as is, unknown there.
+    return `'${model}' names the retired GitHub Models provider ('github:'); name the model itself, e.g. '${model.replace(/^github:/i, '')}'`;
+  }
   return (
     `'${model}' is promptfoo's '${family}' provider, not a model API; a prompt file may name a model ` +
     `(gpt-4o, openai/gpt-4o, anthropic/claude-…, azure/<deployment>, ollama/<model>) or an id starting with ` +

@@ -59,14 +59,16 @@ describe('errors stop the load; warnings alone do not', () => {
 describe('a diagnostic prints as file:line:col: severity: message', () => {
   it('names the file as the caller gave it, so editors and CI logs can link to the line', () => {
     const file = path.join(BROKEN, 'unknown-role.prompt.yml');
-    const [only] = loadPromptFile(file).diagnostics;
+    const only = loadPromptFile(file).diagnostics.find((d) => d.severity === 'error');
     expect(only && formatDiagnostic(only)).toBe(
       `${file}:3:5: error: unknown message role 'bot'; expected one of system, user, assistant, developer`,
     );
   });
 
   it('carries the offending key as a dotted path', () => {
-    const [only] = loadPromptFile(path.join(BROKEN, 'unknown-role.prompt.yml')).diagnostics;
+    const only = loadPromptFile(path.join(BROKEN, 'unknown-role.prompt.yml')).diagnostics.find(
+      (d) => d.severity === 'error',
+    );
     expect(only?.key).toBe('messages[0].role');
   });
 });

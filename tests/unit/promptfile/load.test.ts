@@ -136,7 +136,7 @@ describe("GitHub's flat format and the seed's dialect normalise into the same mo
     model: f.model,
     parameters: f.parameters,
     responseFormat: f.responseFormat,
-    jsonSchema: f.jsonSchema,
+    schema: (f.jsonSchema as { schema?: unknown } | undefined)?.schema,
     messages: f.messages.map(({ role, content }) => ({ role, content })),
     rows: f.rows.map(({ index, variables }) => ({ index, variables })),
     evaluators: f.evaluators.map(({ line: _line, ...rest }) => rest),
@@ -188,7 +188,7 @@ describe("GitHub's flat format and the seed's dialect normalise into the same mo
     ]);
   });
 
-  it("holds the bare JSON Schema, whether written as gh's JSON text wrapper or as a mapping", () => {
+  it("keeps gh's jsonSchema wrapper as written, and gives a bare schema only the name the API requires", () => {
     const schema = {
       type: 'object',
       properties: { summary: { type: 'string' } },
@@ -196,8 +196,8 @@ describe("GitHub's flat format and the seed's dialect normalise into the same mo
       additionalProperties: false,
     };
     expect(github.responseFormat).toBe('json_schema');
-    expect(github.jsonSchema).toEqual(schema);
-    expect(dialect.jsonSchema).toEqual(schema);
+    expect(github.jsonSchema).toEqual({ name: 'summary', strict: true, schema });
+    expect(dialect.jsonSchema).toEqual({ name: 'response', schema });
   });
 
   it('reads a parameter set as camelCase exactly', () => {
@@ -214,8 +214,8 @@ describe('snake_case parameter names are accepted, with a warning naming the cam
 
   it('warns once per alias, at the alias', () => {
     expect(result.diagnostics.map((d) => `${d.severity} ${d.line}:${d.column}: ${d.message}`)).toEqual([
-      "warning 5:3: 'max_tokens' is accepted as an alias of 'maxTokens'; the format's name is 'maxTokens'",
-      "warning 6:3: 'top_p' is accepted as an alias of 'topP'; the format's name is 'topP'",
+      "warning 5:3: 'max_tokens' is read as 'maxTokens' and sent; the format's name is 'maxTokens', and gh models ignores 'max_tokens'",
+      "warning 6:3: 'top_p' is read as 'topP' and sent; the format's name is 'topP', and gh models ignores 'top_p'",
     ]);
   });
 });
