@@ -196,10 +196,11 @@ async function attempt(
       resolve({ error: `no complete answer within ${timeoutMs} ms (timeoutMs)`, timedOut: true });
     }, timeoutMs);
   });
-  // Empty vars: nothing of the row may be re-rendered by the inner provider.
+  // No vars at all: nothing of the row may be re-rendered by the inner provider, and with vars (even empty ones) it
+  // renders the strings of its config with Nunjucks, so a jsonSchema description holding `{{` or `{%` would change.
   const call = attemptSignal
     .run(controller.signal, () =>
-      provider.callApi(JSON.stringify(messages), { vars: {}, prompt: { raw: '', label: 'promptfile' } }),
+      provider.callApi(JSON.stringify(messages), { prompt: { raw: '', label: 'promptfile' } }),
     )
     .catch((error: unknown): DelegateResponse => ({
       error: error instanceof Error ? error.message : String(error),

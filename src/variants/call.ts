@@ -7,7 +7,7 @@ import { promptFileAt } from '../suite/files';
 import { renderMessages, type ChatMessage } from '../suite/messages';
 import { readRow, type RowContext, type RowView } from '../suite/row';
 import type { PromptFile } from '../promptfile/model';
-import { callSettings, type CallSettings, type VariantOverrides } from './variant';
+import { callSettings, ignoresTemperature, type CallSettings, type VariantOverrides } from './variant';
 
 export interface PreparedCall {
   file: PromptFile;
@@ -52,7 +52,11 @@ export function prepareCall(
   return { file, row, messages, settings: callSettings(file, overrides) };
 }
 
-/** The promptfoo provider config for a target family, from our settings and the user's pass-through options. */
+/**
+ * The promptfoo provider config for a target family, from our settings and the user's pass-through options. Only what
+ * the prompt file (or the variant) sets is sent: promptfoo's OpenAI and Azure providers would add `temperature: 0` and
+ * `max_tokens: 1024` of their own, which gh models never sent, so their defaults are switched off.
+ */
 export function targetConfig(
   settings: CallSettings,
   passThrough: Record<string, unknown>,
@@ -65,7 +69,12 @@ export function targetConfig(
     if (settings.topP !== undefined) config['top_p'] = settings.topP;
     return config;
   }
-  if (settings.maxTokens !== undefined) config['max_tokens'] = settings.maxTokens;
+  if (family === 'openai' || family === 'azure') config['omitDefaults'] = passThrough['omitDefaults'] ?? true;
+  if (settings.maxTokens !== undefined) {
+    // Reasoning models take max_completion_tokens and refuse max_tokens (promptfoo drops it for them).
+    const reasoning = (family === 'openai' || family === 'azure') && ignoresTemperature(settings.target);
+    config[reasoning ? 'max_completion_tokens' : 'max_tokens'] = settings.maxTokens;
+  }
   if (settings.topP !== undefined) config['top_p'] = settings.topP;
   if ((family === 'openai' || family === 'azure') && settings.responseFormat) {
     // As gh models sends it: the type, and for json_schema the file's jsonSchema as written (name, strict, schema).

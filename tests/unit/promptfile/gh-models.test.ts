@@ -254,7 +254,8 @@ describe('prompt_test.go: BuildChatCompletionOptions includes responseFormat and
 
   it('sends only what the file sets: no temperature or max_tokens of its own', () => {
     const config = targetConfig(callSettings(load(DESCRIBE_ANIMAL), {}), {});
-    expect(Object.keys(config).sort()).toEqual(['response_format']);
+    expect(Object.keys(config).sort()).toEqual(['omitDefaults', 'response_format']);
+    expect(config['omitDefaults']).toBe(true);
   });
 });
 
