@@ -27,6 +27,11 @@ export interface RunOptions {
    * line). The test generator is handed exactly the files to run, and scope entries for these are set aside.
    */
   notRun?: string[];
+  /**
+   * A JSON file listing the prompt files to run, which the test generator reads (`filesFrom`). Paths go through a
+   * file, not the config: promptfoo renders config strings as templates, and a file name may hold `{{`.
+   */
+  filesList?: string;
   env: Record<string, string | undefined>;
 }
 
@@ -167,7 +172,7 @@ export function buildRunConfig(
     );
   const env: Record<string, string> = {};
   const providers = out.map((entry) => ({ ...entry, config: keyless(entry, env) }));
-  const tests = withRunFiles(base['tests'], files, options.notRun ?? []);
+  const tests = withRunFiles(base['tests'], files, options.notRun ?? [], options.filesList);
   const config = {
     ...base,
     providers,
@@ -176,14 +181,20 @@ export function buildRunConfig(
   return { config, env, notes, variants: labels };
 }
 
-/** The tests section with the promptfile generator told to load exactly `files`, and no scope for files left out. */
-function withRunFiles(tests: unknown, files: PromptFile[], notRun: string[]): unknown {
+/** The tests section with the promptfile generator told to load the run's files, and no scope for files left out. */
+function withRunFiles(
+  tests: unknown,
+  files: PromptFile[],
+  notRun: string[],
+  filesList: string | undefined,
+): unknown {
   const norm = (p: string) => p.replace(/\\/g, '/').replace(/^\.\//, '');
   const running = new Set(files.flatMap((f) => [norm(f.path), f.name]));
   const left = new Set(notRun.map(norm).filter((k) => !running.has(k)));
   const rewrite = (t: unknown): unknown => {
     if (!isGenerator(t)) return t;
-    const config = { ...(t.config ?? {}), files: files.map((f) => f.path) } as Record<string, unknown>;
+    const config = { ...(t.config ?? {}) } as Record<string, unknown>;
+    if (filesList !== undefined) config['filesFrom'] = filesList;
     const scope = config['scope'];
     if (scope && typeof scope === 'object') {
       config['scope'] = Object.fromEntries(Object.entries(scope).filter(([key]) => !left.has(norm(key))));

@@ -32,13 +32,16 @@ export interface LoadResult {
 export interface LoadOptions {
   /** Warnings are errors (`check --strict`, or `strict: true` in the test generator's config). */
   strict?: boolean;
+  /** The directory a relative path is read from (default: the process's); diagnostics keep the path as given. */
+  cwd?: string;
 }
 
 /** Reads and loads a prompt file from disk. Never throws for bad input: problems come back as diagnostics. */
 export function loadPromptFile(path: string, options: LoadOptions = {}): LoadResult {
   let bytes: Buffer;
   try {
-    const stat = fs.statSync(path);
+    const where = nodePath.resolve(options.cwd ?? '.', path);
+    const stat = fs.statSync(where);
     if (stat.isDirectory()) return { diagnostics: [fileProblem(path, 'is a directory, not a prompt file')] };
     // A pipe, or a committed symlink to /dev/zero or /dev/stdin, would hang or exhaust memory in readFileSync.
     if (!stat.isFile())
@@ -46,7 +49,7 @@ export function loadPromptFile(path: string, options: LoadOptions = {}): LoadRes
     // Refused before reading, so a huge file is never held in memory.
     const tooLarge = sizeProblem(path, stat.size);
     if (tooLarge) return { diagnostics: [tooLarge] };
-    bytes = fs.readFileSync(path);
+    bytes = fs.readFileSync(where);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(error);

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from './errors';
 import { keyName, type ParsedSource, type PathSegment } from './parse';
-import { didYouMean } from './suggest';
+import { closest, didYouMean } from './suggest';
 
 export const SCHEMA_PATH = path.resolve(__dirname, '../../schema/prompt-file.schema.json');
 
@@ -140,7 +140,13 @@ function unknownKeyHint(extra: string, at: readonly PathSegment[]): string {
     const key = PARAMETER_SYNONYMS[extra] ?? extra;
     return `; did you mean 'modelParameters.${key}'?`;
   }
-  return didYouMean(extra, Object.keys(schemaAt(at)?.properties ?? {}));
+  const here = Object.keys(schemaAt(at)?.properties ?? {});
+  if (at.length === 2 && at[0] === 'evaluators' && !closest(extra, here)) {
+    // A string check written one level too high: `contains:` beside `name:` instead of under `string:`.
+    const check = closest(extra, Object.keys(schemaAt(['evaluators', 0, 'string'])?.properties ?? {}));
+    if (check) return `; did you mean 'string.${check}'?`;
+  }
+  return didYouMean(extra, here);
 }
 
 function toDiagnostic(source: ParsedSource, e: ErrorObject): Diagnostic {

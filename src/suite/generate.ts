@@ -1,9 +1,24 @@
 /** The test generator behind `tests: file://prompts/promptfile.ts:tests`. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { discoverPromptFiles, DEFAULT_PATTERNS } from '../promptfile/discover';
 import { UserError, formatDiagnostic, type Diagnostic } from '../promptfile/errors';
 import { loadPromptFile } from '../promptfile/load';
 import type { PromptFile } from '../promptfile/model';
 import { checkScopeTargets, testsForFile, type PromptfooTest, type SuiteConfig } from './tests';
+
+/** The paths a `filesFrom` list names: a JSON array of strings. */
+function listed(file: string, cwd: string): string[] {
+  let list: unknown;
+  try {
+    list = JSON.parse(fs.readFileSync(path.resolve(cwd, file), 'utf8'));
+  } catch (error) {
+    throw new UserError(`filesFrom ${file} cannot be read: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(list) || !list.every((p) => typeof p === 'string'))
+    throw new UserError(`filesFrom ${file} must hold a JSON list of prompt-file paths`);
+  return list;
+}
 
 /**
  * Loads every prompt file the config names and turns them into promptfoo tests. Each file's problems go to stderr
@@ -17,13 +32,14 @@ export function generateTests(config: SuiteConfig, cwd = process.cwd()): Promptf
       : Array.isArray(config.files)
         ? config.files
         : [config.files];
-  const paths = discoverPromptFiles(patterns, cwd);
+  const paths =
+    config.filesFrom !== undefined ? listed(config.filesFrom, cwd) : discoverPromptFiles(patterns, cwd);
   if (paths.length === 0) throw new UserError(`no prompt files match ${patterns.join(', ')}`);
   const files: PromptFile[] = [];
   const problems: Diagnostic[] = [];
   const invalid: string[] = [];
   for (const p of paths) {
-    const result = loadPromptFile(p, { strict: config.strict === true });
+    const result = loadPromptFile(p, { strict: config.strict === true, cwd });
     for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
     if (result.file) files.push(result.file);
     else {

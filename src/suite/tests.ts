@@ -29,6 +29,11 @@ export interface SuiteConfig {
   grader?: GraderConfig;
   /** Minimum judge score for a pass; default: above 0, as gh models. */
   judgeThreshold?: number;
+  /**
+   * A JSON file holding the list of prompt-file paths to run, instead of `files` (written by `promptfile eval`, which
+   * has already checked them; a list in the config itself would be rendered as templates by promptfoo).
+   */
+  filesFrom?: string;
   /** Prompt-file warnings (unknown keys, unfilled placeholders, …) are errors: the file is not run. */
   strict?: boolean;
 }

@@ -69,10 +69,22 @@ describe('the gate, end to end', () => {
   let good: CliRun;
   let baseline: CliRun;
 
-  /** Runs `promptfile eval --repeat REPEAT -o runs/<name>` with the model behaving as given. */
+  /**
+   * Runs `promptfile eval --repeat REPEAT -o runs/<name>` with the model behaving as given; `--fail-on errors`, as the
+   * workflow runs it, since judging failed evaluators is the gate's job here.
+   */
   async function evaluate(name: string, as: Behaviour, extra: string[] = []): Promise<CliRun> {
     behaviour = as;
-    return project.run(['eval', '--repeat', String(REPEAT), '-o', `runs/${name}`, ...extra]);
+    return project.run([
+      'eval',
+      '--fail-on',
+      'errors',
+      '--repeat',
+      String(REPEAT),
+      '-o',
+      `runs/${name}`,
+      ...extra,
+    ]);
   }
 
   /**
@@ -184,7 +196,7 @@ describe('the gate, end to end', () => {
       );
     });
 
-    test('eval still exits 0: failed evaluators are results, not errors', () => {
+    test('eval --fail-on errors still exits 0: failed evaluators are results for the gate, not errors', () => {
       expectExit(regressed, 0);
       expect(regressed.stdout).toMatch(/Names the topic +100% 24\/24 .* 66\.7% 16\/24/);
     });

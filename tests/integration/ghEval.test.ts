@@ -196,3 +196,48 @@ describe('promptfile eval sends exactly what each prompt file says', () => {
     expect(parameters(request('five', 'reference'))).toEqual({ max_completion_tokens: 55 });
   });
 });
+
+/** gh models' own case (cmd/eval/eval_test.go, "json output format"), verbatim: one row passes, one fails. */
+const GH_JSON_OUTPUT = `name: JSON Test Evaluation
+description: Testing JSON output format
+model: openai/gpt-4o
+testData:
+  - input: "hello"
+    expected: "hello world"
+  - input: "test"
+    expected: "test response"
+messages:
+  - role: user
+    content: "Respond to: {{input}}"
+evaluators:
+  - name: contains-hello
+    string:
+      contains: "hello"
+  - name: exact-match
+    string:
+      equals: "hello world"
+`;
+
+describe('promptfile eval exits as gh models eval does', () => {
+  let server: ModelServer;
+  let project: Project;
+
+  beforeAll(async () => {
+    server = await startModelServer((r) => (r.user.endsWith('hello') ? 'hello world' : 'test output'));
+    project = createProject({ 'evals/gh-json.prompt.yml': GH_JSON_OUTPUT }, [
+      live({ apiBaseUrl: server.baseUrl, apiKey: 'sk-loopback' }, 'reference'),
+    ]);
+  });
+
+  afterAll(() => server.close());
+
+  test('1 when a row fails, after printing the results; 0 with --fail-on errors', async () => {
+    const failed = await project.run(['eval', 'evals/gh-json.prompt.yml']);
+    expectExit(failed, 1);
+    expect(failed.stdout).toMatch(/PASS/);
+    expect(failed.stdout).toMatch(/FAIL contains-hello; exact-match/);
+    expect(failed.stderr).toContain('promptfile eval: 1 row failed an evaluator');
+    const tolerant = await project.run(['eval', 'evals/gh-json.prompt.yml', '--fail-on', 'errors']);
+    expectExit(tolerant, 0);
+  }, 300_000);
+});

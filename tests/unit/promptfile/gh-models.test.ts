@@ -97,6 +97,20 @@ testData:
   });
 });
 
+describe('templating: where we deliberately differ from gh', () => {
+  it('fills {{ name }} with spaces too (gh fills only {{name}})', () => {
+    expect(renderTemplate('{{ name }} and {{name}}', { name: 'Ada' })).toBe('Ada and Ada');
+  });
+
+  it('never scans a value again (gh may, depending on map order)', () => {
+    expect(renderTemplate('{{a}} {{b}}', { a: '{{b}}', b: 'B' })).toBe('{{b}} B');
+  });
+
+  it('fills {{key}} for any key a row gives, as gh does', () => {
+    expect(renderTemplate('{{my key}} {{a.b}}', { 'my key': '1', 'a.b': '2' })).toBe('1 2');
+  });
+});
+
 describe('prompt_test.go: handles missing template variables', () => {
   it('leaves a placeholder the row does not give as written', () => {
     expect(renderTemplate('Hello {{name}}, you are {{missing}} years old', { name: 'World' })).toBe(
