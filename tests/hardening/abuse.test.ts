@@ -90,7 +90,8 @@ beforeAll(async () => {
     path.join(ws.dir, 'evil.js'),
     `require('fs').writeFileSync(${JSON.stringify(marker)}, 'ran');\nmodule.exports = { run: () => 'EVIL-RETURN' };\n`,
   );
-  run = await promptfile(ws, ['eval']);
+  // The redos rows fail their evaluators by design; only an error may fail this run.
+  run = await promptfile(ws, ['eval', '--fail-on', 'errors']);
 });
 
 afterAll(async () => {
