@@ -38,6 +38,7 @@ describe('a gate that cannot be fooled', () => {
   let behaviour: 'good' | 'regressed' = 'good';
   let project: Project;
 
+  // Every eval here runs with --fail-on errors, as the workflow does: failed evaluators are the gate's to judge.
   beforeAll(async () => {
     server = await startModelServer((request) => {
       if (/Topic: lol/.test(request.user) || request.system.includes('gossip')) return 'lol no';
@@ -49,10 +50,16 @@ describe('a gate that cannot be fooled', () => {
       variant(COOL, server.baseUrl, { temperature: 0.2 }),
     ]);
     behaviour = 'good';
-    expectExit(await project.run(['eval', '--repeat', String(REPEAT), '-o', 'runs/good']), 0);
+    expectExit(
+      await project.run(['eval', '--fail-on', 'errors', '--repeat', String(REPEAT), '-o', 'runs/good']),
+      0,
+    );
     expectExit(await project.run(['baseline', 'runs/good/latest.json', '-o', 'baselines/main.json']), 0);
     behaviour = 'regressed';
-    expectExit(await project.run(['eval', '--repeat', String(REPEAT), '-o', 'runs/regressed']), 0);
+    expectExit(
+      await project.run(['eval', '--fail-on', 'errors', '--repeat', String(REPEAT), '-o', 'runs/regressed']),
+      0,
+    );
   });
 
   afterAll(() => server?.close());
@@ -80,7 +87,7 @@ describe('a gate that cannot be fooled', () => {
         offline('offline reference (baseline, not a model)'),
       ];
       fs.writeFileSync(gossip.path('promptfooconfig.yaml'), stringify(config));
-      nonsense = await gossip.run(['eval', '--repeat', '5', '-o', 'runs/nonsense']);
+      nonsense = await gossip.run(['eval', '--fail-on', 'errors', '--repeat', '5', '-o', 'runs/nonsense']);
     });
 
     test('the model fails its evaluators ("lol no" to every row)', () => {
@@ -138,6 +145,8 @@ describe('a gate that cannot be fooled', () => {
     const shard = (i: number, dir: string, runId: string) =>
       project.run([
         'eval',
+        '--fail-on',
+        'errors',
         '--repeat',
         String(REPEAT),
         '--shard',
@@ -424,8 +433,14 @@ describe('a gate that cannot be fooled', () => {
 
     beforeAll(async () => {
       behaviour = 'good';
-      expectExit(await project.run(['eval', '--record', 'cassettes', '-o', 'runs/recorded']), 0);
-      expectExit(await project.run(['eval', '--replay', 'cassettes', '-o', 'runs/replayed']), 0);
+      expectExit(
+        await project.run(['eval', '--fail-on', 'errors', '--record', 'cassettes', '-o', 'runs/recorded']),
+        0,
+      );
+      expectExit(
+        await project.run(['eval', '--fail-on', 'errors', '--replay', 'cassettes', '-o', 'runs/replayed']),
+        0,
+      );
       expectExit(
         await project.run(['baseline', 'runs/replayed/latest.json', '-o', 'baselines/replay.json']),
         0,
@@ -438,7 +453,7 @@ describe('a gate that cannot be fooled', () => {
         cassette.response.output = null;
         fs.writeFileSync(project.path(`cassettes/${f}`), JSON.stringify(cassette));
       }
-      replay = await project.run(['eval', '--replay', 'cassettes', '-o', 'runs/null']);
+      replay = await project.run(['eval', '--fail-on', 'errors', '--replay', 'cassettes', '-o', 'runs/null']);
     });
 
     test('eval prints each such row as an ERROR, not PASS, and exits 1', () => {
@@ -491,7 +506,7 @@ evaluators:
     test('check, eval, compare, baseline and gate print no workflow command but the gate’s own annotations', async () => {
       const check = await hostile.run(['check']);
       expectExit(check, 0);
-      const evaluated = await hostile.run(['eval', '--repeat', '2', '-o', 'runs/a']);
+      const evaluated = await hostile.run(['eval', '--fail-on', 'errors', '--repeat', '2', '-o', 'runs/a']);
       expectExit(evaluated, 0);
       const compared = await hostile.run(['compare', 'runs/a/latest.json']);
       expectExit(compared, 0);
@@ -523,7 +538,9 @@ evaluators:
     });
 
     test('under GitHub Actions, promptfoo’s own output is fenced by ::stop-commands:: with a token nobody can guess', async () => {
-      const run = await hostile.run(['eval', '-o', 'runs/b'], undefined, { GITHUB_ACTIONS: 'true' });
+      const run = await hostile.run(['eval', '--fail-on', 'errors', '-o', 'runs/b'], undefined, {
+        GITHUB_ACTIONS: 'true',
+      });
       expectExit(run, 0);
       const stop = /^::stop-commands::([0-9a-f]{32})$/m.exec(run.stdout);
       expect(stop).not.toBeNull();
