@@ -1,7 +1,8 @@
 /**
  * Baselines: the counts a later run is gated against. Per variant, per evaluator, per row: passes, graded trials,
  * errors. Deliberately nothing else: no model output, no prompt, no var value, no reason text, no timestamp.
- * Row keys are `file#index` or a hash (see RowRef), so a baseline can be committed and reviewed as a diff.
+ * Row keys are the prompt file's name and the row's content identity, or a hash (see RowRef), never a value; with
+ * `slots` saying where each row sat. So a baseline can be committed and reviewed as a diff.
  *
  * Serialized with sorted keys (rows in natural order, `#2` before `#10`) and one count object per line,
  * so the same trials always give the same bytes, and a change to one row is a one-line diff.
@@ -12,7 +13,7 @@ import { controlCharacter } from '../results/visible';
 import { Tally, tallyAttempts, tallyTrials } from './tally';
 
 /** The schema version this code writes and reads. */
-export const BASELINE_SCHEMA_VERSION = 1;
+export const BASELINE_SCHEMA_VERSION = 2;
 
 /**
  * The largest count a baseline may hold: a billion calls of one row is far beyond any run (or years of merged runs),
@@ -37,6 +38,11 @@ export interface Baseline {
   rowVerdicts?: Record<string, BaselineEvaluator>;
   /** Variants whose calls are deterministic (offline reference, replays): compared row by row, never sized. */
   deterministic?: string[];
+  /**
+   * Where each row sat (`prompts/x.prompt.yml#2`), by row key: a run whose row at that place has another identity
+   * changed the row (its values or evaluators), which the gate reports as such.
+   */
+  slots?: Record<string, string>;
 }
 
 /** The baseline of a run: its counts per variant, evaluator and row. */
@@ -66,10 +72,14 @@ export function buildBaseline(table: TrialTable): Baseline {
     .filter(([, d]) => d)
     .map(([v]) => v)
     .sort();
+  const slots = Object.fromEntries(
+    table.attempts.filter((a) => a.row.slot !== undefined).map((a) => [a.row.key, a.row.slot as string]),
+  );
   return {
     schemaVersion: BASELINE_SCHEMA_VERSION,
     variants,
     rowVerdicts,
+    ...(Object.keys(slots).length > 0 && { slots }),
     ...(deterministic.length > 0 && { deterministic }),
   };
 }
@@ -112,6 +122,8 @@ export function mergeBaselines(earlier: Baseline, later: Baseline): Baseline {
     schemaVersion: BASELINE_SCHEMA_VERSION,
     variants,
     ...(earlier.rowVerdicts || later.rowVerdicts ? { rowVerdicts } : {}),
+    // Where rows sit now: the later run's places win.
+    ...(earlier.slots || later.slots ? { slots: { ...earlier.slots, ...later.slots } } : {}),
     ...(deterministic.length > 0 && { deterministic: deterministic.sort() }),
   };
 }
@@ -126,33 +138,41 @@ function sumTally(a: Tally | undefined, b: Tally): Tally {
 
 /** The baseline as the stable, diff-friendly JSON text to commit (ends with a newline). */
 export function serializeBaseline(baseline: Baseline): string {
-  const lines: string[] = ['{', `  "schemaVersion": ${baseline.schemaVersion},`, '  "variants": {'];
-  const variants = sortedKeys(baseline.variants);
-  variants.forEach((variant, i) => {
-    lines.push(`    ${JSON.stringify(variant)}: {`);
+  const sections: string[][] = [];
+  const variants = ['  "variants": {'];
+  sortedKeys(baseline.variants).forEach((variant, i, all) => {
+    variants.push(`    ${JSON.stringify(variant)}: {`);
     const evaluators = baseline.variants[variant] ?? {};
-    sortedKeys(evaluators).forEach((evaluator, j, all) => {
-      const e = evaluators[evaluator] as BaselineEvaluator;
-      lines.push(`      ${JSON.stringify(evaluator)}: {`);
-      pushEvaluator(lines, e, '        ');
-      lines.push(`      }${comma(j, all)}`);
+    sortedKeys(evaluators).forEach((evaluator, j, names) => {
+      variants.push(`      ${JSON.stringify(evaluator)}: {`);
+      pushEvaluator(variants, evaluators[evaluator] as BaselineEvaluator, '        ');
+      variants.push(`      }${comma(j, names)}`);
     });
-    lines.push(`    }${comma(i, variants)}`);
+    variants.push(`    }${comma(i, all)}`);
   });
+  sections.push([...variants, '  }']);
   if (baseline.rowVerdicts) {
-    lines.push('  },', '  "rowVerdicts": {');
     const verdicts = baseline.rowVerdicts;
+    const lines = ['  "rowVerdicts": {'];
     sortedKeys(verdicts).forEach((variant, i, all) => {
       lines.push(`    ${JSON.stringify(variant)}: {`);
       pushEvaluator(lines, verdicts[variant] as BaselineEvaluator, '      ');
       lines.push(`    }${comma(i, all)}`);
     });
+    sections.push([...lines, '  }']);
   }
-  if (baseline.deterministic) {
-    lines.push('  },', `  "deterministic": ${JSON.stringify([...baseline.deterministic].sort())}`);
-    lines.push('}');
-  } else lines.push('  }', '}');
-  return `${lines.join('\n')}\n`;
+  if (baseline.slots) {
+    const slots = baseline.slots;
+    const lines = ['  "slots": {'];
+    sortedKeys(slots).forEach((row, i, all) =>
+      lines.push(`    ${JSON.stringify(row)}: ${JSON.stringify(slots[row])}${comma(i, all)}`),
+    );
+    sections.push([...lines, '  }']);
+  }
+  if (baseline.deterministic)
+    sections.push([`  "deterministic": ${JSON.stringify([...baseline.deterministic].sort())}`]);
+  const body = sections.map((lines) => lines.join('\n')).join(',\n');
+  return `{\n  "schemaVersion": ${baseline.schemaVersion},\n${body}\n}\n`;
 }
 
 /** Reads and validates a baseline file. Throws a UserError naming the file and the first problem. */
@@ -201,6 +221,14 @@ function validate(document: unknown): Problem | undefined {
       message: `baseline schemaVersion ${version} is newer than this tool reads (${BASELINE_SCHEMA_VERSION}); upgrade promptfoo-promptfile`,
     };
   }
+  if (version === 1) {
+    return {
+      key: 'schemaVersion',
+      message:
+        'baseline schemaVersion 1 knows rows by their place in the file, and rows are now known by what they are; ' +
+        'rebuild it from a run (promptfile baseline)',
+    };
+  }
   if (version !== BASELINE_SCHEMA_VERSION) {
     return {
       key: 'schemaVersion',
@@ -208,7 +236,7 @@ function validate(document: unknown): Problem | undefined {
     };
   }
   const extra = Object.keys(document).find(
-    (k) => k !== 'schemaVersion' && k !== 'variants' && k !== 'rowVerdicts' && k !== 'deterministic',
+    (k) => !['schemaVersion', 'variants', 'rowVerdicts', 'deterministic', 'slots'].includes(k),
   );
   if (extra !== undefined)
     return { key: extra, message: `baseline has an unknown key ${JSON.stringify(extra)}` };
@@ -239,6 +267,18 @@ function validate(document: unknown): Problem | undefined {
       deterministic.some((v) => typeof v !== 'string' || !isRecord(variants[v])))
   )
     return { key: 'deterministic', message: 'baseline "deterministic" must list variants the baseline has' };
+  const slots = document['slots'];
+  if (
+    slots !== undefined &&
+    (!isRecord(slots) ||
+      Object.entries(slots).some(
+        ([k, v]) => typeof v !== 'string' || controlCharacter(k) || controlCharacter(v),
+      ))
+  )
+    return {
+      key: 'slots',
+      message: 'baseline "slots" must map row keys to places such as "prompts/x.prompt.yml#2"',
+    };
   const verdicts = document['rowVerdicts'];
   if (verdicts !== undefined) {
     if (!isRecord(verdicts))

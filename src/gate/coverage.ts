@@ -2,15 +2,15 @@
  * Does the run cover its baseline, and does the baseline cover the run? A comparison only over what both sides
  * have passes whatever the other part did: rows that were not called, variants the baseline never saw, a model
  * gated by the offline reference's baseline. So every difference fails the gate, naming it:
- * - a row of a baseline variant that this run did not call (a missing shard, a deleted or re-scoped row, a renamed
- *   prompt file, whose rows' keys change with it);
+ * - a row of a baseline variant that this run did not call (a missing shard, a deleted row);
+ * - a row whose place holds another row now (its values or evaluators changed, suite/identity.ts): "changed";
  * - an evaluator of a baseline variant with no trial on a row it had in the baseline;
  * - a variant, evaluator or row of the run that the baseline does not have, unless accepted as new (`acceptNew`):
  *   then each evaluator involved must meet a floor (gate.ts checks that a floor applies);
  * - a variant that was deterministic in the baseline (offline reference, replay) and calls a model now.
  * A missing variant, or an evaluator missing from a whole variant, is gate.ts's own check.
  */
-import { TrialTable } from '../results/trial';
+import { RowRef, TrialTable } from '../results/trial';
 import { Baseline, naturalCompare } from './baseline';
 import { GateFailure, listKeys, Location } from './failure';
 import { TallyTable } from './tally';
@@ -45,6 +45,11 @@ export function coverage(
     if (!evaluators.has(evaluator)) evaluators.set(evaluator, because);
     accepted.set(variant, evaluators);
   };
+  const acceptRows = (variant: string, keys: readonly string[]) => {
+    const rows = new Set(keys);
+    for (const t of table.trials)
+      if (t.variant === variant && rows.has(t.row.key)) accept(variant, t.evaluator, 'rows');
+  };
   const deterministicRun = deterministicVariants(table);
   const deterministicBaseline = new Set(baseline?.deterministic ?? []);
   const baselineVariants = Object.keys(baseline?.variants ?? {});
@@ -54,21 +59,19 @@ export function coverage(
     baselineVariants.every((v) => deterministicBaseline.has(v));
   const notes = offlineOnly ? [DETERMINISTIC_ONLY] : [];
 
-  const calledRows = new Map<string, Map<string, Location | undefined>>();
+  const calledRows = new Map<string, Map<string, RowRef>>();
   for (const a of table.attempts) {
-    const rows = calledRows.get(a.variant) ?? new Map<string, Location | undefined>();
-    if (!rows.has(a.row.key))
-      rows.set(
-        a.row.key,
-        a.row.file && a.row.line !== undefined ? { file: a.row.file, line: a.row.line } : undefined,
-      );
+    const rows = calledRows.get(a.variant) ?? new Map<string, RowRef>();
+    if (!rows.has(a.row.key)) rows.set(a.row.key, a.row);
     calledRows.set(a.variant, rows);
   }
+  const where = (row: RowRef | undefined): Location | undefined =>
+    row?.file && row.line !== undefined ? { file: row.file, line: row.line } : undefined;
   const variants = [...new Set([...calledRows.keys(), ...run.keys()])];
 
   for (const variant of variants) {
     const evaluators = run.get(variant) ?? new Map();
-    const called = calledRows.get(variant) ?? new Map<string, Location | undefined>();
+    const called = calledRows.get(variant) ?? new Map<string, RowRef>();
     const expected = baseline?.variants[variant];
     if (!expected) {
       if (acceptNew) {
@@ -99,32 +102,65 @@ export function coverage(
     const baselineRows = new Set<string>(Object.keys(baseline?.rowVerdicts?.[variant]?.rows ?? {}));
     for (const entry of Object.values(expected))
       for (const row of Object.keys(entry.rows)) baselineRows.add(row);
-    const missing = [...baselineRows].filter((row) => !called.has(row)).sort(naturalCompare);
+    let missing = [...baselineRows].filter((row) => !called.has(row)).sort(naturalCompare);
+    // New rows in the order people read them: by file and line.
+    const byPlace = (a: string, b: string) =>
+      naturalCompare(called.get(a)?.label ?? a, called.get(b)?.label ?? b);
+    let added = [...called.keys()].filter((row) => !baselineRows.has(row)).sort(byPlace);
+    // A new row where a missing one sat is that row, changed (values or evaluators): say so, not "missing" + "new".
+    const missingAt = new Map(
+      missing.flatMap((row) => {
+        const slot = baseline?.slots?.[row];
+        return slot === undefined ? [] : [[slot, row] as const];
+      }),
+    );
+    const changed = added.filter((row) => {
+      const slot = called.get(row)?.slot;
+      return slot !== undefined && missingAt.has(slot);
+    });
+    if (changed.length > 0) {
+      const was = new Set(changed.map((row) => missingAt.get(called.get(row)?.slot as string)));
+      missing = missing.filter((row) => !was.has(row));
+      added = added.filter((row) => !changed.includes(row));
+      if (acceptNew) acceptRows(variant, changed);
+      else {
+        const labels = changed.map((row) => called.get(row)?.label ?? row);
+        failures.push({
+          kind: 'changed-rows',
+          variant,
+          rows: changed,
+          message:
+            (changed.length === 1
+              ? `Row ${labels[0]} of "${variant}" changed: no baseline for it (its values or evaluators differ from the row the baseline has there). `
+              : `${changed.length} rows of "${variant}" changed, no baseline for them (their values or evaluators differ from the rows the baseline has there): ${listKeys(labels)}. `) +
+            'Rebuild the baseline, or accept them with --accept-new (they must then meet floors).',
+          ...(where(called.get(changed[0] as string)) && {
+            location: where(called.get(changed[0] as string)),
+          }),
+        });
+      }
+    }
     if (missing.length > 0)
       failures.push({
         kind: 'missing-rows',
         variant,
         rows: missing,
         message:
-          `The baseline has ${rowCount(missing.length)} of "${variant}" that this run did not call: ${listKeys(missing)}. ` +
+          `The baseline has ${rowCount(missing.length)} of "${variant}" that this run did not call: ${listKeys(missing.map((row) => placed(row, baseline?.slots?.[row])))}. ` +
           'Run them (every shard of the run), or rebuild the baseline if they were dropped on purpose.',
       });
-    const added = [...called.keys()].filter((row) => !baselineRows.has(row)).sort(naturalCompare);
     if (added.length > 0) {
-      if (acceptNew) {
-        const rows = new Set(added);
-        for (const t of table.trials)
-          if (t.variant === variant && rows.has(t.row.key)) accept(variant, t.evaluator, 'rows');
-      } else {
-        const where = called.get(added[0] as string);
+      if (acceptNew) acceptRows(variant, added);
+      else {
+        const at = where(called.get(added[0] as string));
         failures.push({
           kind: 'new-rows',
           variant,
           rows: added,
           message:
-            `This run has ${rowCount(added.length)} of "${variant}" that the baseline does not have: ${listKeys(added)}; ` +
+            `This run has ${rowCount(added.length)} of "${variant}" that the baseline does not have: ${listKeys(added.map((row) => called.get(row)?.label ?? row))}; ` +
             'nothing shows how they did before. Rebuild the baseline, or accept them with --accept-new (they must then meet floors).',
-          ...(where && { location: where }),
+          ...(at && { location: at }),
         });
       }
     }
@@ -165,6 +201,11 @@ export function deterministicVariants(table: TrialTable): Set<string> {
   for (const a of table.attempts)
     variants.set(a.variant, (variants.get(a.variant) ?? true) && a.deterministic === true);
   return new Set([...variants].filter(([, d]) => d).map(([v]) => v));
+}
+
+/** A row key with where the baseline saw it, for people: `prompts/x.prompt.yml#2 (greeter#3f9a0c1b2d4e)`. */
+function placed(key: string, slot: string | undefined): string {
+  return slot === undefined || slot === key ? key : `${slot} (${key})`;
 }
 
 function rowCount(n: number): string {

@@ -24,6 +24,7 @@ export type GateFailure = { message: string; location?: Location } & (
   | { kind: 'new-variant'; variant: string }
   | { kind: 'new-evaluator'; variant: string; evaluator: string }
   | { kind: 'new-rows'; variant: string; rows: string[] }
+  | { kind: 'changed-rows'; variant: string; rows: string[] }
   | { kind: 'unfloored'; variant: string; evaluator: string }
   | { kind: 'kind-changed'; variant: string }
   | { kind: 'shards' }
@@ -45,6 +46,7 @@ export const KIND_NAMES: Record<GateFailure['kind'], string> = {
   'new-variant': 'variant(s) with no baseline',
   'new-evaluator': 'evaluator(s) with no baseline',
   'new-rows': 'variant(s) with rows the baseline lacks',
+  'changed-rows': 'variant(s) with changed rows',
   unfloored: 'new evaluator(s) with no floor',
   'kind-changed': 'variant(s) no longer deterministic',
   shards: 'shard problem(s)',

@@ -48,6 +48,8 @@ function title(failure: GateFailure): string {
       return `No baseline: ${failure.evaluator} (${failure.variant})`;
     case 'new-rows':
       return `Rows without a baseline: ${failure.variant}`;
+    case 'changed-rows':
+      return `Changed rows: ${failure.variant}`;
     case 'unfloored':
       return `No floor: ${failure.evaluator} (${failure.variant})`;
     case 'kind-changed':

@@ -54,6 +54,7 @@ export function gateJunit(verdict: GateVerdict): string {
           (f) =>
             f.kind === 'missing-rows' ||
             f.kind === 'new-rows' ||
+            f.kind === 'changed-rows' ||
             f.kind === 'new-variant' ||
             f.kind === 'kind-changed',
         ),

@@ -33,6 +33,8 @@ export interface ShardedFile {
   source: string;
   /** Row keys the file's results hold, in any order. */
   rowKeys: readonly string[];
+  /** How many rows (tests) the file's results hold: identical rows share a key but not a place. */
+  rowCount?: number;
   manifest?: ShardManifest;
   /** Set when a manifest exists but does not describe this file (its hash differs). */
   mismatch?: string;
@@ -176,9 +178,10 @@ export function shardProblems(files: readonly ShardedFile[], expected?: number):
     const held = new Set(f.rowKeys);
     const missing = [...declared].filter((k) => !held.has(k));
     const foreign = [...held].filter((k) => !declared.has(k));
-    if (declared.size !== m.rows.to - m.rows.from || missing.length > 0 || foreign.length > 0)
+    const count = f.rowCount ?? held.size;
+    if (count !== m.rows.to - m.rows.from || missing.length > 0 || foreign.length > 0)
       problems.push(
-        `${name} (${f.source}) holds ${held.size} row${held.size === 1 ? '' : 's'} of the ${m.rows.to - m.rows.from} it was given${foreign.length > 0 ? `, and ${foreign.length} it was not (${list(foreign)})` : ''}.`,
+        `${name} (${f.source}) holds ${count} row${count === 1 ? '' : 's'} of the ${m.rows.to - m.rows.from} it was given${foreign.length > 0 ? `, and ${foreign.length} it was not (${list(foreign)})` : ''}.`,
       );
     for (const key of held) {
       const other = owner.get(key);

@@ -245,9 +245,14 @@ function rowOf(r: Json): RowRef {
   const file = raw === undefined ? undefined : visible(raw);
   const index = num(origin?.['row']);
   const line = num(origin?.['line']);
+  const name = str(origin?.['name']);
+  const id = str(origin?.['id']);
   if (file !== undefined && index !== undefined) {
+    const slot = `${file}#${index}`;
     return {
-      key: `${file}#${index}`,
+      // By content when the test generator named it (suite/identity.ts), else by position (older results).
+      key: name !== undefined && id !== undefined ? `${visible(name)}#${visible(id)}` : slot,
+      slot,
       label: line !== undefined ? `${file}:${line}` : `${file} row ${index + 1}`,
       file,
       ...(line !== undefined && { line }),

@@ -24,6 +24,7 @@ export function readTrials(paths: readonly string[]): TrialTable {
     shards.push({
       source: path,
       rowKeys: [...new Set(file.attempts.map((a) => a.row.key))],
+      rowCount: new Set(file.attempts.map((a) => a.row.slot ?? a.row.key)).size,
       ...readManifest(path, text),
     });
   }

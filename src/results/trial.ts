@@ -11,10 +11,14 @@ export type Outcome = 'pass' | 'fail' | 'error';
 /** Which row of the dataset a trial belongs to. */
 export interface RowRef {
   /**
-   * Stable identity across runs and shards: `prompts/x.prompt.yml#2` for a prompt-file row (0-based index),
-   * otherwise `test:` and a hash of the test's description and vars (so no var value is ever written out).
+   * Stable identity across runs and shards: for a prompt-file row, the file's `name` and a hash of what the row is
+   * (`greeter#3f9a0c1b2d4e`: its values and evaluators, suite/identity.ts), so moving the row or renaming the file
+   * keeps it and changing it makes it another row; otherwise `test:` and a hash of the test's description and vars.
+   * Never a var value in clear.
    */
   key: string;
+  /** Where the row sits: `prompts/x.prompt.yml#2` (0-based index). Tells a changed row from a new one. */
+  slot?: string;
   /** For people: `prompts/x.prompt.yml:84`, or the test's description. */
   label: string;
   /** The prompt file, as `metadata.promptfile.file` gives it (relative to the config's directory). */

@@ -19,6 +19,8 @@ export interface RowOrigin {
   row: number;
   /** 1-based line of the row in the prompt file. */
   line: number;
+  /** What the row is (identity.ts): the same wherever the row sits and whatever the file is called. */
+  id?: string;
 }
 
 /** A row as providers and assertions see it: decoded, exactly as written in the prompt file. */

@@ -9,7 +9,15 @@ import { UserError } from '../promptfile/errors';
 import type { Evaluator, PromptFile, TestRow } from '../promptfile/model';
 import { encode, encodeRecord } from './codec';
 import { FILE_VAR, type RowOrigin } from './row';
-import { planRow, scopeFor, validateScope, type ExtraAssertion, type ScopeConfig } from './scope';
+import { rowIdentities, rowIdentity } from './identity';
+import {
+  planRow,
+  scopeFor,
+  validateScope,
+  type ExtraAssertion,
+  type RowPlan,
+  type ScopeConfig,
+} from './scope';
 
 /** Where our promptfoo assertion adapters live; absolute so the config may sit anywhere. */
 export const ASSERTIONS_DIR = path.resolve(__dirname, '../../assertions');
@@ -112,17 +120,20 @@ export function describeRow(file: PromptFile, row: TestRow): string {
 export function testsForFile(file: PromptFile, suite: SuiteConfig = {}): PromptfooTest[] {
   const scope = scopeFor(suite.scope, file);
   if (scope) validateScope(scope, file, `scope['${file.path}']`);
-  return file.rows.map((row) => {
-    const plan = planRow(file, row.index, scope);
+  const plans = file.rows.map((row) => planRow(file, row.index, scope));
+  const ids = rowIdentities(file.rows.map((row, i) => rowIdentity(file, row, plans[i] as RowPlan)));
+  return file.rows.map((row, i) => {
+    const plan = plans[i] as RowPlan;
     const assert: Record<string, unknown>[] = [
       ...plan.evaluators.map((a) => evaluatorAssertion(file, a.evaluator, a.expect, suite)),
       ...plan.assert.map((a: ExtraAssertion) => ({ ...a })),
     ];
+    const id = ids[i] as string;
     return {
       description: encode(describeRow(file, row)),
       vars: { [FILE_VAR]: encode(file.path), ...encodeRecord(row.variables) },
       assert,
-      metadata: { promptfile: { file: file.path, name: file.name, row: row.index, line: row.line } },
+      metadata: { promptfile: { file: file.path, name: file.name, row: row.index, line: row.line, id } },
     };
   });
 }

@@ -43,6 +43,7 @@ describe('a gate that cannot be fooled', () => {
     server = await startModelServer((request) => {
       if (/Topic: lol/.test(request.user) || request.system.includes('gossip')) return 'lol no';
       const topic = /Topic: (\w+)/.exec(request.user)?.[1] ?? 'nothing';
+      if (topic === 'zulu') return 'nope';
       if (topic === 'charlie' && behaviour === 'regressed') return 'hello! something else. 42';
       return `hello! ${topic} has 42 facets`;
     });
@@ -170,9 +171,12 @@ describe('a gate that cannot be fooled', () => {
       expect(manifest).toMatchObject({
         runId: 'run-a',
         shard: { index: 2, count: 2 },
-        rows: { from: 1, to: 3, total: 3, keys: [`${PROMPT_FILE}#1`, `${PROMPT_FILE}#2`] },
+        rows: { from: 1, to: 3, total: 3 },
         results: 'latest.json',
       });
+      const keys = (manifest['rows'] as { keys: string[] }).keys;
+      expect(keys).toHaveLength(2);
+      for (const key of keys) expect(key).toMatch(/^greeter#[0-9a-f]{12}$/);
     });
 
     test('the regressed row sits in shard 2: shard 1 alone fails as incomplete, naming shard 2', async () => {
@@ -256,7 +260,11 @@ describe('a gate that cannot be fooled', () => {
     };
 
     const cases: [string, () => unknown, RegExp][] = [
-      ['no variants', () => ({ schemaVersion: 1, variants: {} }), /has no variants: it gates nothing/],
+      [
+        'no variants',
+        () => ({ schemaVersion: baseline().schemaVersion, variants: {} }),
+        /has no variants: it gates nothing/,
+      ],
       [
         'all-zero tallies',
         () => {
@@ -329,18 +337,30 @@ describe('a gate that cannot be fooled', () => {
       expect(run.stderr).toMatch(message);
     });
 
-    test('renamed row keys (a renamed prompt file): exit 1, naming the rows the run lacks and the new ones', async () => {
-      const renamed = project
-        .read('baselines/main.json')
-        .replaceAll(`${PROMPT_FILE}#`, 'prompts/old-name.prompt.yml#');
+    test('renamed row keys: exit 1, naming the rows the run lacks and the new ones', async () => {
+      const b = JSON.parse(project.read('baselines/main.json')) as Record<string, unknown>;
+      delete b['slots'];
+      const renamed = JSON.stringify(b).replaceAll('"greeter#', '"renamed#');
+      fs.writeFileSync(project.path('baselines/renamed.json'), renamed);
+      const run = await gate('runs/regressed/latest.json', '--baseline', 'baselines/renamed.json');
+      expectExit(run, 1);
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `- The baseline has 3 rows of "${escape(COOL)}" that this run did not call: renamed#[0-9a-f]{12}, renamed#[0-9a-f]{12}, renamed#[0-9a-f]{12}\\.`,
+        ),
+      );
+      expect(run.stdout).toContain(
+        `- ${PROMPT_FILE}:10: This run has 3 rows of "${COOL}" that the baseline does not have: ${PROMPT_FILE}:10, ${PROMPT_FILE}:11, ${PROMPT_FILE}:12`,
+      );
+    });
+
+    test('renamed keys where the baseline knows the rows’ places: reported as changed rows', async () => {
+      const renamed = project.read('baselines/main.json').replaceAll('"greeter#', '"renamed#');
       fs.writeFileSync(project.path('baselines/renamed.json'), renamed);
       const run = await gate('runs/regressed/latest.json', '--baseline', 'baselines/renamed.json');
       expectExit(run, 1);
       expect(run.stdout).toContain(
-        `- The baseline has 3 rows of "${COOL}" that this run did not call: prompts/old-name.prompt.yml#0, prompts/old-name.prompt.yml#1, prompts/old-name.prompt.yml#2.`,
-      );
-      expect(run.stdout).toContain(
-        `- ${PROMPT_FILE}:10: This run has 3 rows of "${COOL}" that the baseline does not have: ${PROMPT_FILE}#0, ${PROMPT_FILE}#1, ${PROMPT_FILE}#2`,
+        `3 rows of "${COOL}" changed, no baseline for them (their values or evaluators differ from the rows the baseline has there): ${PROMPT_FILE}:10, ${PROMPT_FILE}:11, ${PROMPT_FILE}:12.`,
       );
     });
 
@@ -354,9 +374,75 @@ describe('a gate that cannot be fooled', () => {
       fs.writeFileSync(project.path('runs/deleted.json'), JSON.stringify(results));
       const deleted = await gate('runs/deleted.json', '--baseline', 'baselines/main.json');
       expectExit(deleted, 1);
-      expect(deleted.stdout).toContain(
-        `- The baseline has 1 row of "${COOL}" that this run did not call: ${PROMPT_FILE}#1.`,
+      expect(deleted.stdout).toMatch(
+        new RegExp(
+          `- The baseline has 1 row of "${escape(COOL)}" that this run did not call: ${escape(PROMPT_FILE)}#1 \\(greeter#[0-9a-f]{12}\\)\\.`,
+        ),
       );
+    });
+  });
+
+  describe('rows are known by what they are, not where they sit', () => {
+    /** Runs eval with the greeter's file replaced by `files` (path -> text), then puts the original back. */
+    async function evalWith(files: Record<string, string>, out: string): Promise<CliRun> {
+      fs.rmSync(project.path(PROMPT_FILE));
+      for (const [file, text] of Object.entries(files)) fs.writeFileSync(project.path(file), text);
+      try {
+        behaviour = 'good';
+        return await project.run(['eval', '--repeat', String(REPEAT), '-o', `runs/${out}`]);
+      } finally {
+        for (const file of Object.keys(files)) fs.rmSync(project.path(file));
+        fs.writeFileSync(project.path(PROMPT_FILE), GREETER);
+      }
+    }
+
+    test('a row inserted at the top shifts no comparison: the old rows keep their history, the new one has none', async () => {
+      const inserted = GREETER.replace('testData:\n', 'testData:\n  - topic: zulu\n');
+      expectExit(await evalWith({ [PROMPT_FILE]: inserted }, 'inserted'), 0);
+      const run = await gate('runs/inserted/latest.json', '--baseline', 'baselines/main.json');
+      expectExit(run, 1);
+      expect(run.stdout).toMatch(/^Gate failed: 1 variant\(s\) with rows the baseline lacks \(/);
+      expect(run.stdout).toContain(
+        `This run has 1 row of "${COOL}" that the baseline does not have: ${PROMPT_FILE}:10;`,
+      );
+      expect(run.stdout).not.toMatch(/regressed/);
+      // Accepted as new, the new row meets its floor or not; the old rows are still compared like with like.
+      expectExit(
+        await gate(
+          'runs/inserted/latest.json',
+          '--baseline',
+          'baselines/main.json',
+          '--accept-new',
+          '--floor',
+          '0',
+        ),
+        0,
+      );
+    });
+
+    test('renaming the prompt file keeps its history', async () => {
+      expectExit(await evalWith({ 'prompts/hello.prompt.yml': GREETER }, 'moved'), 0);
+      const run = await gate('runs/moved/latest.json', '--baseline', 'baselines/main.json');
+      expectExit(run, 0);
+    });
+
+    test('a row whose values changed is reported as changed, not compared with what it was', async () => {
+      const changed = GREETER.replace('- topic: charlie', '- topic: delta');
+      expectExit(await evalWith({ [PROMPT_FILE]: changed }, 'changed'), 0);
+      const run = await gate('runs/changed/latest.json', '--baseline', 'baselines/main.json');
+      expectExit(run, 1);
+      expect(run.stdout).toContain(
+        `- ${PROMPT_FILE}:12: Row ${PROMPT_FILE}:12 of "${COOL}" changed: no baseline for it (its values or evaluators differ from the row the baseline has there).`,
+      );
+    });
+
+    test('so is a row whose evaluators changed', async () => {
+      const changed = GREETER.replace("pattern: '\\d+'", "pattern: '[0-9]+'");
+      expect(changed).not.toBe(GREETER);
+      expectExit(await evalWith({ [PROMPT_FILE]: changed }, 'evaluators'), 0);
+      const run = await gate('runs/evaluators/latest.json', '--baseline', 'baselines/main.json');
+      expectExit(run, 1);
+      expect(run.stdout).toContain(`3 rows of "${COOL}" changed, no baseline for them`);
     });
   });
 

@@ -19,7 +19,8 @@ export function fixtureConfig(baseUrl: string): PromptfooConfig {
     config: { apiBaseUrl: baseUrl, apiKey: 'not-a-key', temperature, maxRetries: 0 },
   });
   const origin = (row: number, line: number) => ({
-    promptfile: { file: PROMPT_FILE, name: 'gossip', row, line },
+    // id: the row's content identity, as the suite writes it (suite/identity.ts); any string serves here.
+    promptfile: { file: PROMPT_FILE, name: 'gossip', row, line, id: `row${row}` },
   });
   return {
     description: 'results reader fixture',

@@ -34,7 +34,12 @@ async function evaluate(name: string, extra: string[]): Promise<string> {
 function counts(trials: Trial[]): Record<string, string> {
   const out: Record<string, { pass: number; fail: number; error: number }> = {};
   for (const t of trials) {
-    const c = (out[`${t.variant} | ${t.evaluator} | ${t.row.key}`] ??= { pass: 0, fail: 0, error: 0 });
+    // By place, for people; the key is the row's content identity (checked below).
+    const c = (out[`${t.variant} | ${t.evaluator} | ${t.row.slot ?? t.row.key}`] ??= {
+      pass: 0,
+      fail: 0,
+      error: 0,
+    });
     c[t.outcome]++;
   }
   return Object.fromEntries(
@@ -55,6 +60,10 @@ describe('reading a real promptfoo run with --repeat 3', () => {
   it('yields one trial per variant, row, repeat and evaluator, with the scripted outcomes', () => {
     const table = readTrials([full]);
     expect(table.attempts).toHaveLength(3 * 3 * 3);
+    // Rows are known by what they are: the prompt's name and the identity the suite gave the row.
+    const keys = new Set(table.attempts.map((a) => a.row.key));
+    expect(keys.size).toBe(3);
+    expect([...keys].sort()).toEqual(['gossip#row0', 'gossip#row1', 'gossip#row2']);
     expect(table.trials).toHaveLength(3 * 3 * 4);
     expect(counts(table.trials)).toEqual({
       'gpt-4o · T=0.2 | Handles empty inputs gracefully | prompts/gossip.prompt.yml#1':
@@ -82,7 +91,7 @@ describe('reading a real promptfoo run with --repeat 3', () => {
     const table = readTrials([full]);
     for (const variant of ['gpt-4o · T=0.2', 'gpt-4o · T=1', 'gpt-4o-mini · T=0.2']) {
       const repeats = table.attempts
-        .filter((a) => a.variant === variant && a.row.key.endsWith('#2'))
+        .filter((a) => a.variant === variant && a.row.slot?.endsWith('#2'))
         .map((a) => a.repeat);
       expect(repeats.sort()).toEqual([0, 1, 2]);
     }
@@ -90,7 +99,7 @@ describe('reading a real promptfoo run with --repeat 3', () => {
 
   it('carries prompt-file lines for rows and evaluators', () => {
     const trial = readTrials([full]).trials.find(
-      (t) => t.evaluator === 'Refusal JSON' && t.row.key.endsWith('#2'),
+      (t) => t.evaluator === 'Refusal JSON' && t.row.slot?.endsWith('#2'),
     );
     expect(trial?.row).toMatchObject({
       file: 'prompts/gossip.prompt.yml',

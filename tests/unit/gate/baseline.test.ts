@@ -39,7 +39,7 @@ describe('baselines are stable and diff-friendly', () => {
     expect(text).toBe(
       [
         '{',
-        '  "schemaVersion": 1,',
+        '  "schemaVersion": 2,',
         '  "variants": {',
         '    "a": {',
         '      "E": {',
@@ -129,8 +129,14 @@ describe('reading a baseline refuses a bad one with one clear sentence', () => {
   });
 
   it('from a newer version', () => {
-    expect(problem((d) => (d['schemaVersion'] = 2))).toMatch(
-      /schemaVersion 2 is newer than this tool reads \(1\)/,
+    expect(problem((d) => (d['schemaVersion'] = 3))).toMatch(
+      /schemaVersion 3 is newer than this tool reads \(2\)/,
+    );
+  });
+
+  it('from version 1, which knew rows by their place: rebuild it', () => {
+    expect(problem((d) => (d['schemaVersion'] = 1))).toMatch(
+      /schemaVersion 1 knows rows by their place in the file, and rows are now known by what they are; rebuild it/,
     );
   });
 

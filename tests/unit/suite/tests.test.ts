@@ -29,10 +29,17 @@ describe('one test per row', () => {
     expect(tests.map((t) => t.metadata.promptfile.row)).toEqual([0, 1, 2]);
   });
 
-  it('records where each row came from: file, prompt name, row index and line', () => {
+  it('records where each row came from: file, prompt name, row index and line, and what the row is', () => {
     expect(tests.map((t) => t.metadata.promptfile)).toEqual(
-      seed.rows.map((row) => ({ file: SEED_PATH, name: seed.name, row: row.index, line: row.line })),
+      seed.rows.map((row) => ({
+        file: SEED_PATH,
+        name: seed.name,
+        row: row.index,
+        line: row.line,
+        id: expect.stringMatching(/^[0-9a-f]{12}$/),
+      })),
     );
+    expect(new Set(tests.map((t) => t.metadata.promptfile.id)).size).toBe(seed.rows.length);
   });
 
   it('gives a file with no rows no tests', () => {
@@ -195,5 +202,54 @@ describe('evaluatorAssertion builds one assertion on its own', () => {
     const evaluator = seed.evaluators[3]!;
     const [test] = testsForFile(seed);
     expect(evaluatorAssertion(seed, evaluator, 'match', {})).toEqual(test?.assert[3]);
+  });
+});
+
+describe('a row is known by what it is (suite/identity.ts)', () => {
+  const ids = (file: typeof seed, suite = {}) =>
+    testsForFile(file, suite).map((t) => t.metadata.promptfile.id);
+  const base = ids(seed);
+
+  it('the same wherever it sits and whatever the file is called', () => {
+    const moved = { ...seed, path: 'prompts/elsewhere.prompt.yml', rows: [...seed.rows].reverse() };
+    expect(ids(moved)).toEqual([...base].reverse());
+    const shifted = {
+      ...seed,
+      rows: [
+        { index: 0, line: 1, variables: { new: 'row' } },
+        ...seed.rows.map((r) => ({ ...r, index: r.index + 1, line: r.line + 4 })),
+      ],
+    };
+    expect(ids(shifted).slice(1)).toEqual(base);
+  });
+
+  it('another row when its values change, or the evaluators that apply to it, or the prompt file’s name', () => {
+    const values = {
+      ...seed,
+      rows: seed.rows.map((r, i) => (i === 0 ? { ...r, variables: { ...r.variables, x: 'y' } } : r)),
+    };
+    expect(ids(values)[0]).not.toBe(base[0]);
+    expect(ids(values).slice(1)).toEqual(base.slice(1));
+    const [first, ...rest] = seed.evaluators;
+    const evaluators = { ...seed, evaluators: [{ ...first!, name: `${first!.name}!` }, ...rest] };
+    expect(ids(evaluators).every((id, i) => id !== base[i])).toBe(true);
+    expect(ids({ ...seed, name: 'renamed' }).every((id, i) => id !== base[i])).toBe(true);
+  });
+
+  it('not another row when only the messages, the model or an evaluator’s line change', () => {
+    expect(
+      ids({
+        ...seed,
+        messages: [],
+        model: 'other',
+        evaluators: seed.evaluators.map((e) => ({ ...e, line: e.line + 9 })),
+      }),
+    ).toEqual(base);
+  });
+
+  it('two identical rows of a file stay two rows', () => {
+    const twice = { ...seed, rows: [seed.rows[0]!, { ...seed.rows[0]!, index: 1, line: 99 }] };
+    const [a, b] = ids(twice);
+    expect(b).toBe(`${a}-2`);
   });
 });
