@@ -389,7 +389,15 @@ describe('a gate that cannot be fooled', () => {
       for (const [file, text] of Object.entries(files)) fs.writeFileSync(project.path(file), text);
       try {
         behaviour = 'good';
-        return await project.run(['eval', '--repeat', String(REPEAT), '-o', `runs/${out}`]);
+        return await project.run([
+          'eval',
+          '--fail-on',
+          'errors',
+          '--repeat',
+          String(REPEAT),
+          '-o',
+          `runs/${out}`,
+        ]);
       } finally {
         for (const file of Object.keys(files)) fs.rmSync(project.path(file));
         fs.writeFileSync(project.path(PROMPT_FILE), GREETER);
