@@ -14,12 +14,10 @@ import { checkNumbers } from '../src/gossip/checks/numbers';
 import { RUBRIC_DEFAULT_THRESHOLD, rubricMessages, rubricVerdict } from '../src/gossip/checks/rubric';
 import { checkSafety, type ExpectedReply } from '../src/gossip/checks/safety';
 import { checkStructure } from '../src/gossip/checks/structure';
-import { readRow } from '../src/suite/row';
+import { rowOf, type RowContext } from '../src/promptfoo/row';
 
 /** The part of promptfoo's assertion context these adapters read. */
-export interface GossipAssertionContext {
-  vars?: Record<string, unknown>;
-  test?: { metadata?: Record<string, unknown> };
+export interface GossipAssertionContext extends RowContext {
   config?: Record<string, unknown>;
 }
 
@@ -38,7 +36,7 @@ export function structure(output: string, _context: GossipAssertionContext): Gos
 
 /** Numbers against the reference; the bound comes from the row (config.bound / config.nodes override it). */
 export function numbers(output: string, context: GossipAssertionContext): GossipGradingResult {
-  const scenario: Scenario = readScenario(readRow(context).variables);
+  const scenario: Scenario = readScenario(rowOf(context).row.variables);
   const config = context.config ?? {};
   if (typeof config['bound'] === 'number') scenario.bound = config['bound'];
   if (typeof config['nodes'] === 'number') scenario.nodes = config['nodes'];
@@ -64,7 +62,7 @@ export async function rubric(output: string, context: GossipAssertionContext): P
   const endpoint = readGraderEndpoint(config['grader']);
   if (typeof endpoint === 'string') return { pass: false, score: 0, reason: `rubric: ${endpoint}` };
   const threshold = typeof config['threshold'] === 'number' ? config['threshold'] : RUBRIC_DEFAULT_THRESHOLD;
-  const messages = rubricMessages(String(output ?? ''), readRow(context).variables);
+  const messages = rubricMessages(String(output ?? ''), rowOf(context).row.variables);
   try {
     return toGradingResult(rubricVerdict(await askGrader(endpoint, messages), threshold));
   } catch (error) {

@@ -4,8 +4,8 @@
  * a clear failing result, never a pass.
  */
 import { builtinJudge, judgeMessages, scoreJudgeAnswer } from '../src/evaluators/judge';
-import { readRow } from '../src/suite/row';
-import { decodeMessages } from '../src/variants/call';
+import { renderMessages } from '../src/promptfile/messages';
+import { rowOf } from '../src/promptfoo/row';
 import { targetFor } from '../src/variants/variant';
 import { callProvider } from '../providers/delegate';
 import { evaluatorConfig, type AssertionContext } from './context';
@@ -22,10 +22,8 @@ export async function judge(output: string, context: AssertionContext) {
       reason: `evaluator '${evaluator.name}' is model-graded but no grader is configured: set grader: { id: ... } in the promptfile test generator's config`,
     };
   }
-  const row = readRow(context);
-  const userTurns = decodeMessages(typeof context.prompt === 'string' ? context.prompt : '[]').filter(
-    (m) => m.role === 'user',
-  );
+  const { file, row } = rowOf(context);
+  const userTurns = renderMessages(file, row.variables).filter((m) => m.role === 'user');
   const input = row.variables['input'] ?? userTurns.map((m) => m.content).join('\n\n');
   const messages = judgeMessages(definition, String(output ?? ''), row.variables, input);
   // A judge's own modelId (gh models' field) picks the grader model; the configured grader supplies credentials.

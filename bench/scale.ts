@@ -181,10 +181,10 @@ function resultRow(
   const pass = passes.every(Boolean);
   const namedScores = Object.fromEntries(EVALUATORS.map((e, k) => [e.name, passes[k] ? 1 : 0]));
   const vars = {
-    __promptfile: `\u2060${file}\u2060`,
-    system_domain: `\u2060Edge cache invalidation for tenant ${f}-${r}\u2060`,
-    network_scale: `\u2060${(r + 1) * 1000} nodes across ${f + 1} regions; churn ${r % 7}% per hour; partial connectivity.\u2060`,
-    consistency_requirements: `\u2060Converge within ${(r % 9) + 1} seconds; overhead below ${r % 5} messages per node per second.\u2060`,
+    __promptfile: `${file}#${r}`,
+    system_domain: `Edge cache invalidation for tenant ${f}-${r}`,
+    network_scale: `${(r + 1) * 1000} nodes across ${f + 1} regions; churn ${r % 7}% per hour; partial connectivity.`,
+    consistency_requirements: `Converge within ${(r % 9) + 1} seconds; overhead below ${r % 5} messages per node per second.`,
   };
   const tokenUsage = {
     total: 1300,

@@ -11,7 +11,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import * as path from 'node:path';
-import type { ChatMessage } from '../src/suite/messages';
+import type { ChatMessage } from '../src/promptfile/messages';
 import { decide, DEFAULT_LIMITS, type CallLimits, type Failure } from '../src/variants/retry';
 import { keyVariable } from '../src/variants/variant';
 

@@ -3,7 +3,7 @@
  * (the gossip architect), so `npm run eval` runs with no API key and no network. It is labelled a baseline,
  * never passed off as a model; for any other prompt file it returns one clear error.
  */
-import { prepareCall } from '../src/variants/call';
+import { prepareCall } from '../src/promptfoo/call';
 import { referenceAnswer } from '../src/reference/registry';
 import type { ProviderContext, ProviderOptions } from './options';
 
@@ -30,7 +30,7 @@ export default class OfflineReferenceProvider {
     }
     // Latency is the answer's own computation; promptfoo's timing of callApi would hold module loading too.
     const started = performance.now();
-    const answer = referenceAnswer(call.file, call.row.variables);
+    const answer = referenceAnswer(call.file, call.row.row.variables);
     const latencyMs = Math.round(performance.now() - started);
     if ('error' in answer) return { error: `${this.id()}: ${answer.error}`, latencyMs };
     const words = answer.output.split(/\s+/).length;

@@ -1,5 +1,5 @@
 /** What promptfoo hands our providers, and how their config splits into variant overrides and pass-through. */
-import type { RowContext } from '../src/suite/row';
+import type { RowContext } from '../src/promptfoo/row';
 import { LIMIT_KEYS } from '../src/variants/retry';
 import type { VariantOverrides } from '../src/variants/variant';
 

@@ -12,7 +12,7 @@
  */
 import * as path from 'node:path';
 import { cassettePath, cassetteKey, cassetteRequest, writeCassette } from '../src/cassettes/cassette';
-import { prepareCall, targetConfig } from '../src/variants/call';
+import { prepareCall, targetConfig } from '../src/promptfoo/call';
 import { limitsFrom } from '../src/variants/retry';
 import {
   ignoresTemperature,
@@ -113,10 +113,10 @@ export default class PromptfileProvider {
     const recordDir = (this.config['record'] as string | undefined) ?? process.env['PROMPTFILE_RECORD'];
     if (recordDir) {
       const request = cassetteRequest(settings, messages, repeat);
-      writeCassette(cassettePath(path.resolve(recordDir), file.name, request, row.origin?.row ?? 0), {
+      writeCassette(cassettePath(path.resolve(recordDir), file.name, request, row.origin.row), {
         key: cassetteKey(request),
         promptFile: file.path,
-        row: row.origin?.row ?? 0,
+        row: row.origin.row,
         request,
         response: {
           output,

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { cassettePath, cassetteRequest, readCassette } from '../src/cassettes/cassette';
-import { prepareCall } from '../src/variants/call';
+import { prepareCall } from '../src/promptfoo/call';
 import { variantLabel, type VariantOverrides } from '../src/variants/variant';
 import { overridesFrom, type ProviderContext, type ProviderOptions } from './options';
 
@@ -38,7 +38,7 @@ export default class ReplayProvider {
     );
     const repeat = context?.repeatIndex ?? 0;
     const request = cassetteRequest(call.settings, call.messages, repeat);
-    const row = call.row.origin?.row ?? 0;
+    const row = call.row.origin.row;
     const file = cassettePath(dir, call.file.name, request, row);
     const started = performance.now();
     const cassette = readCassette(file, request);

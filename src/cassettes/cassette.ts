@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ChatMessage } from '../suite/messages';
+import type { ChatMessage } from '../promptfile/messages';
 import type { CallSettings } from '../variants/variant';
 
 export interface CassetteRequest {

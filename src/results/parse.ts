@@ -20,6 +20,7 @@
  * Names (variants, evaluators, prompt-file paths) pass through `visible`, so none can span lines in a report.
  */
 import { createHash } from 'node:crypto';
+import { renderedText } from '../promptfoo/inert';
 import { fileError } from './fileError';
 import { Attempt, Outcome, RowRef, Trial, Usage } from './trial';
 import { visible } from './visible';
@@ -199,7 +200,11 @@ function deterministic(r: Json): boolean {
 }
 
 function evaluatorName(assertion: Json | undefined): string {
-  return visible(str(assertion?.['metric']) ?? str(assertion?.['type']) ?? 'assertion');
+  const metric = str(assertion?.['metric']);
+  // The test generator writes a metric name holding template syntax as a Nunjucks literal; promptfoo shows its text.
+  return visible(
+    (metric === undefined ? undefined : renderedText(metric)) ?? str(assertion?.['type']) ?? 'assertion',
+  );
 }
 
 function lineOf(assertion: Json | undefined): { line?: number } {

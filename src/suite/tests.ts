@@ -1,14 +1,15 @@
 /**
  * Prompt files + scoping -> promptfoo test cases: one test per row, one assertion per applicable evaluator,
  * each with `metric` set to the evaluator's name so promptfoo's report shows a named score per evaluator.
- * Row data is encoded (codec.ts) so promptfoo passes it through as data.
+ * A test names its row (src/promptfoo/row.ts) and carries the row's values as vars promptfoo cannot interpret
+ * (src/promptfoo/inert.ts), so they show as written in every report and work in promptfoo's own assertions.
  */
 import * as path from 'node:path';
 import type { Diagnostic } from '../promptfile/errors';
 import { UserError } from '../promptfile/errors';
 import type { Evaluator, PromptFile, TestRow } from '../promptfile/model';
-import { encode, encodeRecord } from './codec';
-import { FILE_VAR, type RowOrigin } from './row';
+import { inertVar, templateText, templatingOn } from '../promptfoo/inert';
+import { ROW_VAR, rowReference, type RowOrigin } from '../promptfoo/row';
 import { rowIdentities, rowIdentity } from './identity';
 import {
   planRow,
@@ -91,7 +92,8 @@ export function evaluatorAssertion(
   return {
     type: 'javascript',
     value: `file://${path.join(ASSERTIONS_DIR, ADAPTER[evaluator.kind])}`,
-    metric: metricName(evaluator, expect),
+    // promptfoo renders metric names with Nunjucks (a lone `#}` is an error there).
+    metric: templateText(metricName(evaluator, expect), templatingOn()),
     config,
   };
 }
@@ -129,9 +131,12 @@ export function testsForFile(file: PromptFile, suite: SuiteConfig = {}): Promptf
       ...plan.assert.map((a: ExtraAssertion) => ({ ...a })),
     ];
     const id = ids[i] as string;
+    const vars: Record<string, string> = {};
+    for (const [name, value] of Object.entries(row.variables)) vars[name] = inertVar(value);
+    vars[ROW_VAR] = inertVar(rowReference(file.path, row.index));
     return {
-      description: encode(describeRow(file, row)),
-      vars: { [FILE_VAR]: encode(file.path), ...encodeRecord(row.variables) },
+      description: describeRow(file, row),
+      vars,
       assert,
       metadata: { promptfile: { file: file.path, name: file.name, row: row.index, line: row.line, id } },
     };

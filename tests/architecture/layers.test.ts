@@ -13,8 +13,6 @@ import { violations } from './layers';
 const KNOWN_DEBT: string[] = [
   'src/promptfile -> src/evaluators',
   'src/promptfile -> src/variants',
-  'src/variants -> src/suite',
-  'src/cassettes -> src/suite',
   'src/gate -> src/report',
   'providers -> src/reference',
   'assertions -> src/gossip',

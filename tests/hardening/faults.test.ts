@@ -7,7 +7,6 @@
  * Limits for the run: timeoutMs 3000, retryBudgetMs 8000, maxRetries 3 (the default).
  */
 import { parse, stringify } from 'yaml';
-import { decode } from '../../src/suite/codec';
 import { live, runEval, variantOf, type EvalRun, type RowResult } from '../integration/harness/run';
 import { plan, startFaultServer, type FaultServer, type FaultRequest, type Step } from './faultServer';
 
@@ -150,7 +149,7 @@ beforeAll(async () => {
   ]);
   run = main;
   configured = { server: configuredServer, run: other };
-  for (const r of run.results?.results ?? []) rows.set(decode(r.vars['case'] ?? '?'), r);
+  for (const r of run.results?.results ?? []) rows.set(r.vars['case'] ?? '?', r);
 });
 
 afterAll(async () => {
@@ -257,7 +256,7 @@ describe('retries honour Retry-After within a bounded budget', () => {
 
 describe("the limits can be set in the provider's config, which wins over the environment", () => {
   const configuredRow = (c: string) =>
-    configured.run.results?.results.find((r) => decode(r.vars['case'] ?? '') === c) as Row | undefined;
+    configured.run.results?.results.find((r) => r.vars['case'] ?? '' === c) as Row | undefined;
 
   test('maxRetries: 1 gives a persistent 429 two attempts', () => {
     expect(configuredRow('rate_limited_always')?.error).toMatch(

@@ -14,7 +14,7 @@ import {
   writeCassette,
   type Cassette,
 } from '../../../src/cassettes/cassette';
-import type { ChatMessage } from '../../../src/suite/messages';
+import type { ChatMessage } from '../../../src/promptfile/messages';
 import type { CallSettings } from '../../../src/variants/variant';
 
 const settings: CallSettings = {

@@ -6,15 +6,12 @@ import { checkNumbers } from '../../../src/gossip/checks/numbers';
 import { checkSafety } from '../../../src/gossip/checks/safety';
 import { checkStructure } from '../../../src/gossip/checks/structure';
 import { readScenario } from '../../../src/gossip/claims/scenario';
-import { encodeRecord } from '../../../src/suite/codec';
+import { rowContext } from '../support/rowContext';
 
 const seed = loadSeed('prompts/peer_to_peer_gossip_protocol_architect.prompt.yml');
 const pattern = (name: string) => seed.regexes.find((r) => r.name === name)!.pattern;
 const matches = (name: string, text: string) => RE2JS.compile(pattern(name)).matcher(text).find();
-const context = (variables: Record<string, string>, config?: Record<string, unknown>) => ({
-  vars: encodeRecord(variables),
-  ...(config ? { config } : {}),
-});
+const context = rowContext;
 
 describe('the offline reference architect on the seed rows', () => {
   const cdn = gossipArchitect(seed.rows.cdn);

@@ -3,19 +3,9 @@ import YAML from 'yaml';
 import * as gossip from '../../../assertions/gossip';
 import { numbers, safety, structure } from '../../../assertions/gossip';
 import { loadSeed } from '../../../src/calibration/seed';
-import { encode, encodeRecord } from '../../../src/suite/codec';
-import { FILE_VAR } from '../../../src/suite/row';
+import { rowContext } from '../support/rowContext';
 
 const seed = loadSeed('prompts/peer_to_peer_gossip_protocol_architect.prompt.yml');
-/** A test context as promptfoo hands it to an assertion: vars encoded by the test generator. */
-const rowContext = (variables: Record<string, string>, config?: Record<string, unknown>) => ({
-  vars: {
-    ...encodeRecord(variables),
-    [FILE_VAR]: encode('prompts/peer_to_peer_gossip_protocol_architect.prompt.yml'),
-  },
-  test: { metadata: {} },
-  ...(config ? { config } : {}),
-});
 const corpus = (file: string): string =>
   (YAML.parse(fs.readFileSync(`tests/calibration/corpus/${file}`, 'utf8')) as { reply: string }).reply;
 
@@ -43,7 +33,7 @@ describe('assertions/gossip.ts as promptfoo loads it', () => {
 describe('numbers reads the bound from the row', () => {
   const sixSeconds = corpus('cdn-fail-20-hierarchical-over-bound.yaml');
 
-  it('decodes the row’s vars and fails a 6 s design against "Maximum convergence time of 5 seconds"', () => {
+  it('reads the row and fails a 6 s design against "Maximum convergence time of 5 seconds"', () => {
     const result = numbers(sixSeconds, rowContext(seed.rows.cdn));
     expect(result.pass).toBe(false);
     expect(result.reason).toContain(

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { rubric } from '../../../assertions/gossip';
 import { readGraderEndpoint } from '../../../src/gossip/checks/grader';
 import { parseRubricChoice, rubricMessages, rubricVerdict } from '../../../src/gossip/checks/rubric';
-import { encodeRecord } from '../../../src/suite/codec';
+import { rowContext } from '../support/rowContext';
 
 describe('the rubric text and the grader’s choice', () => {
   it('asks about churn, partitions and Byzantine peers, with the row and the reply inside', () => {
@@ -53,14 +53,11 @@ describe('the rubric text and the grader’s choice', () => {
 });
 
 describe('the rubric assertion', () => {
-  const context = (config: Record<string, unknown>) => ({
-    vars: encodeRecord({
-      system_domain: 'CDN',
-      network_scale: '1,000,000 nodes',
-      consistency_requirements: '5 s',
-    }),
-    config,
-  });
+  const context = (config: Record<string, unknown>) =>
+    rowContext(
+      { system_domain: 'CDN', network_scale: '1,000,000 nodes', consistency_requirements: '5 s' },
+      config,
+    );
 
   it('never passes without a grader: "no grader configured"', async () => {
     await expect(rubric('design', context({}))).resolves.toEqual({

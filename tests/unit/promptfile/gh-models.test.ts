@@ -9,11 +9,11 @@ import * as path from 'node:path';
 import { loadPromptFile, loadPromptFileText } from '../../../src/promptfile/load';
 import type { PromptFile } from '../../../src/promptfile/model';
 import { renderTemplate } from '../../../src/promptfile/template';
-import { renderMessages } from '../../../src/suite/messages';
+import { renderMessages } from '../../../src/promptfile/messages';
 import { scoreString } from '../../../src/evaluators/string';
 import { builtinJudge, scoreJudgeAnswer } from '../../../src/evaluators/judge';
 import { callSettings } from '../../../src/variants/variant';
-import { targetConfig } from '../../../src/variants/call';
+import { targetConfig } from '../../../src/promptfoo/call';
 
 function load(yaml: string): PromptFile {
   const result = loadPromptFileText('test.prompt.yml', yaml);

@@ -1,12 +1,13 @@
 /**
  * Prompt file -> promptfoo test cases: one test per row, one assertion per applicable evaluator, each
- * feeding a metric named after the evaluator, with row data encoded and the row's origin in metadata.
+ * feeding a metric named after the evaluator, with the row's values as vars promptfoo cannot interpret and the
+ * row's origin in metadata.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadPromptFileOrThrow } from '../../../src/promptfile/load';
-import { decode, decodeRecord, isEncoded } from '../../../src/suite/codec';
-import { FILE_VAR, readRow } from '../../../src/suite/row';
+import { varText } from '../../../src/promptfoo/inert';
+import { ROW_VAR, rowOf } from '../../../src/promptfoo/row';
 import {
   describeRow,
   evaluatorAssertion,
@@ -47,36 +48,46 @@ describe('one test per row', () => {
   });
 });
 
-describe('row data travels encoded', () => {
+describe('row data travels as data, by reference', () => {
   const [first, second] = testsForFile(seed);
+  const texts = (vars: Record<string, unknown> = {}) =>
+    Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, varText(v)]));
 
-  it('encodes every var, and the prompt file is named in its own var', () => {
-    expect(Object.values(first?.vars ?? {}).every(isEncoded)).toBe(true);
-    expect(decode(first?.vars[FILE_VAR] ?? '')).toBe(SEED_PATH);
+  it("carries exactly the row's values, empty ones included, and names the row in its own var", () => {
+    const { [ROW_VAR]: reference, ...vars } = texts(second?.vars);
+    expect(vars).toEqual(seed.rows[1]?.variables);
+    expect(reference).toBe(`${SEED_PATH}#1`);
   });
 
-  it('decodes back to exactly the row, empty values included', () => {
-    const { [FILE_VAR]: _file, ...vars } = second?.vars ?? {};
-    expect(decodeRecord(vars)).toEqual(seed.rows[1]?.variables);
+  it('leaves values promptfoo would not interpret as plain strings', () => {
+    expect(typeof first?.vars['system_domain']).toBe('string');
   });
 
   it('reads back, as a provider or assertion sees it, to the file, the row and its origin', () => {
-    const view = readRow({ vars: first?.vars, test: { metadata: first?.metadata } });
-    expect(view).toEqual({
-      file: SEED_PATH,
-      variables: seed.rows[0]?.variables,
-      origin: first?.metadata.promptfile,
-    });
+    const found = rowOf({ vars: first?.vars, test: { metadata: first?.metadata } });
+    expect(found.file.path).toBe(SEED_PATH);
+    expect(found.row).toEqual(seed.rows[0]);
+    expect(found.origin).toEqual(first?.metadata.promptfile);
   });
 
-  it('keeps template syntax in a row value as data', () => {
-    const file = {
+  it('reads back from the row var alone, as the prompt function sees it', () => {
+    expect(rowOf({ vars: second?.vars }).row).toEqual(seed.rows[1]);
+  });
+
+  it.each([
+    ['template syntax', '{{ env.HOME }} {% if %}'],
+    ['a comment closer', 'a #} b'],
+    ['a file reference', 'file://evil.js'],
+    ['a package reference', 'package:fs:readFileSync'],
+    ['a trailing newline', 'text\n'],
+  ])('hands a value with %s over as a String object, which promptfoo leaves alone', (_what, value) => {
+    const [test] = testsForFile({
       ...seed,
-      rows: [{ index: 0, line: 1, variables: { system_domain: '{{ env.HOME }} {% if %}' } }],
-    };
-    const [test] = testsForFile(file);
-    expect(test?.vars['system_domain']).not.toMatch(/\{\{|\{%/);
-    expect(decode(test?.vars['system_domain'] ?? '')).toBe('{{ env.HOME }} {% if %}');
+      rows: [{ index: 0, line: 1, variables: { system_domain: value } }],
+    });
+    expect(typeof test?.vars['system_domain']).toBe('object');
+    expect(varText(test?.vars['system_domain'])).toBe(value);
+    expect(JSON.parse(JSON.stringify(test?.vars))['system_domain']).toBe(value);
   });
 });
 
@@ -185,9 +196,9 @@ describe('a row is described on one short line', () => {
     expect(summary.endsWith('…')).toBe(true);
   });
 
-  it('is encoded in the test, since promptfoo renders descriptions too', () => {
+  it('is the test description as is (promptfoo does not render descriptions)', () => {
     const [test] = testsForFile(seed);
-    expect(decode(test?.description ?? '')).toBe(describeRow(seed, seed.rows[0]!));
+    expect(test?.description).toBe(describeRow(seed, seed.rows[0]!));
   });
 
   it('says when a row has no variables', () => {

@@ -1,33 +1,38 @@
 /**
- * Everything about one model call that does not need the network: which prompt file and row it is for, the
- * messages (decoded from the prompt promptfoo hands over), and the settings after the variant's overrides.
+ * Everything about one model call that does not need the network: which prompt file and row it is for (by reference,
+ * src/promptfoo/row.ts), the messages (rendered from the prompt file, checked against the prompt promptfoo hands over),
+ * and the settings after the variant's overrides.
  */
-import { decode } from '../suite/codec';
-import { promptFileAt } from '../suite/files';
-import { renderMessages, type ChatMessage } from '../suite/messages';
-import { readRow, type RowContext, type RowView } from '../suite/row';
+import { sameText } from './inert';
+import { renderMessages, type ChatMessage } from '../promptfile/messages';
+import { rowOf, type RowContext, type RowInFile } from './row';
 import type { PromptFile } from '../promptfile/model';
-import { callSettings, ignoresTemperature, type CallSettings, type VariantOverrides } from './variant';
+import {
+  callSettings,
+  ignoresTemperature,
+  type CallSettings,
+  type VariantOverrides,
+} from '../variants/variant';
 
 export interface PreparedCall {
   file: PromptFile;
-  row: RowView;
+  row: RowInFile;
   messages: ChatMessage[];
   settings: CallSettings;
 }
 
-/** Decodes the chat prompt our prompt function produced. */
-export function decodeMessages(prompt: string): ChatMessage[] {
+/** The chat messages of a prompt promptfoo hands a provider (a JSON array of messages, else one user turn). */
+export function promptMessages(prompt: string): { role: string; content: string }[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(prompt);
   } catch {
-    return [{ role: 'user', content: decode(prompt) }];
+    return [{ role: 'user', content: prompt }];
   }
-  if (!Array.isArray(parsed)) return [{ role: 'user', content: decode(prompt) }];
+  if (!Array.isArray(parsed)) return [{ role: 'user', content: prompt }];
   return parsed.map((m: { role?: unknown; content?: unknown }) => ({
-    role: (typeof m.role === 'string' ? m.role : 'user') as ChatMessage['role'],
-    content: typeof m.content === 'string' ? decode(m.content) : JSON.stringify(m.content),
+    role: typeof m?.role === 'string' ? m.role : 'user',
+    content: typeof m?.content === 'string' ? m.content : JSON.stringify(m?.content),
   }));
 }
 
@@ -37,19 +42,24 @@ export function prepareCall(
   context: RowContext | undefined,
   overrides: VariantOverrides,
 ): PreparedCall {
-  const row = readRow(context);
-  if (!row.file) throw new Error('this test was not generated from a prompt file (no __promptfile var)');
-  const file = promptFileAt(row.file);
-  const messages = decodeMessages(prompt);
+  const row = rowOf(context);
+  const messages = renderMessages(row.file, row.row.variables);
   // The model must get exactly this row's messages. `promptfoo eval --resume` (0.121.20) re-sends a function prompt
   // as the function's source code: every resumed row got the same text and was graded on the answer to it.
-  if (JSON.stringify(messages) !== JSON.stringify(renderMessages(file, row.variables))) {
+  const sent = promptMessages(prompt);
+  const same =
+    sent.length === messages.length &&
+    sent.every((m, i) => {
+      const expected = messages[i];
+      return expected !== undefined && m.role === expected.role && sameText(m.content, expected.content);
+    });
+  if (!same) {
     throw new Error(
-      `the prompt promptfoo sent is not ${row.file} row ${row.origin?.row ?? '?'} as prompts/promptfile.ts:render renders it ` +
+      `the prompt promptfoo sent is not ${row.origin.file} row ${row.origin.row} as prompts/promptfile.ts:render renders it ` +
         '(promptfoo eval --resume replays a function prompt as its source code); run the eval again without --resume',
     );
   }
-  return { file, row, messages, settings: callSettings(file, overrides) };
+  return { file: row.file, row, messages, settings: callSettings(row.file, overrides) };
 }
 
 /**

@@ -1,6 +1,6 @@
 /** A prompt file's messages for one row: placeholders replaced literally, nothing else touched. */
-import type { PromptFile, Role } from '../promptfile/model';
-import { renderTemplate } from '../promptfile/template';
+import type { PromptFile, Role } from './model';
+import { renderTemplate } from './template';
 
 export interface ChatMessage {
   role: Role;
