@@ -256,7 +256,7 @@ describe('retries honour Retry-After within a bounded budget', () => {
 
 describe("the limits can be set in the provider's config, which wins over the environment", () => {
   const configuredRow = (c: string) =>
-    configured.run.results?.results.find((r) => r.vars['case'] ?? '' === c) as Row | undefined;
+    configured.run.results?.results.find((r) => r.vars['case'] === c) as Row | undefined;
 
   test('maxRetries: 1 gives a persistent 429 two attempts', () => {
     expect(configuredRow('rate_limited_always')?.error).toMatch(
