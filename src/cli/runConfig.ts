@@ -7,7 +7,9 @@ import { UserError } from '../promptfile/errors';
 import type { PromptFile } from '../promptfile/model';
 import {
   expandMatrix,
+  fileReferenceLabel,
   keyVariable,
+  MIXED_REFERENCE_LABEL,
   targetFor,
   variantLabel,
   type Matrix,
@@ -84,13 +86,8 @@ function overridesOf(config: Record<string, unknown> | undefined): VariantOverri
 
 /** The label of the reference variant: the files' own model and temperature when they agree. */
 export function referenceLabel(files: PromptFile[]): string {
-  const models = new Set(
-    files.map(
-      (f) =>
-        `${f.model ?? '?'}${f.parameters.temperature !== undefined ? ` · T=${f.parameters.temperature}` : ''}`,
-    ),
-  );
-  return models.size === 1 ? `${[...models][0]} (reference)` : 'reference (each file’s own model)';
+  const labels = new Set(files.map((f) => fileReferenceLabel(f.model, f.parameters.temperature)));
+  return labels.size === 1 ? ([...labels][0] as string) : MIXED_REFERENCE_LABEL;
 }
 
 /** Builds the run config. */

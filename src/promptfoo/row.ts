@@ -24,6 +24,8 @@ export interface RowOrigin {
   line: number;
   /** What the row is (src/suite/identity.ts): the same wherever the row sits and whatever the file is called. */
   id?: string;
+  /** The file's own model and temperature as a variant label, for results of the mixed reference column. */
+  reference?: string;
 }
 
 /** ROW_VAR's value for row `index` of `file`. */
@@ -67,5 +69,10 @@ export function rowOf(context: RowContext | undefined): RowInFile {
   const row = file.rows[index];
   if (!row) throw new Error(`${path} has no row ${index}; was it edited during the run?`);
   const id = typeof origin?.id === 'string' ? { id: origin.id } : {};
-  return { file, row, origin: { file: path, name: file.name, row: index, line: row.line, ...id } };
+  const reference = typeof origin?.reference === 'string' ? { reference: origin.reference } : {};
+  return {
+    file,
+    row,
+    origin: { file: path, name: file.name, row: index, line: row.line, ...id, ...reference },
+  };
 }

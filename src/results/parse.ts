@@ -22,6 +22,7 @@
 import { createHash } from 'node:crypto';
 import { renderedText } from '../promptfoo/inert';
 import { fileError } from './fileError';
+import { MIXED_REFERENCE_LABEL } from '../variants/variant';
 import { Attempt, Outcome, RowRef, Trial, Usage } from './trial';
 import { visible } from './visible';
 
@@ -233,8 +234,9 @@ function variantNamer(columns: (Json | undefined)[]): (r: Json) => string {
   }
   return (r) => {
     const provider = record(r['provider']);
-    const name =
+    const label =
       str(provider?.['label']) ?? str(provider?.['id']) ?? str(r['provider']) ?? 'unknown provider';
+    const name = ownReference(label, r);
     if ((perProvider.get(name)?.size ?? 0) < 2) return visible(name);
     return visible(
       `${name} [${str(record(r['prompt'])?.['label']) ?? `prompt ${num(r['promptIdx']) ?? 0}`}]`,
@@ -242,16 +244,33 @@ function variantNamer(columns: (Json | undefined)[]): (r: Json) => string {
   };
 }
 
+/**
+ * The mixed reference column (files naming different models) by each row's own file: `gpt-4o · T=0.2 (reference)`,
+ * so a prompt file's variant is its model and temperature, whatever other files run beside it.
+ */
+function ownReference(label: string, r: Json): string {
+  const replay = label === `${MIXED_REFERENCE_LABEL} (replay)`;
+  if (label !== MIXED_REFERENCE_LABEL && !replay) return label;
+  const own = str(origin(r)?.['reference']);
+  return own === undefined ? label : replay ? `${own} (replay)` : own;
+}
+
+function origin(r: Json): Json | undefined {
+  return (
+    record(record(record(r['testCase'])?.['metadata'])?.['promptfile']) ??
+    record(record(r['metadata'])?.['promptfile'])
+  );
+}
+
 function rowOf(r: Json): RowRef {
   const testCase = record(r['testCase']);
-  const origin =
-    record(record(testCase?.['metadata'])?.['promptfile']) ?? record(record(r['metadata'])?.['promptfile']);
-  const raw = str(origin?.['file']);
+  const from = origin(r);
+  const raw = str(from?.['file']);
   const file = raw === undefined ? undefined : visible(raw);
-  const index = num(origin?.['row']);
-  const line = num(origin?.['line']);
-  const name = str(origin?.['name']);
-  const id = str(origin?.['id']);
+  const index = num(from?.['row']);
+  const line = num(from?.['line']);
+  const name = str(from?.['name']);
+  const id = str(from?.['id']);
   if (file !== undefined && index !== undefined) {
     const slot = `${file}#${index}`;
     return {

@@ -10,6 +10,7 @@ import { UserError } from '../promptfile/errors';
 import type { Evaluator, PromptFile, TestRow } from '../promptfile/model';
 import { inertVar, templateText, templatingOn } from '../promptfoo/inert';
 import { ROW_VAR, rowReference, type RowOrigin } from '../promptfoo/row';
+import { fileReferenceLabel } from '../variants/variant';
 import { rowIdentities, rowIdentity } from './identity';
 import {
   planRow,
@@ -138,7 +139,16 @@ export function testsForFile(file: PromptFile, suite: SuiteConfig = {}): Promptf
       description: describeRow(file, row),
       vars,
       assert,
-      metadata: { promptfile: { file: file.path, name: file.name, row: row.index, line: row.line, id } },
+      metadata: {
+        promptfile: {
+          file: file.path,
+          name: file.name,
+          row: row.index,
+          line: row.line,
+          id,
+          reference: fileReferenceLabel(file.model, file.parameters.temperature),
+        },
+      },
     };
   });
 }

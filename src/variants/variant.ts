@@ -123,6 +123,18 @@ export function callSettings(file: PromptFile, overrides: VariantOverrides): Cal
 }
 
 /** A column label such as `gpt-4o · T=0.2`; the file's own settings are the reference. */
+/**
+ * The reference variant of a run whose prompt files name different models: one promptfoo column serving each file
+ * its own model. Results name each of its rows by that file's own reference (`fileReferenceLabel`) instead, so a
+ * file's variant does not depend on which other files run beside it.
+ */
+export const MIXED_REFERENCE_LABEL = 'reference (each file’s own model)';
+
+/** A prompt file's own model and temperature as a variant: `gpt-4o · T=0.2 (reference)`. */
+export function fileReferenceLabel(model: string | undefined, temperature: number | undefined): string {
+  return `${model ?? '?'}${temperature !== undefined ? ` · T=${temperature}` : ''} (reference)`;
+}
+
 export function variantLabel(overrides: VariantOverrides, reference = false): string {
   const parts: string[] = [overrides.model ?? (reference ? 'reference' : 'file model')];
   if (overrides.temperature !== undefined) parts.push(`T=${overrides.temperature}`);

@@ -282,3 +282,34 @@ describe('names stay on one line', () => {
     });
   });
 });
+
+describe('a variant is its model and parameters, not the files beside it', () => {
+  const mixed = (reference: string | undefined, label = 'reference (each file’s own model)') =>
+    result({
+      provider: { id: 'file://providers/promptfile.ts', label },
+      testCase: {
+        assert: [{ type: 'contains', metric: 'M' }],
+        metadata: {
+          promptfile: { file: 'prompts/a.prompt.yml', name: 'a', row: 0, line: 3, id: 'x', reference },
+        },
+      },
+    });
+
+  it('the mixed reference column names each row by its own file’s model and temperature', () => {
+    const parsed = parseResults(doc([mixed('gpt-4o · T=0.2 (reference)')]), 'r.json');
+    expect(parsed.attempts[0]?.variant).toBe('gpt-4o · T=0.2 (reference)');
+  });
+
+  it('replays of it too', () => {
+    const parsed = parseResults(
+      doc([mixed('gpt-4o · T=0.2 (reference)', 'reference (each file’s own model) (replay)')]),
+      'r.json',
+    );
+    expect(parsed.attempts[0]?.variant).toBe('gpt-4o · T=0.2 (reference) (replay)');
+  });
+
+  it('any other column keeps its label', () => {
+    const parsed = parseResults(doc([mixed('gpt-4o · T=0.2 (reference)', 'gpt-4o-mini · T=1')]), 'r.json');
+    expect(parsed.attempts[0]?.variant).toBe('gpt-4o-mini · T=1');
+  });
+});

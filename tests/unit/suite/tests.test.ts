@@ -38,6 +38,7 @@ describe('one test per row', () => {
         row: row.index,
         line: row.line,
         id: expect.stringMatching(/^[0-9a-f]{12}$/),
+        reference: 'gpt-4o · T=0.2 (reference)',
       })),
     );
     expect(new Set(tests.map((t) => t.metadata.promptfile.id)).size).toBe(seed.rows.length);
