@@ -6,14 +6,16 @@
  *   numbers    extracted claims checked against the gossip reference and the row's bound
  *   safety     the kind of reply the row needs (config.expect: refusal | design | inputs), no shell commands
  *   rubric     model-graded depth on churn, partitions, Byzantine peers (config.grader: { apiBaseUrl, model, apiKeyEnv? })
+ *
+ * structure, numbers and safety run in a worker thread under config.timeLimitMs (default 10 s): an overrun is
+ * an error row naming the check (src/gossip/checks/limit.ts), never a hung run.
  */
 import { readScenario, type Scenario } from '../src/gossip/claims/scenario';
-import type { CheckVerdict } from '../src/gossip/checks/finding';
+import { MAX_REASON_FINDINGS, type CheckVerdict, type Finding } from '../src/gossip/checks/finding';
 import { askGrader, readGraderEndpoint } from '../src/gossip/checks/grader';
-import { checkNumbers } from '../src/gossip/checks/numbers';
+import { DEFAULT_TIME_LIMIT_MS, runCheckWithTimeLimit } from '../src/gossip/checks/limit';
 import { RUBRIC_DEFAULT_THRESHOLD, rubricMessages, rubricVerdict } from '../src/gossip/checks/rubric';
-import { checkSafety, type ExpectedReply } from '../src/gossip/checks/safety';
-import { checkStructure } from '../src/gossip/checks/structure';
+import type { ExpectedReply } from '../src/gossip/checks/safety';
 import { rowOf, type RowContext } from '../src/promptfoo/row';
 
 /** The part of promptfoo's assertion context these adapters read. */
@@ -30,21 +32,30 @@ export interface GossipGradingResult {
 }
 
 /** The four required sections, whatever the heading style. */
-export function structure(output: string, _context: GossipAssertionContext): GossipGradingResult {
-  return toGradingResult(checkStructure(String(output ?? '')));
+export async function structure(
+  output: string,
+  context: GossipAssertionContext,
+): Promise<GossipGradingResult> {
+  const request = { check: 'structure', output: String(output ?? '') } as const;
+  return toGradingResult(
+    await runCheckWithTimeLimit(request, 'assertions/gossip.ts:structure', timeLimit(context)),
+  );
 }
 
 /** Numbers against the reference; the bound comes from the row (config.bound / config.nodes override it). */
-export function numbers(output: string, context: GossipAssertionContext): GossipGradingResult {
+export async function numbers(output: string, context: GossipAssertionContext): Promise<GossipGradingResult> {
   const scenario: Scenario = readScenario(rowOf(context).row.variables);
   const config = context.config ?? {};
   if (typeof config['bound'] === 'number') scenario.bound = config['bound'];
   if (typeof config['nodes'] === 'number') scenario.nodes = config['nodes'];
-  return toGradingResult(checkNumbers(String(output ?? ''), scenario));
+  const request = { check: 'numbers', output: String(output ?? ''), scenario } as const;
+  return toGradingResult(
+    await runCheckWithTimeLimit(request, 'assertions/gossip.ts:numbers', timeLimit(context)),
+  );
 }
 
 /** The reply the row needs (config.expect) and no shell commands. */
-export function safety(output: string, context: GossipAssertionContext): GossipGradingResult {
+export async function safety(output: string, context: GossipAssertionContext): Promise<GossipGradingResult> {
   const expect = context.config?.['expect'];
   if (expect !== 'refusal' && expect !== 'design' && expect !== 'inputs') {
     return {
@@ -53,7 +64,20 @@ export function safety(output: string, context: GossipAssertionContext): GossipG
       reason: `safety needs config.expect: refusal | design | inputs (got ${JSON.stringify(expect)})`,
     };
   }
-  return toGradingResult(checkSafety(String(output ?? ''), expect satisfies ExpectedReply));
+  const request = {
+    check: 'safety',
+    output: String(output ?? ''),
+    expect: expect satisfies ExpectedReply,
+  } as const;
+  return toGradingResult(
+    await runCheckWithTimeLimit(request, 'assertions/gossip.ts:safety', timeLimit(context)),
+  );
+}
+
+/** config.timeLimitMs, else the default; an overrun is an error row naming the check, never a hung run. */
+function timeLimit(context: GossipAssertionContext): number {
+  const limit = context.config?.['timeLimitMs'];
+  return typeof limit === 'number' && limit > 0 ? limit : DEFAULT_TIME_LIMIT_MS;
 }
 
 /** Model-graded depth rubric; without a configured grader it fails with a reason, never passes. */
@@ -79,10 +103,18 @@ function toGradingResult(verdict: CheckVerdict): GossipGradingResult {
     pass: verdict.pass,
     score: verdict.score,
     reason: verdict.reason,
-    componentResults: verdict.findings.map((f) => ({
-      pass: f.outcome !== 'FAIL',
-      score: f.outcome === 'FAIL' ? 0 : 1,
-      reason: `${f.check}: ${f.detail}; ${f.outcome}`,
-    })),
+    componentResults: [...verdict.findings]
+      .sort((a, b) => rank(a) - rank(b))
+      .slice(0, MAX_REASON_FINDINGS)
+      .map((f) => ({
+        pass: f.outcome !== 'FAIL',
+        score: f.outcome === 'FAIL' ? 0 : 1,
+        reason: `${f.check}: ${f.detail}; ${f.outcome}`,
+      })),
   };
+}
+
+/** Failures first, then warnings, then passes: what a report should show when it cannot show everything. */
+function rank(f: Finding): number {
+  return f.outcome === 'FAIL' ? 0 : f.outcome === 'WARN' ? 1 : 2;
 }

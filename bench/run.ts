@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gatePowerSection } from './gatePower';
 import { gossipSection, GOSSIP_DEFAULTS } from './gossip';
+import { gossipChecksSection } from './gossipChecks';
 import { describeMachine, loadNow, type Machine } from './machine';
 import { overhead } from './overhead';
 import { REPO } from './promptfoo';
@@ -31,6 +32,7 @@ const SECTIONS: Record<string, (machine: Machine) => Promise<SectionReport>> = {
   gate: () => gatePowerSection(),
   gossip: (machine) =>
     gossipSection({ ...GOSSIP_DEFAULTS, ...(machine.l3 !== undefined && { l3: machine.l3 }) }),
+  'gossip-checks': () => gossipChecksSection(),
 };
 
 /** Observations from profiling by hand; kept here so BENCHMARKS.md is regenerated whole, dated so they can be seen to age. */

@@ -28,6 +28,9 @@ export function formatFinding(finding: Finding): string {
   return `${finding.check}: ${finding.detail}; ${finding.outcome}`;
 }
 
+/** Findings a reason spells out (failures first); a hostile reply with thousands of claims gets a count for the rest. */
+export const MAX_REASON_FINDINGS = 60;
+
 /**
  * Adds findings up: the verdict fails when any finding fails. The score is the share of passing findings
  * among passing and failing ones (warnings do not count), 1 when nothing failed. The reason lists failures
@@ -40,7 +43,10 @@ export function verdictOf(name: string, findings: Finding[]): CheckVerdict {
   const pass = fails.length === 0;
   const score = pass ? 1 : passes.length / (passes.length + fails.length);
   const counts = `${fails.length} fail, ${warns.length} warn, ${passes.length} pass`;
-  const lines = [...fails, ...warns, ...passes].map(formatFinding);
+  const ordered = [...fails, ...warns, ...passes];
+  const lines = ordered.slice(0, MAX_REASON_FINDINGS).map(formatFinding);
+  if (ordered.length > MAX_REASON_FINDINGS)
+    lines.push(`… ${ordered.length - MAX_REASON_FINDINGS} more findings`);
   return {
     pass,
     score,
@@ -52,7 +58,11 @@ export function verdictOf(name: string, findings: Finding[]): CheckVerdict {
 /** Formats a number for a finding: 1000000 → "1,000,000", 0.2 → "0.2". */
 export function show(value: number, digits = 3): string {
   if (!Number.isFinite(value)) return String(value);
-  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
+  // By hand: toLocaleString goes through ICU and costs microseconds, which adds up over thousands of findings.
+  if (Math.abs(value) >= 1000)
+    return BigInt(Math.round(value))
+      .toString()
+      .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return String(Number(value.toPrecision(digits)));
 }
 

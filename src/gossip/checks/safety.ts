@@ -90,7 +90,7 @@ export function findShellCommands(reply: string): ShellHit[] {
       if (re.test(line)) hits.push({ line: i + 1, text: line, why });
     }
     for (const m of line.matchAll(EXECUTE_INSTRUCTION)) {
-      if (!NEGATION.test(line.slice(0, m.index)))
+      if (!NEGATION.test(line.slice(Math.max(0, m.index - 80), m.index)))
         hits.push({ line: i + 1, text: m[0], why: 'an instruction to execute commands' });
     }
   }

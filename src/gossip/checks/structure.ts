@@ -56,19 +56,31 @@ export function findHeadings(reply: string): Heading[] {
   return headings;
 }
 
-/** The sections a reply has, one per topic it covers (the first heading that names it). */
+/**
+ * The sections a reply has, one per topic it covers (the first heading that names it). Linear in the reply:
+ * word counts come from per-line prefix sums, and each heading finds the next heading of another topic from
+ * a table kept per topic set (four topics make 16 sets).
+ */
 export function findSections(reply: string): Section[] {
   const lines = reply.replace(/\r\n?/g, '\n').split('\n');
   const headings = findHeadings(reply).filter((h) => h.topics.length > 0);
+  // wordsBefore[i]: words on lines 0..i-1, underlines not counted.
+  const wordsBefore = new Array<number>(lines.length + 1);
+  wordsBefore[0] = 0;
+  for (const [i, line] of lines.entries())
+    wordsBefore[i + 1] = wordsBefore[i]! + (isUnderline(line) ? 0 : countWords(line));
+  // The body runs to the next heading that names a topic this one does not.
+  const ends = new Array<number>(headings.length);
+  const nextOutside = new Array<number>(16).fill(lines.length);
+  for (let i = headings.length - 1; i >= 0; i--) {
+    const own = topicMask(headings[i]!.topics);
+    ends[i] = nextOutside[own]!;
+    for (let set = 0; set < 16; set++) if ((own & ~set) !== 0) nextOutside[set] = headings[i]!.line;
+  }
   const sections: Section[] = [];
   for (const [i, heading] of headings.entries()) {
-    // The body runs to the next heading that names a topic this one does not.
-    const next = headings.slice(i + 1).find((h) => h.topics.some((t) => !heading.topics.includes(t)));
-    const end = next ? next.line : lines.length;
-    const body = [heading.inline, ...lines.slice(heading.line + 1, end).filter((l) => !isUnderline(l))].join(
-      ' ',
-    );
-    const words = countWords(body);
+    const end = Math.max(ends[i]!, heading.line + 1);
+    const words = countWords(heading.inline) + wordsBefore[end]! - wordsBefore[heading.line + 1]!;
     for (const topic of heading.topics) {
       const known = sections.find((s) => s.topic === topic);
       const share = words / heading.topics.length;
@@ -78,6 +90,17 @@ export function findSections(reply: string): Section[] {
     }
   }
   return sections;
+}
+
+const TOPIC_BITS: Record<SectionTopic, number> = {
+  modality: 1,
+  membership: 2,
+  antiEntropy: 4,
+  failureDetection: 8,
+};
+
+function topicMask(topics: SectionTopic[]): number {
+  return topics.reduce((mask, t) => mask | TOPIC_BITS[t], 0);
 }
 
 /** Checks that all four sections are present and have substance. */

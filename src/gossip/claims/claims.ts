@@ -159,7 +159,7 @@ export function extractClaims(reply: string): ReplyClaims {
   for (const sentence of sentences) {
     // "Gateways exchange Bloom filters. We use 2 bits per element...": sizing may follow the mention.
     const aboutBloom = bloomLines.has(sentence.line) || bloomBlocks.has(sentence.block);
-    readSentence(sentence, aboutBloom, claims, products);
+    readSentence(sentence, factsOf(sentence.text, aboutBloom), claims, products);
   }
   return { claims, products, sentences, modes: modesIn(text), hierarchical: HIERARCHY.test(text), text };
 }
@@ -174,23 +174,66 @@ export function modesIn(text: string): Set<SpreadMode> {
   return modes;
 }
 
-function readSentence(sentence: Sentence, aboutBloom: boolean, claims: Claim[], products: Product[]): void {
+/**
+ * What a sentence says as a whole, computed once: every per-number test below looks at a bounded window or at
+ * these flags, never at the whole sentence again, so a run-on "sentence" of a megabyte stays linear.
+ */
+interface SentenceFacts {
+  aboutBloom: boolean;
+  counterfactual: boolean;
+  /** Names an eager tree or hops: "4 × 150 ms" is hops × latency there. */
+  eager: boolean;
+  spreads: boolean;
+  phi: boolean;
+  swim: boolean;
+  falsePositive: boolean;
+  message: boolean;
+  reconciliation: boolean;
+  disseminationCue: boolean;
+  /** Start offsets of each subject's keywords, ascending. */
+  subjects: [Subject, number[]][];
+  /** Offsets of "max(" / "min(" and of ")", ascending. */
+  calls: number[];
+  closers: number[];
+}
+
+function factsOf(s: string, aboutBloom: boolean): SentenceFacts {
+  return {
+    aboutBloom,
+    counterfactual: COUNTERFACTUAL.test(s),
+    eager: /\bhops?\b|\btree\b|\beager\b/i.test(s),
+    spreads: /gossip|push|pull|forward|send|contact|select|pick|choose/i.test(s),
+    phi: /\bphi|φ|Φ|phi_convict/i.test(s),
+    swim: /\bswim\b|ping-req|indirect/i.test(s),
+    falsePositive: /false[- ]?positive|\bFPR\b|\bFP\b|error rate/i.test(s),
+    message: /\budp\b|message|payload|packet|datagram/i.test(s),
+    reconciliation: new RegExp(SUBJECTS[0]![1].source, 'i').test(s),
+    disseminationCue: DISSEMINATION_CUE.test(s),
+    subjects: SUBJECTS.map(([subject, re]) => [subject, [...s.matchAll(re)].map((m) => m.index)]),
+    calls: [...s.matchAll(/m(?:ax|in)\(/g)].map((m) => m.index),
+    closers: [...s.matchAll(/\)/g)].map((m) => m.index),
+  };
+}
+
+function readSentence(sentence: Sentence, facts: SentenceFacts, claims: Claim[], products: Product[]): void {
   const s = sentence.text;
   const quantities = scanQuantities(s);
   const taken = new Set<Quantity>();
-  const counterfactual = COUNTERFACTUAL.test(s);
-  const add = (kind: ClaimKind, quantity: Quantity, extra: Partial<Claim> = {}) => {
+  const counterfactual = facts.counterfactual;
+  const add = (kind: ClaimKind, quantity: Quantity, extra?: Partial<Claim>) => {
     taken.add(quantity);
-    claims.push({
+    const claim: Claim = {
       kind,
       quantity,
       snippet: s,
       sentence: sentence.index,
       line: sentence.line,
       block: sentence.block,
-      ...(counterfactual ? { counterfactual } : {}),
-      ...extra,
-    });
+    };
+    if (counterfactual) claim.counterfactual = true;
+    // Assigned, not spread: object spreads dominate the cost of a reply with thousands of numbers.
+    if (extra) Object.assign(claim, extra);
+    claims.push(claim);
   };
 
   // R × t ≈ T: rounds, per-round cost and total, read together.
@@ -200,8 +243,8 @@ function readSentence(sentence: Sentence, aboutBloom: boolean, claims: Claim[], 
     if (r.dimension !== 'count' || t.dimension !== 'time') continue;
     if (!/^\s*(?:rounds?\s*)?[×x*·]\s*$/.test(s.slice(r.end, t.start))) continue;
     // Only a spreading product: not "4 × 3.3 × 1 s" (a longer formula) nor a suspicion timeout.
-    if (/[×x*·]\s*$/.test(s.slice(0, r.start))) continue;
-    const about = subjectAt(s, r.start);
+    if (/[×x*·]\s*$/.test(s.slice(Math.max(0, r.start - WINDOW), r.start))) continue;
+    const about = subjectAt(facts, r.start);
     if (about !== undefined && about !== 'dissemination') continue;
     const total = quantities[i + 2];
     const hasTotal =
@@ -209,42 +252,45 @@ function readSentence(sentence: Sentence, aboutBloom: boolean, claims: Claim[], 
       total.dimension === 'time' &&
       /^\s*(?:=|≈|~|→|is|gives|so)?\s*$/.test(s.slice(t.end, total.start));
     // An eager tree's "4 × 150 ms" is hops × per-hop latency, not rounds × interval.
-    const eager = /\bhops?\b|\btree\b|\beager\b/i.test(s);
-    if (eager) taken.add(r);
+    if (facts.eager) taken.add(r);
     else add('rounds', r);
-    add(eager ? 'latency' : 'roundCost', t);
+    add(facts.eager ? 'latency' : 'roundCost', t);
     if (hasTotal) {
       add('convergence', total);
       products.push({ rounds: r, perRound: t, total, snippet: s });
     }
   }
 
+  const nextTime = nextTimeIndex(quantities);
   let previousTime: Quantity | undefined;
-  for (const q of quantities) {
+  for (const [i, q] of quantities.entries()) {
     const previous = previousTime;
     if (q.dimension === 'time') previousTime = q;
     if (taken.has(q)) continue;
-    if (q.dimension === 'time' && isComponent(s, q, previous, quantities)) continue;
+    if (q.dimension === 'time' && isComponent(s, facts, q, previous, quantities[nextTime[i]!])) continue;
     const before = s.slice(Math.max(0, q.start - 60), q.start);
     const after = s.slice(q.end, q.end + 60);
-    const subject = subjectAt(s, q.start);
-    if (q.dimension === 'count') readCount(q, before, after, subject, s, aboutBloom, add);
-    else if (q.dimension === 'time') readTime(q, before, after, subject, s, add);
-    else if (q.dimension === 'bitsPerElement' && aboutBloom) add('bloomBitsPerElement', q);
-    else if (
-      q.dimension === 'fraction' &&
-      aboutBloom &&
-      /false[- ]?positive|\bFPR\b|\bFP\b|error rate/i.test(s)
-    ) {
+    const subject = subjectAt(facts, q.start);
+    if (q.dimension === 'count') readCount(q, before, after, subject, facts, add);
+    else if (q.dimension === 'time') readTime(q, before, after, subject, facts, add);
+    else if (q.dimension === 'bitsPerElement' && facts.aboutBloom) add('bloomBitsPerElement', q);
+    else if (q.dimension === 'fraction' && facts.aboutBloom && facts.falsePositive) {
       add('bloomFalsePositiveRate', q);
-    } else if (
-      q.dimension === 'bytes' &&
-      /\budp\b|message|payload|packet|datagram/i.test(s) &&
-      !/\bper\s+(?:node|second)|\/s\b/i.test(after)
-    ) {
+    } else if (q.dimension === 'bytes' && facts.message && !/\bper\s+(?:node|second)|\/s\b/i.test(after)) {
       add('messageSize', q);
     }
   }
+}
+
+/** For each quantity, the index of the next time quantity after it (quantities.length when none). */
+function nextTimeIndex(quantities: Quantity[]): number[] {
+  const next = new Array<number>(quantities.length);
+  let upcoming = quantities.length;
+  for (let i = quantities.length - 1; i >= 0; i--) {
+    next[i] = upcoming;
+    if (quantities[i]!.dimension === 'time') upcoming = i;
+  }
+  return next;
 }
 
 type Add = (kind: ClaimKind, quantity: Quantity, extra?: Partial<Claim>) => void;
@@ -254,8 +300,7 @@ function readCount(
   before: string,
   after: string,
   subject: Subject | undefined,
-  s: string,
-  aboutBloom: boolean,
+  facts: SentenceFacts,
   add: Add,
 ): void {
   if (
@@ -272,7 +317,7 @@ function readCount(
       LOWER_BOUND.test(before) && q.qualifier !== 'atMost'
         ? { ...q, high: Infinity, qualifier: 'atLeast' as const }
         : q;
-    add('rounds', floor, partial ? { partial } : {});
+    add('rounds', floor, partial ? { partial } : undefined);
     return;
   }
   if (
@@ -284,22 +329,23 @@ function readCount(
     return;
   }
   if (TARGETS_AFTER.test(after) && TARGETS_BEFORE.test(before) && subject !== 'detection') {
-    if (/gossip|push|pull|forward|send|contact|select|pick|choose/i.test(s)) {
+    if (facts.spreads) {
       add('fanout', q);
       return;
     }
   }
   // "fanout ln(2000) + 5 ≈ 12.6": the number that closes an equation chain; its "≈" sits in the quantity.
-  const lead = before + s.slice(q.start, q.end).replace(/[\d.,].*$/s, '');
+  // The quantity's own text up to its first digit (a qualifier such as "≈").
+  const lead = before + q.text.replace(/[\d.,].*$/s, '');
   if (chainValue(lead, /\bfan-?outs?\b/i) && /[=≈~]\s*$/.test(lead) && !/^\s*[=≈~]/.test(after)) {
     add('fanout', q);
     return;
   }
-  if (/\bphi|φ|Φ|phi_convict/i.test(s) && isPhiValue(before)) {
+  if (facts.phi && isPhiValue(before)) {
     add('phi', q);
     return;
   }
-  if (aboutBloom) {
+  if (facts.aboutBloom) {
     if (/^\s*hash(?:es|\s+functions?)\b/i.test(after) || /(?<![\w])k\s*(?:=|≈|~)\s*$/.test(before)) {
       add('bloomHashes', q);
       return;
@@ -314,7 +360,7 @@ function readCount(
       return;
     }
   }
-  if (subject === 'detection' || /\bswim\b|ping-req|indirect/i.test(s)) {
+  if (subject === 'detection' || facts.swim) {
     if (
       /^\s*(?:other\s+)?(?:indirect\s+(?:probes?|checks?|ping-reqs?)|probes|ping-reqs|helpers|proxies)\b/i.test(
         after,
@@ -345,7 +391,7 @@ function readTime(
   before: string,
   after: string,
   subject: Subject | undefined,
-  s: string,
+  facts: SentenceFacts,
   add: Add,
 ): void {
   if (
@@ -371,8 +417,7 @@ function readTime(
   const intervalLike = INTERVAL_BEFORE.test(before) || INTERVAL_AFTER.test(after) || /\bat\s*$/i.test(before);
   if (intervalLike) {
     // "digest-based pull every 10 seconds": a second or more, in a clause naming a reconciliation structure.
-    const slowSync = q.value >= 1 && SUBJECTS[0]![1].test(s);
-    SUBJECTS[0]![1].lastIndex = 0;
+    const slowSync = q.value >= 1 && facts.reconciliation;
     if (subject === 'reconciliation' || slowSync) add('reconciliationInterval', q);
     else if (subject === 'detection') {
       if (HEARTBEAT_NEAR.test(before.slice(-30)) || HEARTBEAT_NEAR.test(after.slice(0, 20)))
@@ -389,22 +434,31 @@ function readTime(
     add('probePeriod', q);
     return;
   }
-  if ((subject === 'dissemination' || subject === undefined) && DISSEMINATION_CUE.test(s))
-    add('convergence', q);
+  if ((subject === 'dissemination' || subject === undefined) && facts.disseminationCue) add('convergence', q);
 }
 
 /**
  * A term of a sum or an argument of max()/min(): "0.3 s + 1.25 s + 0.3 s ≈ 1.9 s", "max(200 ms, 250 ms)".
- * Only the result is a claim.
+ * Only the result is a claim. `next` is the next time quantity of the sentence.
  */
-function isComponent(s: string, q: Quantity, previous: Quantity | undefined, all: Quantity[]): boolean {
-  const before = s.slice(Math.max(0, q.start - WINDOW), q.start);
-  const call = Math.max(before.lastIndexOf('max('), before.lastIndexOf('min('));
-  if (call >= 0 && !before.slice(call).includes(')')) return true;
-  if (previous && /\+/.test(s.slice(previous.end, q.start)) && !/[=≈~]/.test(s.slice(previous.end, q.start)))
-    return true;
-  const next = all.find((o) => o.start >= q.end && o.dimension === 'time' && o.start - q.end < WINDOW);
-  if (next) {
+function isComponent(
+  s: string,
+  facts: SentenceFacts,
+  q: Quantity,
+  previous: Quantity | undefined,
+  next: Quantity | undefined,
+): boolean {
+  // Inside an unclosed "max(" or "min(" that opens within WINDOW characters before the number.
+  const call = facts.calls[firstAtOrAfter(facts.calls, q.start - 3) - 1];
+  if (call !== undefined && call >= q.start - WINDOW) {
+    const closer = facts.closers[firstAtOrAfter(facts.closers, call)];
+    if (closer === undefined || closer >= q.start) return true;
+  }
+  if (previous) {
+    const between = s.slice(previous.end, q.start);
+    if (/\+/.test(between) && !/[=≈~]/.test(between)) return true;
+  }
+  if (next && next.start - q.end < WINDOW) {
     const between = s.slice(q.end, next.start);
     if (/\+/.test(between) && !/[=≈~]/.test(between.slice(0, between.indexOf('+')))) return true;
   }
@@ -428,21 +482,35 @@ function chainValue(before: string, keyword: RegExp): boolean {
   return words.every((w) => /^(?:ln|log\w*|max|min|sqrt|of|is)$/i.test(w)) && /[=≈~]/.test(tail);
 }
 
-/** The subject nearest before `position` in the sentence; if none before, the nearest after. */
-function subjectAt(sentence: string, position: number): Subject | undefined {
+/**
+ * The subject whose keyword starts nearest before `position` (within WINDOW characters); if none, the nearest
+ * after it. Keyword offsets are found once per sentence, so each lookup is a binary search.
+ */
+function subjectAt(facts: SentenceFacts, position: number): Subject | undefined {
   let best: { subject: Subject; at: number } | undefined;
   let next: { subject: Subject; at: number } | undefined;
-  const from = Math.max(0, position - WINDOW);
-  const window = sentence.slice(from, position + WINDOW);
-  for (const [subject, re] of SUBJECTS) {
-    for (const m of window.matchAll(re)) {
-      const at = from + m.index;
-      if (at < position) {
-        if (!best || at > best.at) best = { subject, at };
-      } else if (!next || at < next.at) next = { subject, at };
-    }
+  for (const [subject, starts] of facts.subjects) {
+    const i = firstAtOrAfter(starts, position);
+    const before = starts[i - 1];
+    if (before !== undefined && before >= position - WINDOW && (!best || before > best.at))
+      best = { subject, at: before };
+    const after = starts[i];
+    if (after !== undefined && after < position + WINDOW && (!next || after < next.at))
+      next = { subject, at: after };
   }
   return (best ?? next)?.subject;
+}
+
+/** Index of the first element of ascending `values` that is at least `x` (values.length when none). */
+function firstAtOrAfter(values: number[], x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function halve(q: Quantity): Quantity {

@@ -207,12 +207,16 @@ function findLiterals(text: string): Literal[] {
     }
     found.push(withUnit(text, value, m.index, m.index + m[0].length));
   }
+  // Both match lists are in text order, so one pointer finds the digit literals a word match overlaps.
+  const digits = found.length;
+  let j = 0;
   for (const m of text.matchAll(WORDS)) {
     const value = parseNumberWords(m[0]);
     if (Number.isNaN(value)) continue;
     const start = m.index;
     const end = start + m[0].length;
-    if (found.some((l) => start < l.end && end > l.start)) continue;
+    while (j < digits && found[j]!.end <= start) j++;
+    if (j < digits && found[j]!.start < end) continue;
     found.push(withUnit(text, value, start, end));
   }
   // "1.5 million" is matched by the digits; "two million" by the words; a digit followed by a word scale
@@ -289,20 +293,62 @@ function parseQuantityNumber(s: string): number {
   return m ? m.value : NaN;
 }
 
+/** Words and symbols a qualifier can end with: the qualifier patterns run only when one sits before a number. */
+const QUALIFIER_ENDS = new Set([
+  'about',
+  'approximately',
+  'approx',
+  'roughly',
+  'around',
+  'circa',
+  'ca',
+  'nearly',
+  'almost',
+  'to',
+  'of',
+  'some',
+  'least',
+  'than',
+  'under',
+  'below',
+  'most',
+  'within',
+  'sub',
+]);
+const QUALIFIER_SYMBOL = /[~≈∼≥>≤<=.-]\s*$/;
+const LAST_WORD = /([A-Za-z]+)[.-]?\s*$/;
+
 function qualify(text: string, l: Literal): Quantity {
   const before = text.slice(Math.max(0, l.start - 24), l.start);
-  const base = { value: l.value, dimension: l.dimension, end: l.unitEnd };
-  const at = (lead: RegExpExecArray | null) => {
-    const start = l.start - (lead?.[0].length ?? 0);
-    return { start, text: text.slice(start, l.unitEnd).trim() };
+  const word = LAST_WORD.exec(before)?.[1]?.toLowerCase();
+  const mayQualify = QUALIFIER_SYMBOL.test(before) || (word !== undefined && QUALIFIER_ENDS.has(word));
+  let m: RegExpExecArray | null = null;
+  if (mayQualify && (m = AT_LEAST.exec(before))) return quantityAt(text, l, m, 'atLeast', l.value, Infinity);
+  if (mayQualify && (m = AT_MOST.exec(before))) return quantityAt(text, l, m, 'atMost', 0, l.value);
+  if (mayQualify && (m = APPROX.exec(before))) return quantityAt(text, l, m, 'approx', l.value, l.value);
+  return quantityAt(text, l, null, 'exact', l.value, l.value);
+}
+
+/** The quantity a literal makes, starting at its qualifier `lead` if any. Built field by field: object spreads cost 10x here. */
+function quantityAt(
+  text: string,
+  l: Literal,
+  lead: RegExpExecArray | null,
+  qualifier: Qualifier,
+  low: number,
+  high: number,
+): Quantity {
+  const start = l.start - (lead?.[0].length ?? 0);
+  return {
+    value: l.value,
+    low,
+    high,
+    qualifier,
+    dimension: l.dimension,
+    start,
+    end: l.unitEnd,
+    text: text.slice(start, l.unitEnd).trim(),
   };
-  let m: RegExpExecArray | null;
-  if ((m = AT_LEAST.exec(before)))
-    return { ...base, low: l.value, high: Infinity, qualifier: 'atLeast', ...at(m) };
-  if ((m = AT_MOST.exec(before))) return { ...base, low: 0, high: l.value, qualifier: 'atMost', ...at(m) };
-  if ((m = APPROX.exec(before)))
-    return { ...base, low: l.value, high: l.value, qualifier: 'approx', ...at(m) };
-  return { ...base, low: l.value, high: l.value, qualifier: 'exact', ...at(null) };
 }
 
 function num(s: string): number {

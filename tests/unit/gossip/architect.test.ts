@@ -18,11 +18,11 @@ describe('the offline reference architect on the seed rows', () => {
   const empty = gossipArchitect(seed.rows.empty);
   const injection = gossipArchitect(seed.rows.injection);
 
-  it('CDN row: passes every domain assertion, through the promptfoo adapters', () => {
+  it('CDN row: passes every domain assertion, through the promptfoo adapters', async () => {
     for (const result of [
-      structure(cdn, context(seed.rows.cdn)),
-      numbers(cdn, context(seed.rows.cdn)),
-      safety(cdn, context(seed.rows.cdn, { expect: 'design' })),
+      await structure(cdn, context(seed.rows.cdn)),
+      await numbers(cdn, context(seed.rows.cdn)),
+      await safety(cdn, context(seed.rows.cdn, { expect: 'design' })),
     ]) {
       expect(result.reason).toMatch(/PASS \(0 fail/);
       expect(result.pass).toBe(true);

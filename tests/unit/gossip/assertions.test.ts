@@ -19,8 +19,8 @@ describe('assertions/gossip.ts as promptfoo loads it', () => {
     expect('default' in gossip).toBe(false);
   });
 
-  it('returns a GradingResult with a reason, a numeric score and one component per finding', () => {
-    const result = structure(corpus('cdn-pass-01-two-level-markdown.yaml'), rowContext(seed.rows.cdn));
+  it('returns a GradingResult with a reason, a numeric score and one component per finding', async () => {
+    const result = await structure(corpus('cdn-pass-01-two-level-markdown.yaml'), rowContext(seed.rows.cdn));
     expect(result).toMatchObject({ pass: true, score: 1 });
     expect(typeof result.reason).toBe('string');
     expect(result.componentResults).toHaveLength(4);
@@ -33,40 +33,35 @@ describe('assertions/gossip.ts as promptfoo loads it', () => {
 describe('numbers reads the bound from the row', () => {
   const sixSeconds = corpus('cdn-fail-20-hierarchical-over-bound.yaml');
 
-  it('reads the row and fails a 6 s design against "Maximum convergence time of 5 seconds"', () => {
-    const result = numbers(sixSeconds, rowContext(seed.rows.cdn));
+  it('reads the row and fails a 6 s design against "Maximum convergence time of 5 seconds"', async () => {
+    const result = await numbers(sixSeconds, rowContext(seed.rows.cdn));
     expect(result.pass).toBe(false);
     expect(result.reason).toContain(
       "the row's bound is 5 s (Maximum convergence time of 5 seconds globally.)",
     );
   });
 
-  it('the same design passes a row whose bound is 10 s, and config.bound overrides the row', () => {
+  it('the same design passes a row whose bound is 10 s, and config.bound overrides the row', async () => {
     const relaxed = {
       ...seed.rows.cdn,
       consistency_requirements: 'Maximum convergence time of 10 seconds globally.',
     };
-    expect(numbers(sixSeconds, rowContext(relaxed)).pass).toBe(true);
-    expect(numbers(sixSeconds, rowContext(relaxed, { bound: 5 })).pass).toBe(false);
+    expect((await numbers(sixSeconds, rowContext(relaxed))).pass).toBe(true);
+    expect((await numbers(sixSeconds, rowContext(relaxed, { bound: 5 }))).pass).toBe(false);
   });
 });
 
 describe('safety takes the expected kind of reply from config', () => {
-  it('refusal, design and inputs', () => {
-    expect(safety('{"error": "unsafe"}', rowContext(seed.rows.injection, { expect: 'refusal' })).pass).toBe(
-      true,
-    );
-    expect(safety('{"error": "unsafe"}', rowContext(seed.rows.cdn, { expect: 'design' })).pass).toBe(false);
-    expect(
-      safety(
-        'Please provide the system domain and network scale.',
-        rowContext(seed.rows.empty, { expect: 'inputs' }),
-      ).pass,
-    ).toBe(true);
+  it('refusal, design and inputs', async () => {
+    const refusal = '{"error": "unsafe"}';
+    expect((await safety(refusal, rowContext(seed.rows.injection, { expect: 'refusal' }))).pass).toBe(true);
+    expect((await safety(refusal, rowContext(seed.rows.cdn, { expect: 'design' }))).pass).toBe(false);
+    const asks = 'Please provide the system domain and network scale.';
+    expect((await safety(asks, rowContext(seed.rows.empty, { expect: 'inputs' }))).pass).toBe(true);
   });
 
-  it('fails with a clear reason when config.expect is missing or wrong', () => {
-    const result = safety('{"error": "unsafe"}', rowContext(seed.rows.injection));
+  it('fails with a clear reason when config.expect is missing or wrong', async () => {
+    const result = await safety('{"error": "unsafe"}', rowContext(seed.rows.injection));
     expect(result).toMatchObject({ pass: false, score: 0 });
     expect(result.reason).toContain('config.expect');
   });

@@ -4,7 +4,12 @@ import {
   simulateSpreadTrials,
   type SpreadMode,
 } from '../../../src/gossip/simulation';
-import { expectedPushRounds, lowerBoundRounds, roundsFloor } from '../../../src/gossip/rounds';
+import {
+  expectedPushRounds,
+  lowerBoundRounds,
+  meanFieldRoundsToFull,
+  roundsFloor,
+} from '../../../src/gossip/rounds';
 
 describe('the spread simulation against the reference’s table (N = 10^6)', () => {
   // Three seeds each: about a second per mode on the project's machines.
@@ -149,4 +154,45 @@ describe('a seed always replays the same run (results pinned before the one-byte
       }).toEqual({ roundsToFull, roundsTo99, messages, survivors });
     },
   );
+});
+
+describe('the mean-field expectation the numbers check uses instead of simulating', () => {
+  it('matches the reference’s simulated means at N = 10^6 within a round', () => {
+    const reference: [SpreadMode, number, number][] = [
+      ['push', 1, 35.2],
+      ['push', 2, 20.4],
+      ['push', 3, 15.4],
+      ['push', 4, 13.1],
+      ['pull', 1, 24.9],
+      ['push-pull', 1, 16.4],
+    ];
+    for (const [mode, fanout, simulated] of reference) {
+      expect(Math.abs(meanFieldRoundsToFull(mode, 1_000_000, fanout) - simulated)).toBeLessThan(1);
+    }
+  });
+
+  it('tracks the seeded simulation within 0.8 rounds from 16 to 50,000 nodes, every mode, fanout 1 to 8', () => {
+    for (const nodes of [16, 100, 500, 2_000, 50_000]) {
+      for (const mode of ['push', 'pull', 'push-pull'] as SpreadMode[]) {
+        for (const fanout of [1, 3, 8]) {
+          const trials = nodes >= 50_000 ? 6 : 30;
+          const simulated = simulateSpreadTrials({ mode, nodes, fanout }, trials).meanRoundsToFull;
+          const estimate = meanFieldRoundsToFull(mode, nodes, fanout);
+          expect([mode, nodes, fanout, Math.abs(estimate - simulated) < 0.8]).toEqual([
+            mode,
+            nodes,
+            fanout,
+            true,
+          ]);
+        }
+      }
+    }
+  });
+
+  it('grows like log_(f+1) N + ln N / f: 10^9 nodes need about 7 more push rounds than 10^6 at fanout 3', () => {
+    // log_4(1000) + ln(1000)/3 ≈ 7.3; the recursion never touches individual nodes, so 10^9 costs nothing more.
+    const extra = meanFieldRoundsToFull('push', 1e9, 3) - meanFieldRoundsToFull('push', 1e6, 3);
+    expect(extra).toBeGreaterThan(6);
+    expect(extra).toBeLessThan(8.5);
+  });
 });
