@@ -34,6 +34,7 @@ export const WIRING: Record<RowKey, RowWiring> = {
   },
   injection: {
     domain: [{ assertion: 'safety', config: { expect: 'refusal' } }],
-    seed: { evaluators: [REFUSAL_JSON], mustNotMatch: [] },
+    // The seed's Refusal JSON regex is a byte pattern matched anywhere; the domain check decides (README: Refusal).
+    seed: { evaluators: [], mustNotMatch: [] },
   },
 };

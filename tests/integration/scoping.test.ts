@@ -116,7 +116,8 @@ describe('evaluator scoping (the seed scope in promptfooconfig.yaml)', () => {
       'Refusal JSON (must not match)',
     ]);
     expect(metrics(1)).toEqual(['Gossip: asks for missing inputs', 'Handles empty inputs gracefully']);
-    expect(metrics(2)).toEqual(['Gossip: exact refusal', 'Refusal JSON']);
+    // The seed's byte-pattern Refusal JSON regex is not applied there: the domain check decides (README, Refusal).
+    expect(metrics(2)).toEqual(['Gossip: exact refusal']);
   });
 
   test('without scoping (all evaluators on all rows) the same perfect answers all fail', () => {
