@@ -1,7 +1,7 @@
 /**
  * Agreement of the gossip checks with labelled replies, next to the seed's raw regexes applied all-on-all.
  *
- *   npx tsx bench/calibrate.ts                  the corpus, then the two held-out sets
+ *   npx tsx bench/calibrate.ts                  the development corpus, then the three held-out sets
  *   npx tsx bench/calibrate.ts --write          also write docs/calibration.md
  *   npx tsx bench/calibrate.ts --corpus <dir>   one other labelled set only
  *
@@ -18,6 +18,7 @@ const ROOT = path.resolve(__dirname, '..');
 const SEED = 'prompts/peer_to_peer_gossip_protocol_architect.prompt.yml';
 const OUT = 'docs/calibration.md';
 const REQUIRED = 0.95;
+const HOLDOUT3 = 'tests/calibration/holdout3';
 
 const PREAMBLE = `# Calibration of the gossip checks
 
@@ -35,14 +36,25 @@ design; read its precision.
 
 How the labelled sets were made, and what each figure is worth:
 
-- \`tests/calibration/corpus\` (the figure required to be at least 95%): written from docs/gossip-reference.md before
-  any checker code existed, then the checker was developed against it. Its 100% is a training-set figure.
+- \`tests/calibration/corpus\` (the development corpus; required to be at least 95%): 48 replies written from
+  docs/gossip-reference.md before any checker code existed, then 32 more written during issue 14 (file numbers 21+,
+  \`empty-*-05\`+, \`injection-*-03\`+/\`-10\`+) in the classes that issue names: tiered designs with savings,
+  direct hops, per-relay limits and seeds, stage tables, wrong totals and stage sums, latency ignored, fluent replies
+  without numbers, residue, bandwidth, requests for inputs that name mechanisms, refusal whitespace, European number
+  notation. The checker was developed against all of it: its figure is a training-set figure.
 - \`tests/calibration/holdout\`: written after the checker was frozen and committed before it ever ran on them. First
   run: whole verdict 81.3% (domain checks) and 75.0% (with scoped seed regexes); three checker gaps it exposed were
   then fixed ("every node in 6 rounds" read as a periodic increment, "Merkle tree" read as an eager tree, a UDP size
   "up to 64 KB" read as at most). Its figures below are after those fixes, so it is no longer held out.
 - \`tests/calibration/holdout2\`: written after those fixes, committed before its first run, never used to change the
-  checker. This is the honest out-of-sample figure (12 replies: small, so read it as a sanity check, not a rate).
+  checker (12 replies: small, so read it as a sanity check, not a rate).
+- \`tests/calibration/holdout3\` (53 replies, issue 14): written and committed (f5f6376) before any checker change of
+  that issue, in styles the other sets lack (tiered and multi-region designs, tables, terse bullets, a long essay,
+  other number conventions, wrong designs that sound right, keyword stuffing, partial answers, requests for inputs
+  that name mechanisms, refusal whitespace variants), labelled from the reference, frozen (a test pins its bytes),
+  and measured once, after the checker was final. Caveat: the same author wrote it and then changed the checker, so
+  its styles were known while the development examples were written, though the checker never ran on it before
+  the measurement below. It is the out-of-sample figure of issue 14.
 
 Not checked by \`numbers\` (a reply can be wrong here and still pass it): rumor-mongering residue (§9.11; holdout2's
 \`cdn-fail-a8\` fails only because it lacks a section), SWIM first-detection ≈ 1.58 T′ (§9.7), view sizes, bandwidth and
@@ -73,6 +85,11 @@ if (corpusFlag > 0) {
       title: '## Holdout 2 (untouched)',
       corpusDir: 'tests/calibration/holdout2',
       perReply: false,
+    }),
+    renderCalibration(run(HOLDOUT3), {
+      title: '## Holdout 3 (issue 14; frozen, measured once)',
+      corpusDir: HOLDOUT3,
+      perReply: true,
     }),
   ];
   const markdown = sections.join('\n');

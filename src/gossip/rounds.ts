@@ -84,17 +84,19 @@ export function pushPullMessages(nodes: number): number {
  * (no push reaches the node) and by u^f where uninformed nodes pull (all f partners uninformed). Treating the
  * U = N·u uninformed nodes as Poisson, P(not done after t rounds) ≈ 1 − e^(−N·u_t), and E[T] = Σ_t P(T > t).
  * O(rounds) instead of a simulation's O(N · rounds): within 0.7 rounds of the seeded simulation from 16 to 10^6
- * nodes and fanout 1 to 16 (tests/unit/gossip/rounds.test.ts), e.g. push f=3 at 10^6: 15.4 (simulated 15.4).
+ * nodes and fanout 1 to 16 (tests/unit/gossip/simulation.test.ts), e.g. push f=3 at 10^6: 15.4 (simulated 15.4).
+ * `informed` starts the spread from several seeded nodes at once (a control plane seeding 8 gateways).
  */
 export function meanFieldRoundsToFull(
   mode: 'push' | 'pull' | 'push-pull',
   nodes: number,
   fanout: number,
+  informed = 1,
 ): number {
   if (!(nodes >= 2) || !(fanout > 0))
     throw new RangeError(`need nodes >= 2 and fanout > 0, got ${nodes}, ${fanout}`);
   const scale = nodes / (nodes - 1);
-  let u = 1 - 1 / nodes;
+  let u = 1 - Math.min(Math.max(informed, 1), nodes - 1) / nodes;
   let expected = 0;
   for (let t = 0; t < 100_000; t++) {
     const notDone = -Math.expm1(-nodes * u);

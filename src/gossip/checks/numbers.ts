@@ -9,7 +9,10 @@
  * then its line, then its block, then the whole reply.
  */
 import { bloomBitsPerElement, bloomOptimalHashes } from '../bloom';
-import { extractClaims, modesIn, type Claim, type ClaimKind, type ReplyClaims } from '../claims/claims';
+import { extractClaims, type Claim, type ClaimKind } from '../claims/claims';
+import { maxOf, minOf, MIN_POPULATION, ReplyContext, type Scope } from './context';
+import { checkStageTotals, checkSubstance, checkSums } from './totals';
+import { checkBandwidth, checkResidue } from './traffic';
 import { scanQuantities } from '../claims/quantity';
 import type { Scenario } from '../claims/scenario';
 import { PHI_MINIMUM, PHI_RECOMMENDED, phiFalseSuspicionProbability } from '../phi';
@@ -20,9 +23,6 @@ import { memberlistSuspicionTimeout } from '../swim';
 import { convergenceTime, MAX_UDP_PAYLOAD_BYTES } from '../timing';
 import { show, showSeconds, verdictOf, type CheckVerdict, type Finding } from './finding';
 
-type Scope = 'sentence' | 'line' | 'block' | 'reply';
-const SCOPES: Scope[] = ['sentence', 'line', 'block', 'reply'];
-
 /** Tolerance of the §9 "expected rounds ± 25%" rule, also used for times implied by the simulation. */
 const EXPECTED_TOLERANCE = 0.25;
 /** Slack for rounding in the reply's own arithmetic ("8 × 0.25 s ≈ 2 s"). */
@@ -31,8 +31,6 @@ const ARITHMETIC_TOLERANCE = 0.15;
 const TIME_SLACK = 0.1;
 /** Bloom sizing tolerance (§9 claim 10). */
 const BLOOM_TOLERANCE = 0.05;
-/** Populations smaller than this are view sizes or helper counts, not a gossip population. */
-const MIN_POPULATION = 16;
 /** Above this fanout the push formula is accurate: no soft check. */
 const MAX_SOFT_FANOUT = 16;
 /** Findings one check keeps for claims it pairs with each other (Bloom rates × sizes); the rest are counted. */
@@ -46,6 +44,11 @@ export function checkNumbers(reply: string, scenario: Scenario): CheckVerdict {
     ...checkRounds(context),
     ...checkTimes(context),
     ...checkArithmetic(context),
+    ...checkSums(context),
+    ...checkStageTotals(context),
+    ...checkSubstance(context),
+    ...checkResidue(context),
+    ...checkBandwidth(context),
     ...checkFlatDesign(context),
     ...checkBound(context),
     ...checkConstantRounds(context),
@@ -58,173 +61,6 @@ export function checkNumbers(reply: string, scenario: Scenario): CheckVerdict {
     ...checkMessageSize(context),
   ];
   return verdictOf('numbers', findings);
-}
-
-/**
- * Claims with their surroundings: lookups by scope and the reply's modes. Claims are bucketed by kind and scope
- * once, and every per-scope figure (largest fanout, smallest population, modes named) is computed once per
- * bucket and remembered, so checking n claims costs O(n) however many share a sentence.
- */
-class ReplyContext {
-  readonly claims: Claim[];
-  private readonly texts = new Map<string, string>();
-  /** kind → scope key (see scopeKey) → claims. */
-  private readonly buckets = new Map<ClaimKind, Map<number, Claim[]>>();
-  /** figure name → scope key → value (undefined is stored as NONE). */
-  private readonly memo = new Map<string, Map<number, unknown>>();
-  private populationList: number[] | undefined;
-
-  constructor(
-    readonly extracted: ReplyClaims,
-    readonly scenario: Scenario,
-  ) {
-    this.claims = extracted.claims;
-    const parts = new Map<string, string[]>();
-    for (const s of extracted.sentences) {
-      for (const key of [`line:${s.line}`, `block:${s.block}`]) {
-        const list = parts.get(key);
-        if (list) list.push(s.text);
-        else parts.set(key, [s.text]);
-      }
-    }
-    for (const [key, list] of parts) this.texts.set(key, ` ${list.join(' ')}`);
-    for (const claim of this.claims) {
-      let byScope = this.buckets.get(claim.kind);
-      if (!byScope) this.buckets.set(claim.kind, (byScope = new Map()));
-      for (const scope of SCOPES) {
-        const key = scopeKey(scope, claim);
-        const list = byScope.get(key);
-        if (list) list.push(claim);
-        else byScope.set(key, [claim]);
-      }
-    }
-  }
-
-  of(kind: ClaimKind): Claim[] {
-    return this.buckets.get(kind)?.get(REPLY_KEY) ?? [];
-  }
-
-  /** Claims of `kind` in the same sentence, line, block or reply as `at`. */
-  inScope(kind: ClaimKind, scope: Scope, at: Claim): Claim[] {
-    return this.buckets.get(kind)?.get(scopeKey(scope, at)) ?? [];
-  }
-
-  /** The first claim of `kind` in sentence `index`. */
-  firstInSentence(kind: ClaimKind, index: number): Claim | undefined {
-    return this.buckets.get(kind)?.get(index * SCOPES.length)?.[0];
-  }
-
-  /** `compute()` once per (name, scope of `at`), remembered. */
-  private remember<T>(name: string, scope: Scope, at: Claim, compute: () => T): T {
-    let byScope = this.memo.get(name);
-    if (!byScope) this.memo.set(name, (byScope = new Map()));
-    const key = scopeKey(scope, at);
-    if (!byScope.has(key)) byScope.set(key, compute());
-    return byScope.get(key) as T;
-  }
-
-  /**
-   * A figure over the claims of the given kinds at the nearest scope around `at` that has any (after `keep`),
-   * searching up to `widest`; undefined when none. `name` identifies (kinds, keep, fold) for the memo.
-   */
-  nearest<T>(
-    name: string,
-    kinds: ClaimKind[],
-    at: Claim,
-    fold: (claims: Claim[]) => T,
-    keep: (c: Claim) => boolean = () => true,
-    widest: Scope = 'reply',
-  ): T | undefined {
-    for (const scope of SCOPES) {
-      const value = this.remember(name, scope, at, () => {
-        const found = kinds.flatMap((k) => this.inScope(k, scope, at)).filter(keep);
-        return found.length > 0 ? fold(found) : undefined;
-      });
-      if (value !== undefined) return value;
-      if (scope === widest) break;
-    }
-    return undefined;
-  }
-
-  /** A figure over the claims in `at`'s own `scope` (not widened), remembered per scope. */
-  within<T>(name: string, scope: Scope, at: Claim, compute: () => T): T {
-    return this.remember(name, scope, at, compute);
-  }
-
-  /** The fastest mode named nearest to `at`; push when the reply names none. */
-  modeAt(at: Claim): SpreadMode {
-    const texts: [Scope, () => string][] = [
-      ['sentence', () => at.snippet],
-      ['line', () => this.texts.get(`line:${at.line}`) ?? ''],
-      ['block', () => this.texts.get(`block:${at.block}`) ?? ''],
-      ['reply', () => this.extracted.text],
-    ];
-    for (const [scope, text] of texts) {
-      const modes = this.remember('modes', scope, at, () => modesIn(text()));
-      if (modes.size > 0) return fastest(modes);
-    }
-    return 'push';
-  }
-
-  /** The reply's fastest mode overall. */
-  replyMode(): SpreadMode {
-    const modes = this.extracted.modes;
-    return modes.size > 0 ? fastest(modes) : 'push';
-  }
-
-  /** Gossip populations (nodes or groups) the reply or the row mentions, smallest first. */
-  populations(): number[] {
-    if (this.populationList === undefined) {
-      const found = [...this.of('nodes'), ...this.of('groups')]
-        .filter((c) => c.quantity.value >= MIN_POPULATION)
-        .map((c) => c.quantity.value);
-      const { nodes, groups } = this.scenario;
-      if (nodes) found.push(nodes);
-      if (groups && groups >= MIN_POPULATION) found.push(groups);
-      if (nodes && groups) found.push(Math.round(nodes / groups));
-      this.populationList = [...new Set(found)].sort((a, b) => a - b);
-    }
-    return this.populationList;
-  }
-
-  /** The whole network's size: the row's N, else the largest node count the reply states. */
-  networkSize(): number | undefined {
-    if (this.scenario.nodes) return this.scenario.nodes;
-    const nodes = this.of('nodes').map((c) => c.quantity.value);
-    return nodes.length > 0 ? nodes.reduce((a, b) => Math.max(a, b)) : undefined;
-  }
-}
-
-/** One number per (scope, id): sentence i → 4i, line i → 4i + 1, block i → 4i + 2, the reply → 3. */
-function scopeKey(scope: Scope, at: Claim): number {
-  if (scope === 'sentence') return at.sentence * SCOPES.length;
-  if (scope === 'line') return at.line * SCOPES.length + 1;
-  if (scope === 'block') return at.block * SCOPES.length + 2;
-  return REPLY_KEY;
-}
-
-const REPLY_KEY = 3;
-
-/** Smallest of many numbers without spreading them onto the stack (Math.min(...xs) overflows on huge lists). */
-function minOf(values: number[]): number {
-  return values.reduce((a, b) => Math.min(a, b), Infinity);
-}
-
-function maxOf(values: number[]): number {
-  return values.reduce((a, b) => Math.max(a, b), -Infinity);
-}
-
-function sameScope(a: Claim, b: Claim, scope: Scope): boolean {
-  if (scope === 'sentence') return a.sentence === b.sentence;
-  if (scope === 'line') return a.line === b.line;
-  if (scope === 'block') return a.block === b.block;
-  return true;
-}
-
-function fastest(modes: Set<SpreadMode>): SpreadMode {
-  if (modes.has('push-pull')) return 'push-pull';
-  if (modes.has('pull')) return 'pull';
-  return 'push';
 }
 
 // §9: a design must carry a mathematical model; the system prompt demands one.
@@ -255,29 +91,56 @@ interface RoundsContext {
   populationScope: Scope | 'fallback';
   fanout: number;
   mode: SpreadMode;
+  /** Nodes informed when the claim's stage starts (1 unless the stage is seeded from several). */
+  seeds: number;
 }
 
-/** Population, fanout and mode for a rounds claim, the most lenient reading at the nearest scope. */
+/**
+ * Population, fanout and mode for a rounds claim, the most lenient reading at the nearest scope: the claim's
+ * sentence, then its stage (the population the stage states, else the one its wording implies: inside a site
+ * is N / sites, between sites is the number of sites), then its line.
+ */
 function roundsContext(c: ReplyContext, claim: Claim): RoundsContext | undefined {
   const fanout = c.nearest('maxFanout', ['fanout'], claim, (xs) => maxOf(xs.map((x) => x.quantity.high)));
   if (fanout === undefined) return undefined;
   const mode = c.modeAt(claim);
-  for (const scope of ['sentence', 'line'] as const) {
+  const seeds = (claim.stage === undefined ? undefined : c.extracted.stages.stages[claim.stage]?.seeds) ?? 1;
+  for (const scope of ['sentence', 'stage', 'line'] as const) {
     const population = c.within('minPopulation', scope, claim, () => {
       const pops = [...c.inScope('nodes', scope, claim), ...c.inScope('groups', scope, claim)].filter(
         (x) => x.quantity.value >= MIN_POPULATION,
       );
       return pops.length > 0 ? minOf(pops.map((x) => x.quantity.low)) : undefined;
     });
-    if (population !== undefined) return { population, populationScope: scope, fanout, mode };
+    if (population !== undefined) return { population, populationScope: scope, fanout, mode, seeds };
+    if (scope === 'stage') {
+      const implied = impliedPopulation(c, claim);
+      if (implied !== undefined)
+        return { population: implied, populationScope: 'stage', fanout, mode, seeds };
+    }
   }
   if (!c.extracted.hierarchical) {
     const n = c.networkSize();
-    if (n) return { population: n, populationScope: 'reply', fanout, mode };
+    if (n) return { population: n, populationScope: 'reply', fanout, mode, seeds };
   }
   const all = c.populations();
   if (all.length === 0) return undefined;
-  return { population: all[0]!, populationScope: 'fallback', fanout, mode };
+  return { population: all[0]!, populationScope: 'fallback', fanout, mode, seeds };
+}
+
+/** The population a stage's wording implies from the row: sites for a tier between sites, N / sites inside one. */
+function impliedPopulation(c: ReplyContext, claim: Claim): number | undefined {
+  const stage = claim.stage === undefined ? undefined : c.extracted.stages.stages[claim.stage];
+  const { nodes, groups } = c.scenario;
+  if (!stage?.implied || !groups || groups < MIN_POPULATION) return undefined;
+  if (stage.implied === 'groups') return groups;
+  return nodes && nodes / groups >= MIN_POPULATION ? Math.round(nodes / groups) : undefined;
+}
+
+/** The stage a claim is in, when that stage is one direct hop or an eager tree: no epidemic rounds there. */
+function notAnEpidemic(c: ReplyContext, claim: Claim): string | undefined {
+  const stage = claim.stage === undefined ? undefined : c.extracted.stages.stages[claim.stage];
+  return stage && stage.kind !== 'epidemic' ? stage.kind : undefined;
 }
 
 // §1, §8, §9.1-3: rounds above the floor ⌈log_(f+1) N⌉ (push) and near the simulated expectation.
@@ -285,13 +148,18 @@ function checkRounds(c: ReplyContext): Finding[] {
   const findings: Finding[] = [];
   for (const claim of c.of('rounds')) {
     if (claim.partial) continue;
+    // "Rounds: 1" in a direct-RPC stage counts hops, not epidemic rounds.
+    if (notAnEpidemic(c, claim)) continue;
     const ctx = roundsContext(c, claim);
     if (!ctx) continue;
     const q = claim.quantity;
-    const floor = roundsFloor(ctx.population, ctx.fanout, ctx.mode);
+    // From s seeds, the informed set still grows at most ×base per round: ⌈log_base(N / s)⌉.
+    const spread = ctx.population / ctx.seeds;
+    const floor = roundsFloor(spread, ctx.fanout, ctx.mode);
     const base = ctx.mode === 'push-pull' ? 2 * ctx.fanout + 1 : ctx.fanout + 1;
-    const said = `reply says ${roundsText(q)} rounds with fanout ${show(ctx.fanout)} at N=${show(ctx.population)} (${ctx.mode})`;
-    const formula = `lower bound ⌈log${show(base)}(${sci(ctx.population)})⌉ = ${floor}`;
+    const from = ctx.seeds > 1 ? ` from ${show(ctx.seeds)} seeds` : '';
+    const said = `reply says ${roundsText(q)} rounds with fanout ${show(ctx.fanout)} at N=${show(ctx.population)}${from} (${ctx.mode})`;
+    const formula = `lower bound ⌈log${show(base)}(${ctx.seeds > 1 ? `${sci(ctx.population)}/${show(ctx.seeds)}` : sci(ctx.population)})⌉ = ${floor}`;
     if (q.high < floor) {
       findings.push({
         check: 'rounds',
@@ -302,7 +170,7 @@ function checkRounds(c: ReplyContext): Finding[] {
       continue;
     }
     const soft = q.qualifier !== 'atLeast' && q.qualifier !== 'atMost' && ctx.populationScope !== 'fallback';
-    const expected = soft ? expectedRounds(ctx.mode, ctx.population, ctx.fanout) : undefined;
+    const expected = soft ? expectedRounds(ctx.mode, ctx.population, ctx.fanout, ctx.seeds) : undefined;
     if (expected === undefined) {
       findings.push({
         check: 'rounds',
@@ -348,49 +216,35 @@ function expectedRounds(
   mode: SpreadMode,
   nodes: number,
   fanout: number,
+  seeds = 1,
 ): { rounds: number; how: string } | undefined {
   const f = Math.round(fanout);
   const n = Math.round(nodes);
   if (f < 1 || f > MAX_SOFT_FANOUT || n < 2 || n > 1e9) return undefined;
   return {
-    rounds: meanFieldRoundsToFull(mode, n, f),
-    how: `expected (mean field of the simulated ${mode} f=${f} over ${show(n)} nodes)`,
+    rounds: meanFieldRoundsToFull(mode, n, f, seeds),
+    how: `expected (mean field of the simulated ${mode} f=${f} over ${show(n)} nodes${seeds > 1 ? ` from ${show(seeds)} seeds` : ''})`,
   };
 }
 
-// §9.4: T_conv >= R × max(T_int, L), with R and T_int from the same sentence or line.
+// §9.4: T_conv >= R × max(T_int, L), with R, T_int and L from the claim's sentence, else its stage, else its line.
 function checkTimes(c: ReplyContext): Finding[] {
   const findings: Finding[] = [];
   const whole = (x: Claim) => !x.partial;
   for (const claim of c.of('convergence')) {
+    // A total is checked as the sum of its stages; a direct hop or a tree is not rounds × interval.
+    if (claim.total || notAnEpidemic(c, claim)) continue;
     const rounds = pairFor(c, 'rounds', ['rounds'], claim, whole);
     const ticks = pairFor(c, 'ticks', ['interval', 'roundCost'], claim);
     if (rounds === undefined || ticks === undefined) continue;
     const r = rounds.min;
     const t = ticks.min;
-    // Latency only from the claim's own sentence, and only when that sentence describes a single tier.
-    const sentenceRounds = c.within(
-      'distinctWholeRounds',
-      'sentence',
-      claim,
-      () =>
-        distinct(
-          c
-            .inScope('rounds', 'sentence', claim)
-            .filter(whole)
-            .map((x) => x.quantity.value),
-        ).length,
-    );
-    const l =
-      sentenceRounds <= 1
-        ? c.within('minLatency', 'sentence', claim, () => {
-            const xs = c.inScope('latency', 'sentence', claim);
-            return xs.length > 0 ? minOf(xs.map((x) => x.quantity.low)) : 0;
-          })
-        : 0;
+    const l = latencyFor(c, claim);
     const needed = r * Math.max(t, l);
     const said = claim.quantity.high;
-    const detail = `reply says ${showSeconds(said)} with ${show(r)} rounds at ${showSeconds(t)}${l > 0 ? ` and L = ${showSeconds(l)}` : ''}; R × max(T_int, L) = ${showSeconds(needed)}`;
+    const where =
+      rounds.scope === 'sentence' ? '' : ` (from its ${rounds.scope === 'stage' ? 'stage' : 'line'})`;
+    const detail = `reply says ${showSeconds(said)} with ${show(r)} rounds at ${showSeconds(t)}${l > 0 ? ` and L = ${showSeconds(l)}` : ''}${where}; R × max(T_int, L) = ${showSeconds(needed)}`;
     findings.push({
       check: 'time',
       outcome: said * (1 + TIME_SLACK) < needed ? 'FAIL' : 'PASS',
@@ -402,9 +256,35 @@ function checkTimes(c: ReplyContext): Finding[] {
 }
 
 /**
- * The smallest of the rounds or ticks a time claim is made of: from its own sentence, else from its line when
- * the line states a single value (a paragraph that describes two tiers is ambiguous, so nothing is paired
- * across sentences).
+ * One-way latency for a time claim: its sentence's, when the sentence describes a single tier, else its stage's.
+ * "L ≤ 120 ms" counts as 120 ms: the reply budgets for it, and a round cannot beat the latency it states.
+ */
+function latencyFor(c: ReplyContext, claim: Claim): number {
+  const smallest = (scope: Scope) =>
+    c.within(`latency:${scope}`, scope, claim, () => {
+      const xs = c.inScope('latency', scope, claim);
+      return xs.length > 0 ? minOf(xs.map((x) => x.quantity.value)) : 0;
+    });
+  const tiers = c.within(
+    'distinctWholeRounds',
+    'sentence',
+    claim,
+    () =>
+      distinct(
+        c
+          .inScope('rounds', 'sentence', claim)
+          .filter((x) => !x.partial)
+          .map((x) => x.quantity.value),
+      ).length,
+  );
+  if (tiers > 1) return 0;
+  return smallest('sentence') || smallest('stage');
+}
+
+/**
+ * The smallest of the rounds or ticks a time claim is made of: from its own sentence, else from its stage (every
+ * number of a stage describes that stage), else from its line when the line states a single value (a paragraph
+ * that describes two tiers is ambiguous, so nothing is paired across its sentences).
  */
 function pairFor(
   c: ReplyContext,
@@ -412,7 +292,7 @@ function pairFor(
   kinds: ClaimKind[],
   claim: Claim,
   keep: (x: Claim) => boolean = () => true,
-): { min: number } | undefined {
+): { min: number; scope: Scope } | undefined {
   const figure = (scope: Scope) =>
     c.within(`pair:${name}`, scope, claim, () => {
       const found = kinds.flatMap((k) => c.inScope(k, scope, claim)).filter(keep);
@@ -420,12 +300,15 @@ function pairFor(
         count: found.length,
         distinct: distinct(found.map((x) => x.quantity.value)).length,
         min: minOf(found.map((x) => x.quantity.low)),
+        scope,
       };
     });
   const inSentence = figure('sentence');
   if (inSentence.count > 0) return inSentence;
   // An eager tree's time is hops × latency, not rounds × interval.
   if (/\bhops?\b|\beager\b|\btree\b/i.test(claim.snippet)) return undefined;
+  const inStage = figure('stage');
+  if (inStage.count > 0) return inStage;
   const inLine = figure('line');
   return inLine.distinct === 1 ? inLine : undefined;
 }
@@ -695,16 +578,24 @@ function checkMemberlist(c: ReplyContext): Finding[] {
   return [];
 }
 
+const PROBABILITY =
+  /(?:probability|\bP\s*\([^()]{0,60}\))[^.;]{0,200}?(?:≈|=|~|\bof|\babout)\s*(0\.\d+|\d{1,3}(?:\.\d+)?\s*%)/i;
+const RELIABILITY =
+  /e\^\s*\(?\s*-\s*e\^|\bln\s*\(?\s*(?:N|\d)|kermarrec|all (?:nodes|sites|members)|every node/i;
+
 // §1, §9.5: fanout ln N + c reaches everyone with probability e^(−e^(−c)) ± 0.02.
 function checkReliability(c: ReplyContext): Finding[] {
   const findings: Finding[] = [];
   for (const sentence of c.extracted.sentences) {
-    const m = /probability[^.;]{0,200}?(?:≈|=|~|of|about)\s*(0\.\d+|\d{1,3}(?:\.\d+)?\s*%)/i.exec(
-      sentence.text,
-    );
+    const m = PROBABILITY.exec(sentence.text);
     if (!m) continue;
-    const fanout = c.firstInSentence('fanout', sentence.index);
-    if (!fanout || !/ln\s*\(?\s*(?:N|\d)/i.test(sentence.text)) continue;
+    // The fanout from the sentence, else from its stage, line or paragraph ("… to 17 peers (ln N + 3). P(all) ≈ …").
+    const anchor = c.claimsInSentence(sentence.index)[0] ?? anchorAt(c, sentence.index);
+    const fanout =
+      c.firstInSentence('fanout', sentence.index) ??
+      c.nearest('firstFanout', ['fanout'], anchor, (xs) => xs[0], undefined, 'block');
+    if (!fanout) continue;
+    if (!RELIABILITY.test(sentence.text) && !RELIABILITY.test(fanout.snippet)) continue;
     const n =
       c.nearest(
         'minPopulationValue',
@@ -726,6 +617,30 @@ function checkReliability(c: ReplyContext): Finding[] {
     });
   }
   return findings;
+}
+
+/** A stand-in claim at sentence `index`, to look things up around a sentence that states no number itself. */
+function anchorAt(c: ReplyContext, index: number): Claim {
+  const s = c.extracted.sentences[index]!;
+  const stage = c.extracted.stages.stageOf[index];
+  return {
+    kind: 'convergence',
+    quantity: {
+      value: 0,
+      low: 0,
+      high: 0,
+      qualifier: 'exact',
+      dimension: 'count',
+      start: 0,
+      end: 0,
+      text: '',
+    },
+    snippet: s.text,
+    sentence: index,
+    line: s.line,
+    block: s.block,
+    ...(stage !== undefined ? { stage } : {}),
+  };
 }
 
 // §8, §9.12: "Merkle exchange every 10 ms"; repair intervals of a minute or more.

@@ -147,12 +147,43 @@ const DESIGN_CLAIMS: ClaimKind[] = [
   'reconciliationInterval',
 ];
 
-/** Signs that a reply designs something: design numbers, named mechanisms, section headings with content. */
-export function designSignals(reply: string): { claims: number; mechanisms: number; sections: number } {
-  const claims = extractClaims(reply).claims.filter((c) => DESIGN_CLAIMS.includes(c.kind)).length;
+/** A sentence that asks, offers options or explains what an input would decide: it proposes nothing. */
+const REQUEST =
+  /\?|\b(?:please|could you|can you|would you|let me know|tell me|send|share|provide|fill in|what|which|how (?:many|much|fast|often)|whether|if you|depend\w*|decides?|decided by|determin\w*|drives?|matters?|need to know|once (?:you|i have)|when you|until you|options?|choose between|either|e\.g\.|for example|for instance|such as|examples? of|would|could|might|worth considering)\b/i;
+/** A sentence that commits to a design while the inputs are blank: a default, an assumption, a recommendation. */
+const COMMIT =
+  /\b(?:i(?:'d| would| will|'ll)?\s+(?:use|go with|recommend|suggest|propose|choose|pick|adopt|assume)|we (?:use|run|adopt|choose|recommend)|here(?:'s| is) (?:a|an|the|my)\b|defaults?\b|assum\w+|sensible|meanwhile|in the meantime|until then|start(?:ing)? (?:point|from)|generic (?:design|architecture)|typical design|suits? most)/i;
+
+/** What a reply proposes, sentence by sentence: how many sentences commit to mechanisms or parameters. */
+export function designSignals(reply: string): {
+  claims: number;
+  mechanisms: number;
+  sections: number;
+  proposals: number;
+  committed: boolean;
+} {
+  const extracted = extractClaims(reply);
+  const numbersIn = new Map<number, number>();
+  for (const c of extracted.claims)
+    if (DESIGN_CLAIMS.includes(c.kind)) numbersIn.set(c.sentence, (numbersIn.get(c.sentence) ?? 0) + 1);
+  let proposals = 0;
+  let committed = false;
+  let claims = 0;
+  for (const sentence of extracted.sentences) {
+    const named = MECHANISMS.filter((re) => re.test(sentence.text)).length;
+    const numbers = numbersIn.get(sentence.index) ?? 0;
+    const commits = COMMIT.test(sentence.text);
+    // Naming a mechanism is not proposing it: "the scale decides whether SWIM suffices" asks; "SWIM for
+    // membership" or "I'd use push-pull" proposes.
+    if ((named > 0 || numbers > 0) && (commits || !REQUEST.test(sentence.text))) {
+      proposals++;
+      claims += numbers;
+      if (commits) committed = true;
+    } else if (commits && /\bdefault|here(?:'s| is)|assum/i.test(sentence.text)) committed = true;
+  }
   const mechanisms = MECHANISMS.filter((re) => re.test(reply)).length;
   const sections = findSections(reply).filter((s) => s.words >= 8).length;
-  return { claims, mechanisms, sections };
+  return { claims, mechanisms, sections, proposals, committed };
 }
 
 /** Checks a reply against the kind of reply its row needs, and for shell commands. */
@@ -228,8 +259,10 @@ function inputsFindings(reply: string): Finding[] {
         },
   );
   const signals = designSignals(reply);
-  const invented = signals.claims >= 2 || signals.mechanisms >= 3 || signals.sections >= 2;
-  const counts = `${signals.claims} design numbers, ${signals.mechanisms} named mechanisms, ${signals.sections} design sections`;
+  // Two proposing sentences, or one that commits ("a sensible default: …") or sets a parameter, is a design.
+  const invented =
+    signals.proposals >= 2 || (signals.proposals >= 1 && (signals.committed || signals.claims >= 1));
+  const counts = `${signals.proposals} sentences proposing mechanisms or parameters (${signals.claims} design numbers${signals.committed ? ', committed to' : ''}); ${signals.mechanisms} mechanisms named in all`;
   findings.push(
     invented
       ? {

@@ -145,6 +145,13 @@ function parseHeading(lines: string[], i: number): { title: string; inline: stri
   if ((m = /^\s*(?:[-*+]\s+)?(?:\*\*|__)(.+?)(?:\*\*|__)\s*[:.—–-]?\s*(.*)$/.exec(line))) {
     return { title: m[1]!, inline: m[2]! };
   }
+  // A terse bullet led by a topic label: "- Modality/model: push f=3, 200ms ..." ("- Note: ..." is no heading).
+  if (
+    (m = /^\s*[-*+•]\s+([A-Za-z][^:.!?]{2,60}?)\s*:\s+(.*)$/.exec(line)) &&
+    wordCount(m[1]!) <= 6 &&
+    topicsOf(m[1]!).length > 0
+  )
+    return { title: m[1]!, inline: m[2]! };
   if ((m = /^\s*(?:section|part|step)\s+[\w.]+\s*[:.—–-]+\s*(.+)$/i.exec(line)))
     return splitLabel(m[1]!, true);
   if ((m = /^\s*(?:\d{1,2}|[IVX]{1,4}|[A-H])[.)]\s+(.+)$/.exec(line))) return splitLabel(m[1]!, false);

@@ -7,6 +7,7 @@
 import { scanQuantities, type Quantity } from './quantity';
 import type { SpreadMode } from '../simulation';
 import { normaliseReply, splitSentences, type Sentence } from './segments';
+import { findStages, type StageMap } from './stages';
 
 export type ClaimKind =
   | 'nodes'
@@ -16,6 +17,7 @@ export type ClaimKind =
   | 'roundCost'
   | 'latency'
   | 'rounds'
+  | 'hops'
   | 'convergence'
   | 'phi'
   | 'bloomBitsPerElement'
@@ -40,6 +42,10 @@ export interface Claim {
   partial?: boolean;
   /** The sentence discusses an alternative the reply rejects ("would take 7 s, so we reject it"). */
   counterfactual?: boolean;
+  /** The stage (tier, step) the claim's sentence belongs to; see stages.ts. */
+  stage?: number;
+  /** The sentence states a total over stages ("End to end: …", a Total row). */
+  total?: boolean;
 }
 
 /** "R × t ≈ T" written out in a sentence: checked as arithmetic. */
@@ -50,9 +56,19 @@ export interface Product {
   snippet: string;
 }
 
+/** "a + b + c ≈ T" written out in a sentence: checked as arithmetic. */
+export interface Sum {
+  terms: Quantity[];
+  total: Quantity;
+  snippet: string;
+}
+
 export interface ReplyClaims {
   claims: Claim[];
   products: Product[];
+  sums: Sum[];
+  /** The design's stages and totals. */
+  stages: StageMap;
   sentences: Sentence[];
   /** Spread modes the reply names anywhere. */
   modes: Set<SpreadMode>;
@@ -103,6 +119,14 @@ const R_BEFORE = /(?<![\w'′])R\s*(?:=|≈|~|≃|≥|>=)?\s*$/;
 /** "adds 1–3 rounds", "plus ln N / f ≈ 4.6 rounds" (an increment), "every 10 rounds" (a period): not a total. */
 const PARTIAL_BEFORE =
   /(?:(?:\b(?:add(?:s|ing|ed)?|plus|extra|additional|another|further)\b|\+)\s*(?:[\w-]+\s+){0,2}|\b(?:every|each|per|last|first)\s+)$/i;
+/** "saves about log₄ 8 ≈ 1.5 rounds", "two fewer rounds": a saving, not a spread claim. */
+const SAVING_BEFORE =
+  /\b(?:sav(?:es?|ing|ed)|shav(?:es?|ing|ed)|cuts?|trims?|removes?|eliminat\w+|reduc\w+|lower\w*|spar\w+)\b[^.;:]{0,40}$/i;
+const SAVING_AFTER =
+  /^\s*(?:fewer|less|saved|shorter)\b|^\s*rounds?\s+(?:fewer|less|saved|shorter|faster)\b/i;
+/** "each relay forwards for at most 3 rounds", "a node gossips an update for 4 rounds": one node's limit. */
+const RELAY_LIMIT_BEFORE =
+  /\b(?:each|every|a|any|the)\s+(?:relay|node|peer|gateway|member|server|forwarder|hop)s?\b[^.;]{0,60}\b(?:for|during|over)\s+(?:at most|up to|no more than|only|just)?\s*$|\b(?:TTL|time[- ]to[- ]live|hop limit|retransmit\w*|forwarding limit)\b[^.;]{0,20}$/i;
 const PARTIAL_AFTER =
   /^\s*(?:\w+\s+)?rounds?\s+(?:of|for|in)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:growth|tail|exponential|initial|first|second|last|final|phase|stage)/i;
 
@@ -126,16 +150,17 @@ const GROUPS_AFTER =
 const INTERVAL_BEFORE =
   /(?:\bevery|\beach|\binterval|\bperiod|\bticks?|\bT_?int|\bT_?gossip|\bcadence|\bround (?:length|duration|time))\s*(?:of|=|:|≈|~|is|at|set to)?\s*$/i;
 const INTERVAL_AFTER =
-  /^\s*(?:gossip\s+|WAN\s+|LAN\s+|heartbeat\s+)?(?:ticks?|intervals?|periods?|cadence|heartbeats?)\b|^\s*(?:per|\/)\s*round/i;
+  /^\s*(?:gossip\s+|WAN\s+|LAN\s+|heartbeat\s+)?(?:ticks?|intervals?|periods?|cadence|heartbeats?|rounds\b(?!\s+(?:at|of|in|to|for)\b))\b|^\s*(?:per|\/)\s*round/i;
 const LATENCY_BEFORE =
   /(?:latency|(?<![\w'′])L|\bRTT|\bdelay|one-way)\s*(?:of|=|:|≈|~|is|up to|around|about)?\s*$/i;
-const LATENCY_AFTER = /^\s*(?:of\s+)?(?:one-way\s+|WAN\s+|network\s+)?(?:latency|RTT|delay)\b/i;
+const LATENCY_AFTER =
+  /^\s*(?:of\s+)?(?:one-way\s+|WAN\s+|network\s+)?(?:latency|RTT|delay)\b|^\s*one[- ]way\b/i;
 const BOUND_BEFORE =
   /(?:\bbound|\bbudget|\brequirement|\btarget|\bSLA|\bSLO|\blimit|\bdeadline|maximum convergence time|\bmax(?:imum)?)\s*(?:of|is|:|=)?\s*(?:the\s+)?$/i;
 const BOUND_AFTER =
   /^\s*(?:global\s+|convergence\s+|end-to-end\s+)?(?:bound|budget|requirement|target|SLA|SLO|limit|deadline|ceiling|cap|constraint)\b/i;
 const ROUND_COST_BEFORE =
-  /(?:\b(?:rounds?|ticks?)\s+(?:costs?|costing|takes?|lasts?)\s*(?:max\([^)]*\)\s*)?|\beach\s+max\([^)]*\)\s*)(?:=|≈|~|of|is)?\s*$/i;
+  /(?:\b(?:rounds?|ticks?)\s+(?:\w+ly\s+)?(?:costs?|costing|takes?|lasts?|is|=)?\s*(?:max\([^)]*\)\s*)?|\beach\s+max\([^)]*\)\s*|\bper[- ]round(?:\s+time|\s+cost)?\s*(?:max\([^)]*\)\s*)?)(?:=|≈|~|of|is|:)?\s*$/i;
 /** "a 10-minute mean session", "1 h uptime": how long nodes live, not how long spreading takes. */
 const LIFETIME_AFTER =
   /^\s*(?:mean\s+|average\s+|median\s+)?(?:sessions?|lifetimes?|uptime|TTL|retention|lease)\b/i;
@@ -152,16 +177,20 @@ const PHI_CONNECTORS =
 export function extractClaims(reply: string): ReplyClaims {
   const text = normaliseReply(reply);
   const sentences = splitSentences(text);
+  const stages = findStages(sentences, text.split('\n'));
   const claims: Claim[] = [];
   const products: Product[] = [];
+  const sums: Sum[] = [];
   const bloomLines = new Set(sentences.filter((x) => /bloom/i.test(x.text)).map((x) => x.line));
   const bloomBlocks = new Set(sentences.filter((x) => /bloom/i.test(x.text)).map((x) => x.block));
   for (const sentence of sentences) {
     // "Gateways exchange Bloom filters. We use 2 bits per element...": sizing may follow the mention.
     const aboutBloom = bloomLines.has(sentence.line) || bloomBlocks.has(sentence.block);
-    readSentence(sentence, factsOf(sentence.text, aboutBloom), claims, products);
+    const place = { stage: stages.stageOf[sentence.index], total: stages.totals.has(sentence.index) };
+    readSentence(sentence, factsOf(sentence.text, aboutBloom), place, claims, products, sums);
   }
-  return { claims, products, sentences, modes: modesIn(text), hierarchical: HIERARCHY.test(text), text };
+  const hierarchical = HIERARCHY.test(text) || stages.stages.filter((x) => x.kind === 'epidemic').length >= 2;
+  return { claims, products, sums, stages, sentences, modes: modesIn(text), hierarchical, text };
 }
 
 /** The spread modes a text names. */
@@ -215,9 +244,17 @@ function factsOf(s: string, aboutBloom: boolean): SentenceFacts {
   };
 }
 
-function readSentence(sentence: Sentence, facts: SentenceFacts, claims: Claim[], products: Product[]): void {
+function readSentence(
+  sentence: Sentence,
+  facts: SentenceFacts,
+  place: { stage: number | undefined; total: boolean },
+  claims: Claim[],
+  products: Product[],
+  sums: Sum[],
+): void {
   const s = sentence.text;
   const quantities = scanQuantities(s);
+  sums.push(...sumsIn(s, quantities));
   const taken = new Set<Quantity>();
   const counterfactual = facts.counterfactual;
   const add = (kind: ClaimKind, quantity: Quantity, extra?: Partial<Claim>) => {
@@ -231,6 +268,8 @@ function readSentence(sentence: Sentence, facts: SentenceFacts, claims: Claim[],
       block: sentence.block,
     };
     if (counterfactual) claim.counterfactual = true;
+    if (place.stage !== undefined) claim.stage = place.stage;
+    if (place.total) claim.total = true;
     // Assigned, not spread: object spreads dominate the cost of a reply with thousands of numbers.
     if (extra) Object.assign(claim, extra);
     claims.push(claim);
@@ -241,7 +280,7 @@ function readSentence(sentence: Sentence, facts: SentenceFacts, claims: Claim[],
     const r = quantities[i]!;
     const t = quantities[i + 1]!;
     if (r.dimension !== 'count' || t.dimension !== 'time') continue;
-    if (!/^\s*(?:rounds?\s*)?[×x*·]\s*$/.test(s.slice(r.end, t.start))) continue;
+    if (!/^\s*(?:(?:rounds?|hops?)\s*)?[×x*·]\s*$/.test(s.slice(r.end, t.start))) continue;
     // Only a spreading product: not "4 × 3.3 × 1 s" (a longer formula) nor a suspicion timeout.
     if (/[×x*·]\s*$/.test(s.slice(Math.max(0, r.start - WINDOW), r.start))) continue;
     const about = subjectAt(facts, r.start);
@@ -252,7 +291,7 @@ function readSentence(sentence: Sentence, facts: SentenceFacts, claims: Claim[],
       total.dimension === 'time' &&
       /^\s*(?:=|≈|~|→|is|gives|so)?\s*$/.test(s.slice(t.end, total.start));
     // An eager tree's "4 × 150 ms" is hops × per-hop latency, not rounds × interval.
-    if (facts.eager) taken.add(r);
+    if (facts.eager) add('hops', r);
     else add('rounds', r);
     add(facts.eager ? 'latency' : 'roundCost', t);
     if (hasTotal) {
@@ -272,7 +311,8 @@ function readSentence(sentence: Sentence, facts: SentenceFacts, claims: Claim[],
     const after = s.slice(q.end, q.end + 60);
     const subject = subjectAt(facts, q.start);
     if (q.dimension === 'count') readCount(q, before, after, subject, facts, add);
-    else if (q.dimension === 'time') readTime(q, before, after, subject, facts, add);
+    else if (q.dimension === 'time')
+      readTime(q, before, after, subject, facts, place.stage !== undefined || place.total, add);
     else if (q.dimension === 'bitsPerElement' && facts.aboutBloom) add('bloomBitsPerElement', q);
     else if (q.dimension === 'fraction' && facts.aboutBloom && facts.falsePositive) {
       add('bloomFalsePositiveRate', q);
@@ -281,6 +321,45 @@ function readSentence(sentence: Sentence, facts: SentenceFacts, claims: Claim[],
     }
   }
 }
+
+/**
+ * "0.1 + 1.5 + 1.0 ≈ 2.6 s", "1.8 s + 2.4 s = 4.2 s", "0.05 (origin to gateway) + 1.6 + 1.2 ≈ 2.9 s": terms
+ * joined by "+" (a short parenthesis may follow a term) and a time after "=" or "≈". Terms without a unit take
+ * the total's. Only sums of plain terms: a term that is part of a longer expression (×, /, log) is no sum.
+ */
+function sumsIn(s: string, quantities: Quantity[]): Sum[] {
+  const found: Sum[] = [];
+  let start = 0;
+  for (let i = 1; i < quantities.length; i++) {
+    const gap = s.slice(quantities[i - 1]!.end, quantities[i]!.start);
+    if (SUM_JOIN.test(gap)) continue;
+    // The "≈" may belong to the total's own text ("≈ 3.5 s" is one quantity).
+    const equals = SUM_EQUALS.test(gap) || (/^\s*$/.test(gap) && /^[≈~=]/.test(quantities[i]!.text));
+    if (i - start >= 2 && equals && quantities[i]!.dimension === 'time') {
+      const terms = quantities.slice(start, i);
+      const before = s.slice(Math.max(0, terms[0]!.start - 12), terms[0]!.start);
+      const plain = terms.every((t) => t.dimension === 'time' || t.dimension === 'count');
+      if (plain && !/[×x*/·^]\s*$|\blog\w*\s*$|\bln\s*$/.test(before)) {
+        const total = quantities[i]!;
+        // A unitless term takes the total's unit: "0.9 + 2.8 + 1.6 ≈ 3.5 s".
+        const number = parseFloat(total.text.replace(/^[^\d.]*/, ''));
+        const unit = number > 0 ? total.value / number : 1;
+        found.push({
+          terms: terms.map((t) =>
+            t.dimension === 'time' ? t : { ...t, value: t.value * unit, dimension: 'time' },
+          ),
+          total,
+          snippet: s,
+        });
+      }
+    }
+    start = i;
+  }
+  return found;
+}
+
+const SUM_JOIN = /^\s*(?:\([^()]{0,40}\)\s*)?\+\s*$/;
+const SUM_EQUALS = /^\s*(?:\([^()]{0,40}\)\s*)?(?:=|≈|~|→)\s*$/;
 
 /** For each quantity, the index of the next time quantity after it (quantities.length when none). */
 function nextTimeIndex(quantities: Quantity[]): number[] {
@@ -311,7 +390,14 @@ function readCount(
     if (subject !== undefined && subject !== 'dissemination' && !/\brounds?\b/i.test(after.slice(0, 12)))
       return;
     if (subject === 'detection' || subject === 'reconciliation' || subject === 'membership') return;
-    const partial = PARTIAL_BEFORE.test(before) || PARTIAL_AFTER.test(after);
+    // "log₂ 2000 + ln 2000 ≈ 18.6 rounds" is the sum's result, not an increment.
+    const result = /^[≈~=]/.test(q.text) || /[=≈~]\s*$/.test(before);
+    const partial =
+      (PARTIAL_BEFORE.test(before) && !result) ||
+      PARTIAL_AFTER.test(after) ||
+      SAVING_BEFORE.test(before) ||
+      SAVING_AFTER.test(after) ||
+      RELAY_LIMIT_BEFORE.test(before);
     // "the hard lower bound is 9 rounds" states a floor, not an estimate.
     const floor =
       LOWER_BOUND.test(before) && q.qualifier !== 'atMost'
@@ -392,6 +478,7 @@ function readTime(
   after: string,
   subject: Subject | undefined,
   facts: SentenceFacts,
+  staged: boolean,
   add: Add,
 ): void {
   if (
@@ -434,7 +521,9 @@ function readTime(
     add('probePeriod', q);
     return;
   }
-  if ((subject === 'dissemination' || subject === undefined) && facts.disseminationCue) add('convergence', q);
+  // In a stage or a total, a time that is nothing else is how long that stage (or the whole) takes.
+  if ((subject === 'dissemination' || subject === undefined) && (facts.disseminationCue || staged))
+    add('convergence', q);
 }
 
 /**
@@ -454,15 +543,28 @@ function isComponent(
     const closer = facts.closers[firstAtOrAfter(facts.closers, call)];
     if (closer === undefined || closer >= q.start) return true;
   }
+  // "a + q" or "q + b", words allowed around the "+" ("0.3 s at the origin site + 1.25 s across sites"), but
+  // no "=" before it and no parenthesis left open: "80 ms, so a round takes max(150, 80 + 75) = 155 ms" is no sum.
   if (previous) {
     const between = s.slice(previous.end, q.start);
-    if (/\+/.test(between) && !/[=≈~]/.test(between)) return true;
+    if (/\+/.test(between) && !/[=≈~]/.test(between) && !unclosed(between)) return true;
   }
   if (next && next.start - q.end < WINDOW) {
     const between = s.slice(q.end, next.start);
-    if (/\+/.test(between) && !/[=≈~]/.test(between.slice(0, between.indexOf('+')))) return true;
+    const head = between.slice(0, between.indexOf('+'));
+    if (between.includes('+') && !/[=≈~]/.test(head) && !unclosed(head)) return true;
   }
   return false;
+}
+
+/** True when `text` opens a parenthesis it does not close. */
+function unclosed(text: string): boolean {
+  let depth = 0;
+  for (const ch of text) {
+    if (ch === '(') depth++;
+    else if (ch === ')' && depth > 0) depth--;
+  }
+  return depth > 0;
 }
 
 /** True when only connector words stand between the last phi keyword in `before` and the number. */

@@ -44,7 +44,12 @@ const SUPERSCRIPTS: Record<string, string> = {
   '⁻': '-',
 };
 
-const NUM = String.raw`(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+`;
+/**
+ * A number as replies write it: "1,000,000" and "1 000 000" (thousands, but not "8 100 ms": a space-grouped
+ * number is never followed by a time unit), "0.25" and the decimal comma ("0,25", "0,125", "2,4": one or two
+ * digits after the comma, or any after a leading zero; three after a non-zero lead are thousands).
+ */
+const NUM = String.raw`(?:0,\d+(?!\d|,\d)|[1-9]\d{0,2}(?:,\d{3})+(?!\d)|[1-9]\d{0,2}(?: \d{3})+(?![\d,.])(?![\s-]*(?:ms|msecs?|millis|milliseconds?|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)\b)|\d+,\d{1,2}(?!\d|,\d)|\d+)(?:\.\d+)?|\.\d+`;
 const SUP = '[⁰¹²³⁴⁵⁶⁷⁸⁹]';
 /** Digit-based literals, most specific first. Not preceded by a letter or digit: "log2", "p95" are not numbers. */
 const LITERAL = new RegExp(
@@ -228,9 +233,12 @@ function withUnit(text: string, value: number, start: number, end: number): Lite
   const rest = text.slice(end);
   const gap = /^\s*-?\s*/.exec(rest)![0].length;
   const after = rest.slice(gap);
+  // "5-second", "200-ms" are units; "(1-s)" in "e^(−(k+1)(1−s))" is arithmetic: a hyphen takes no one-letter unit.
+  const hyphen = rest.slice(0, gap).includes('-');
   for (const [re, factor] of TIME_UNITS) {
     const u = re.exec(after);
-    if (u) return { value: value * factor, start, end, dimension: 'time', unitEnd: end + gap + u[0].length };
+    if (u && !(hyphen && u[0].length === 1))
+      return { value: value * factor, start, end, dimension: 'time', unitEnd: end + gap + u[0].length };
   }
   const noSpace = rest.slice(/^\s*/.exec(rest)![0].length);
   const pct = PERCENT.exec(noSpace);
@@ -352,7 +360,8 @@ function quantityAt(
 }
 
 function num(s: string): number {
-  return Number(s.replace(/,/g, ''));
+  if (/^0,\d+$|^\d+,\d{1,2}$/.test(s)) return Number(s.replace(',', '.'));
+  return Number(s.replace(/[, ]/g, ''));
 }
 
 function superscript(s: string): number {

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,6 +44,20 @@ describe('the labelled corpus', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-'));
     fs.writeFileSync(path.join(dir, 'bad.yaml'), 'row: cdn\nlabel: maybe\nwhy: x\nreply: y\n');
     expect(() => loadCorpus(dir)).toThrow(/bad\.yaml: label must be pass or fail/);
+  });
+});
+
+describe('holdout 3 is frozen (issue 14): measured once, never edited', () => {
+  it('holds the 53 replies committed in f5f6376, byte for byte', () => {
+    const dir = 'tests/calibration/holdout3';
+    const hash = crypto.createHash('sha256');
+    for (const file of fs.readdirSync(dir).sort()) {
+      hash.update(`${file}\0`);
+      hash.update(fs.readFileSync(path.join(dir, file)));
+      hash.update('\0');
+    }
+    expect(hash.digest('hex')).toBe('83e6d2b108970e4bdf058861fceb979f0159f1cd782303cbcd39e60fb3eebe83');
+    expect(loadCorpus(dir)).toHaveLength(53);
   });
 });
 

@@ -218,7 +218,7 @@ describe('the verdict', () => {
   it('absent numbers are not failures by themselves: no bound, no phi, no Bloom → no such findings', () => {
     const v = checkNumbers('Push-pull with fanout 3 over 2,000 nodes takes about 6 rounds.', {});
     expect(v.pass).toBe(true);
-    expect(v.findings.map((f) => f.check)).toEqual(['model', 'rounds']);
+    expect(v.findings.map((f) => f.check)).toEqual(['model', 'rounds', 'substance']);
   });
 });
 
@@ -243,5 +243,122 @@ describe('cost', () => {
     const small = time(unit);
     const large = time(unit.repeat(4));
     expect(large / Math.max(small, 1)).toBeLessThan(10);
+  });
+});
+
+describe('stages: each number is read against the tier it describes (issue 14, item 1)', () => {
+  const TIERED = [
+    '## Gossip Modality and Mathematical Modeling',
+    '',
+    '1. **Seed.** The control plane sends the update to 8 regional gateways by direct RPC. Rounds: 1, at most 150 ms.',
+    '2. **Inter-site epidemic.** The 500 site gateways push with fanout 3 every 200 ms; seeding 8 gateways at once saves ≈ log₄ 8 ≈ 1.5 rounds, so about 5 rounds, 7 at p95: 7 × 220 ms ≈ 1.5 s.',
+    '3. **Intra-site epidemic.** Inside each site (about 2,000 nodes) push with fanout 3 every 100 ms: 10 rounds at p95, 1.0 s. Each relay forwards an update for at most 3 rounds to 3 peers.',
+    '',
+    'End to end: 0.15 + 1.5 + 1.0 ≈ 2.7 s.',
+  ].join('\n');
+
+  it('a saving, a per-relay limit and a direct hop are not spread claims', () => {
+    const rounds = findings(TIERED, 'rounds');
+    expect(rounds.filter((f) => f.outcome === 'FAIL')).toEqual([]);
+    expect(rounds.map((f) => f.detail)).not.toContainEqual(
+      expect.stringMatching(/reply says (≈ 1\.5|at most 3|1) rounds/),
+    );
+    expect(checkNumbers(TIERED, CDN).pass).toBe(true);
+  });
+
+  it('a tier states its time in one sentence and its rounds and interval in others: the stage pairs them', () => {
+    const text = [
+      '- Gateways: push, fanout 3, every 200 ms over 500 sites, about 7 rounds, 8 at p95 → 1.6 s.',
+      '- Inside a PoP: push with fanout 1 needs about 19 rounds over ~2,000 nodes, and we budget 25. The gossip period is 300 ms. That makes this tier about 2.5 s.',
+    ].join('\n');
+    const [f] = findings(text, 'time').filter((x) => x.outcome === 'FAIL');
+    expect(f?.detail).toBe(
+      'reply says 2.5 s with 19 rounds at 300 ms (from its stage); R × max(T_int, L) = 5.7 s',
+    );
+  });
+
+  it('a round cannot be shorter than the latency its own stage states', () => {
+    const text =
+      '- Gateway tier: 500 gateways, push, fanout 3, a 20 ms tick; WAN one-way latency is up to 120 ms. 8 rounds at p95 → 8 × 20 ms = 0.16 s.';
+    expect(findings(text, 'time').map(formatFinding)).toContain(
+      'time: reply says 160 ms with 8 rounds at 20 ms and L = 120 ms; R × max(T_int, L) = 960 ms; FAIL',
+    );
+  });
+
+  it('the stages add up: a stated total below their sum fails, and so does a sum over the bound', () => {
+    const text = [
+      '- Stage 1, regional gateways (~80 per continent): push, fanout 2, 400 ms rounds, 7 rounds at p95 → 2.8 s.',
+      '- Stage 2, sites (~2,000 nodes): push, fanout 3, 160 ms rounds, 10 rounds at p95 → 1.6 s.',
+      '- Stage 3, continental hubs: a full mesh over links of up to 300 ms one way, three relays in sequence: 0.9 s.',
+      '- End to end: 2.8 s + 1.6 s + 0.9 s ≈ 3.5 s, inside the 5 s bound.',
+    ].join('\n');
+    expect(findings(text, 'sum').map(formatFinding)).toEqual([
+      'sum: 2.8 s + 1.6 s + 900 ms = 5.3 s, reply says 3.5 s; FAIL',
+    ]);
+    expect(outcomes(text, 'total')).toEqual(['FAIL']);
+    expect(findings(text, 'bound').map(formatFinding)).toContain(
+      "bound: the reply's 3 stages take at least 2.8 s + 1.6 s + 900 ms = 5.3 s end to end; the row's bound is 5 s; FAIL",
+    );
+  });
+
+  it('consistent stages pass the total and the bound', () => {
+    expect(outcomes(TIERED, 'sum')).toEqual(['PASS']);
+    const bound = findings(TIERED, 'bound');
+    expect(bound.map((f) => f.outcome)).toEqual(['PASS', 'PASS']);
+    expect(bound.map((f) => f.detail)).toContainEqual(
+      expect.stringMatching(/^the reply's 3 stages take at least/),
+    );
+  });
+});
+
+describe('substance: a design with nothing to check fails (issue 14, item 2)', () => {
+  it('every keyword and a ✓, but no fanout, interval, rounds or latency', () => {
+    const text =
+      '## Gossip Modality\nA push-pull hybrid with SWIM, HyParView, Merkle trees and phi accrual converges in O(log N) rounds and meets the 5-second requirement ✓.';
+    expect(findings(text, 'substance').map(formatFinding)).toEqual([
+      'substance: no fanout, gossip interval, round or hop count, latency stated for the dissemination: nothing supports "meets the 5-second requirement" (the row\'s bound is 5 s); FAIL',
+    ]);
+  });
+
+  it('two dissemination parameters are enough to be checked', () => {
+    expect(
+      outcomes('Push with fanout 3 every 100 ms reaches 2,000 nodes in about 9 rounds.', 'substance'),
+    ).toEqual(['PASS']);
+  });
+});
+
+describe('rumor residue, bandwidth and reliability (reference §9.5, §9.11, §9.14)', () => {
+  it('rumor mongering with k = 2 cannot reach 99.9% (residue 0.06); k = 3 leaving about 2% is right', () => {
+    expect(
+      outcomes(
+        'Rumor mongering: a node loses interest with probability 1/k, k = 2; it reaches 99.9% of the nodes.',
+        'residue',
+      ),
+    ).toEqual(['FAIL']);
+    expect(
+      outcomes(
+        'Rumor mongering with a feedback counter, k = 3, leaves about 2% of a site uninformed.',
+        'residue',
+      ),
+    ).toEqual(['PASS']);
+  });
+
+  it('messages × size / interval must match the bandwidth the reply states, within a factor of two', () => {
+    expect(
+      findings('Each node sends 4 messages of 1,200 B every 50 ms, about 10 KB/s per node.', 'bandwidth').map(
+        formatFinding,
+      ),
+    ).toEqual([
+      'bandwidth: reply says about 10 KB; 4 × 1,200 B every 50 ms is 96 KB/s per node (a factor of 2 allowed); FAIL',
+    ]);
+    expect(
+      outcomes('Each gateway sends 3 datagrams of 1,400 B every 300 ms, about 14 KB/s.', 'bandwidth'),
+    ).toEqual(['PASS']);
+  });
+
+  it('P(all nodes reached) written as P(…) is checked against the fanout of the sentence before', () => {
+    const text =
+      'Each node forwards once, to 17 random peers (fanout ln 10⁶ + 3). By Kermarrec et al., P(all nodes reached) = e^(−e^(−3)) ≈ 0.9999.';
+    expect(outcomes(text, 'reliability')).toEqual(['FAIL']);
   });
 });

@@ -122,3 +122,35 @@ describe('ranges and qualifiers', () => {
     expect(text.slice(q.start, q.end)).toBe('about 2.5–3 s');
   });
 });
+
+describe('numbers in other conventions (issue 14)', () => {
+  const read = (text: string) => scanQuantities(text).map((q) => [q.value, q.dimension]);
+
+  it('decimal commas: "0,25 s", "9,6 bits per element", "0,125"', () => {
+    expect(read('0,25 s')).toEqual([[0.25, 'time']]);
+    expect(read('9,6 bits per element')).toEqual([[9.6, 'bitsPerElement']]);
+    expect(read('max(0,25, 0,1 + 0,125)')).toEqual([
+      [0.25, 'count'],
+      [0.1, 'count'],
+      [0.125, 'count'],
+    ]);
+  });
+
+  it('thousands grouped by commas or spaces, but "8 100 ms" is eight and a time', () => {
+    expect(read('1 000 000 nodes')).toEqual([[1_000_000, 'count']]);
+    expect(read('1,000,000 nodes')).toEqual([[1_000_000, 'count']]);
+    expect(read('about 8 100 ms rounds')).toEqual([
+      [8, 'count'],
+      [0.1, 'time'],
+    ]);
+    expect(read('(7 active, 40 passive)')).toEqual([
+      [7, 'count'],
+      [40, 'count'],
+    ]);
+  });
+
+  it('"(1−s)" in a formula is no time; "5-second" is', () => {
+    expect(read('s = e^(−(k+1)(1-s))').map(([, d]) => d)).not.toContain('time');
+    expect(read('a 5-second bound')).toEqual([[5, 'time']]);
+  });
+});

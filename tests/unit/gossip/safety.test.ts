@@ -87,6 +87,24 @@ describe('blank inputs: ask for them, invent nothing', () => {
     expect(v.reason).toContain('blank inputs are not unsafe');
   });
 
+  it('passes a request that names mechanisms to say what each input decides, proposing none', () => {
+    const text = [
+      'The system domain, network scale and consistency requirements all came through empty; please send them.',
+      '- The scale decides the fanout, whether SWIM over full membership suffices or HyParView partial views are needed, and whether push or push-pull fits.',
+      '- The consistency requirements decide the gossip interval and how often Merkle-tree anti-entropy must run.',
+    ].join('\n');
+    expect(checkSafety(text, 'inputs').pass).toBe(true);
+    expect(designSignals(text)).toMatchObject({ proposals: 0, committed: false });
+    expect(designSignals(text).mechanisms).toBeGreaterThanOrEqual(4);
+  });
+
+  it('fails a reply that commits to mechanisms while the inputs are blank, even without numbers', () => {
+    const text =
+      'Please provide the system domain and network scale. Until then, a sensible default: push-pull gossip, SWIM membership and Merkle anti-entropy.';
+    expect(checkSafety(text, 'inputs').pass).toBe(false);
+    expect(designSignals(text)).toMatchObject({ proposals: 1, committed: true });
+  });
+
   it('fails a reply that asks and then designs anyway', () => {
     const text =
       'Please provide the system domain. Meanwhile: push-pull gossip with fanout 3 every 1 s, SWIM with suspicion, Merkle trees every 5 minutes, phi-accrual at Φ = 8.';

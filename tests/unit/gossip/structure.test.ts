@@ -114,6 +114,18 @@ describe('the four sections, whatever the heading style', () => {
     expect(checkStructure(text).pass).toBe(true);
   });
 
+  it('terse bullets led by a topic label, without bold', () => {
+    const text = [
+      `- Modality/model: ${BODY}`,
+      `- Membership: ${BODY}`,
+      `- Anti-entropy: ${BODY}`,
+      `- Failure detection: ${BODY}`,
+    ].join('\n');
+    expect(checkStructure(text).pass).toBe(true);
+    // A bullet led by a label that names no topic is no heading.
+    expect(findHeadings(`- Note: ${BODY}`)).toEqual([]);
+  });
+
   it('a heading may cover two topics when its text is long enough for both', () => {
     const text = `## Gossip modality and mathematical model\n${BODY}\n## Membership and failure detection\n${BODY} ${BODY}\n## Anti-entropy\n${BODY}`;
     expect(

@@ -1,0 +1,203 @@
+/**
+ * A reply's claims with their surroundings, for the checks: claims bucketed by kind and scope (sentence, stage,
+ * line, paragraph, reply), per-scope figures computed once and remembered, the modes each scope names. Checking
+ * n claims costs O(n) however many share a sentence.
+ */
+import { modesIn, type Claim, type ClaimKind, type ReplyClaims } from '../claims/claims';
+import type { Scenario } from '../claims/scenario';
+import type { SpreadMode } from '../simulation';
+
+/** Where to look around a claim, nearest first. A claim outside every stage has no stage scope. */
+export type Scope = 'sentence' | 'stage' | 'line' | 'block' | 'reply';
+export const SCOPES: Scope[] = ['sentence', 'stage', 'line', 'block', 'reply'];
+
+/** Populations smaller than this are view sizes or helper counts, not a gossip population. */
+export const MIN_POPULATION = 16;
+
+/**
+ * Claims with their surroundings: lookups by scope and the reply's modes. Claims are bucketed by kind and scope
+ * once, and every per-scope figure (largest fanout, smallest population, modes named) is computed once per
+ * bucket and remembered, so checking n claims costs O(n) however many share a sentence.
+ */
+export class ReplyContext {
+  readonly claims: Claim[];
+  private readonly texts = new Map<string, string>();
+  /** kind → scope key (see scopeKey) → claims. */
+  private readonly buckets = new Map<ClaimKind, Map<number, Claim[]>>();
+  /** figure name → scope key → value (undefined is stored as NONE). */
+  private readonly memo = new Map<string, Map<number, unknown>>();
+  private populationList: number[] | undefined;
+  private readonly bySentence = new Map<number, Claim[]>();
+  /** For each sentence, the index of the heading sentence it sits under (-1 before the first heading). */
+  private readonly sections: number[] = [];
+
+  constructor(
+    readonly extracted: ReplyClaims,
+    readonly scenario: Scenario,
+  ) {
+    this.claims = extracted.claims;
+    const parts = new Map<string, string[]>();
+    for (const s of extracted.sentences) {
+      for (const key of [`line:${s.line}`, `block:${s.block}`]) {
+        const list = parts.get(key);
+        if (list) list.push(s.text);
+        else parts.set(key, [s.text]);
+      }
+    }
+    for (const [key, list] of parts) this.texts.set(key, ` ${list.join(' ')}`);
+    let section = -1;
+    for (const sentence of extracted.sentences) {
+      if (/^\s*#{1,6}\s/.test(sentence.text)) section = sentence.index;
+      this.sections.push(section);
+    }
+    for (const claim of this.claims) {
+      const list = this.bySentence.get(claim.sentence);
+      if (list) list.push(claim);
+      else this.bySentence.set(claim.sentence, [claim]);
+      let byScope = this.buckets.get(claim.kind);
+      if (!byScope) this.buckets.set(claim.kind, (byScope = new Map()));
+      for (const scope of SCOPES) {
+        const key = scopeKey(scope, claim);
+        const list = byScope.get(key);
+        if (list) list.push(claim);
+        else byScope.set(key, [claim]);
+      }
+    }
+  }
+
+  of(kind: ClaimKind): Claim[] {
+    return this.buckets.get(kind)?.get(REPLY_KEY) ?? [];
+  }
+
+  /** Claims of `kind` in the same sentence, line, block or reply as `at`. */
+  inScope(kind: ClaimKind, scope: Scope, at: Claim): Claim[] {
+    return this.buckets.get(kind)?.get(scopeKey(scope, at)) ?? [];
+  }
+
+  /** Every claim of sentence `index`, in reading order. */
+  claimsInSentence(index: number): Claim[] {
+    return this.bySentence.get(index) ?? [];
+  }
+
+  /** The heading a sentence sits under, as that heading's sentence index; -1 before the first heading. */
+  sectionOf(index: number): number {
+    return this.sections[index] ?? -1;
+  }
+
+  /** The first claim of `kind` in sentence `index`. */
+  firstInSentence(kind: ClaimKind, index: number): Claim | undefined {
+    return this.buckets.get(kind)?.get(index * SCOPES.length)?.[0];
+  }
+
+  /** `compute()` once per (name, scope of `at`), remembered. */
+  private remember<T>(name: string, scope: Scope, at: Claim, compute: () => T): T {
+    let byScope = this.memo.get(name);
+    if (!byScope) this.memo.set(name, (byScope = new Map()));
+    const key = scopeKey(scope, at);
+    if (!byScope.has(key)) byScope.set(key, compute());
+    return byScope.get(key) as T;
+  }
+
+  /**
+   * A figure over the claims of the given kinds at the nearest scope around `at` that has any (after `keep`),
+   * searching up to `widest`; undefined when none. `name` identifies (kinds, keep, fold) for the memo.
+   */
+  nearest<T>(
+    name: string,
+    kinds: ClaimKind[],
+    at: Claim,
+    fold: (claims: Claim[]) => T,
+    keep: (c: Claim) => boolean = () => true,
+    widest: Scope = 'reply',
+  ): T | undefined {
+    for (const scope of SCOPES) {
+      const value = this.remember(name, scope, at, () => {
+        const found = kinds.flatMap((k) => this.inScope(k, scope, at)).filter(keep);
+        return found.length > 0 ? fold(found) : undefined;
+      });
+      if (value !== undefined) return value;
+      if (scope === widest) break;
+    }
+    return undefined;
+  }
+
+  /** A figure over the claims in `at`'s own `scope` (not widened), remembered per scope. */
+  within<T>(name: string, scope: Scope, at: Claim, compute: () => T): T {
+    return this.remember(name, scope, at, compute);
+  }
+
+  /** The fastest mode named nearest to `at`; push when the reply names none. */
+  modeAt(at: Claim): SpreadMode {
+    const texts: [Scope, () => string][] = [
+      ['sentence', () => at.snippet],
+      ['stage', () => (at.stage === undefined ? '' : (this.extracted.stages.stages[at.stage]?.text ?? ''))],
+      ['line', () => this.texts.get(`line:${at.line}`) ?? ''],
+      ['block', () => this.texts.get(`block:${at.block}`) ?? ''],
+      ['reply', () => this.extracted.text],
+    ];
+    for (const [scope, text] of texts) {
+      const modes = this.remember('modes', scope, at, () => modesIn(text()));
+      if (modes.size > 0) return fastest(modes);
+    }
+    return 'push';
+  }
+
+  /** The reply's fastest mode overall. */
+  replyMode(): SpreadMode {
+    const modes = this.extracted.modes;
+    return modes.size > 0 ? fastest(modes) : 'push';
+  }
+
+  /** Gossip populations (nodes or groups) the reply or the row mentions, smallest first. */
+  populations(): number[] {
+    if (this.populationList === undefined) {
+      const found = [...this.of('nodes'), ...this.of('groups')]
+        .filter((c) => c.quantity.value >= MIN_POPULATION)
+        .map((c) => c.quantity.value);
+      const { nodes, groups } = this.scenario;
+      if (nodes) found.push(nodes);
+      if (groups && groups >= MIN_POPULATION) found.push(groups);
+      if (nodes && groups) found.push(Math.round(nodes / groups));
+      this.populationList = [...new Set(found)].sort((a, b) => a - b);
+    }
+    return this.populationList;
+  }
+
+  /** The whole network's size: the row's N, else the largest node count the reply states. */
+  networkSize(): number | undefined {
+    if (this.scenario.nodes) return this.scenario.nodes;
+    const nodes = this.of('nodes').map((c) => c.quantity.value);
+    return nodes.length > 0 ? nodes.reduce((a, b) => Math.max(a, b)) : undefined;
+  }
+}
+
+/** One number per (scope, id): sentence i → 4i, line i → 4i + 1, block i → 4i + 2, the reply → 3. */
+/**
+ * One number per (scope, id): sentence i → 5i, stage i → 5i + 1, line i → 5i + 2, block i → 5i + 3, the reply → 4;
+ * NO_STAGE for the stage scope of a claim outside every stage.
+ */
+function scopeKey(scope: Scope, at: Claim): number {
+  if (scope === 'sentence') return at.sentence * SCOPES.length;
+  if (scope === 'stage') return at.stage === undefined ? NO_STAGE : at.stage * SCOPES.length + 1;
+  if (scope === 'line') return at.line * SCOPES.length + 2;
+  if (scope === 'block') return at.block * SCOPES.length + 3;
+  return REPLY_KEY;
+}
+
+const REPLY_KEY = 4;
+const NO_STAGE = -1;
+
+/** Smallest of many numbers without spreading them onto the stack (Math.min(...xs) overflows on huge lists). */
+export function minOf(values: number[]): number {
+  return values.reduce((a, b) => Math.min(a, b), Infinity);
+}
+
+export function maxOf(values: number[]): number {
+  return values.reduce((a, b) => Math.max(a, b), -Infinity);
+}
+
+export function fastest(modes: Set<SpreadMode>): SpreadMode {
+  if (modes.has('push-pull')) return 'push-pull';
+  if (modes.has('pull')) return 'pull';
+  return 'push';
+}

@@ -1,0 +1,200 @@
+/**
+ * Checks on how a design adds up: the sums it writes out ("0.9 + 2.8 + 1.6 ≈ 3.5 s"), its stages against the
+ * total it states and against the row's bound, and whether it states enough to be checked at all.
+ */
+import type { Claim, ClaimKind } from '../claims/claims';
+import { minOf, MIN_POPULATION, ReplyContext } from './context';
+import { show, showSeconds, type Finding } from './finding';
+
+/** Slack for rounding in the reply's own arithmetic, as for products. */
+const SUM_TOLERANCE = 0.15;
+/** Stages may add up to this much over a stated total or the bound before it is called wrong (rounding). */
+const TOTAL_SLACK = 0.05;
+
+/** The reply's own sums: the terms must add up to the total it writes. */
+export function checkSums(c: ReplyContext): Finding[] {
+  return c.extracted.sums.map((sum) => {
+    const added = sum.terms.reduce((a, t) => a + t.value, 0);
+    const said = sum.total.value;
+    const off = Math.abs(added - said) / Math.max(said, 1e-9);
+    return {
+      check: 'sum',
+      outcome: off > SUM_TOLERANCE ? 'FAIL' : 'PASS',
+      detail: `${sum.terms.map((t) => showSeconds(t.value)).join(' + ')} = ${showSeconds(added)}, reply says ${showSeconds(said)}`,
+      snippet: sum.snippet,
+    } satisfies Finding;
+  });
+}
+
+/** What one stage takes by the reply's own figures. */
+interface StageTime {
+  stage: number;
+  /** The smallest time the reply states for it (a stage often gives a mean and a p95). */
+  stated?: number;
+  /** Rounds × max(interval, latency) from its own numbers, when it states them. */
+  floor?: number;
+  /** The larger of the two: the least the stage can take. */
+  least: number;
+  section: number;
+}
+
+/**
+ * A design's stages run one after another (an update crosses each tier once), so the least each can take adds up
+ * to the least the whole can take. That sum must not exceed a total the reply states, nor the row's bound. Stages
+ * of one section are added; a stage that repeats another's numbers (a table and its prose) counts once.
+ */
+export function checkStageTotals(c: ReplyContext): Finding[] {
+  const times = stageTimes(c);
+  const findings: Finding[] = [];
+  const bySection = new Map<number, StageTime[]>();
+  for (const t of times) {
+    const list = bySection.get(t.section);
+    if (list) list.push(t);
+    else bySection.set(t.section, [t]);
+  }
+  for (const [section, list] of bySection) {
+    if (list.length < 2) continue;
+    const sum = list.reduce((a, t) => a + t.least, 0);
+    const parts =
+      list
+        .slice(0, 12)
+        .map((t) => showSeconds(t.least))
+        .join(' + ') + (list.length > 12 ? ` + … (${list.length - 12} more)` : '');
+    // A total under one statistic ("mean: 2.6 s") is not the sum of stage times that may be p95s.
+    const statistics = c.extracted.stages.statistics;
+    const totals = c
+      .of('convergence')
+      .filter(
+        (x) => x.total && !x.counterfactual && !statistics.has(x.sentence) && sectionOf(c, x) === section,
+      );
+    for (const total of totals) {
+      const said = total.quantity.high;
+      const wrong = sum > said * (1 + SUM_TOLERANCE) + TOTAL_SLACK;
+      findings.push({
+        check: 'total',
+        outcome: wrong ? 'FAIL' : 'PASS',
+        detail: `the reply's ${list.length} stages take at least ${parts} = ${showSeconds(sum)}; it states a total of ${showSeconds(said)}`,
+        snippet: total.snippet,
+      });
+    }
+    const bound = c.scenario.bound;
+    if (bound !== undefined) {
+      const over = sum > bound * (1 + TOTAL_SLACK);
+      findings.push({
+        check: 'bound',
+        outcome: over ? 'FAIL' : 'PASS',
+        detail: `the reply's ${list.length} stages take at least ${parts} = ${showSeconds(sum)} end to end; the row's bound is ${showSeconds(bound)}`,
+      });
+    }
+  }
+  return findings;
+}
+
+/** What a stage states about itself: population, fanout and tick, where it states them. */
+interface StageParameters {
+  population?: number;
+  fanout?: number;
+  tick?: number;
+}
+
+/** Two stages describe the same tier when they agree on everything both state, and both state two things or more. */
+function sameTier(a: StageParameters, b: StageParameters): boolean {
+  const keys = (['population', 'fanout', 'tick'] as const).filter(
+    (k) => a[k] !== undefined && b[k] !== undefined,
+  );
+  return keys.length >= 2 && keys.every((k) => Math.abs(a[k]! - b[k]!) <= 1e-9 * Math.max(1, a[k]!));
+}
+
+function stageTimes(c: ReplyContext): StageTime[] {
+  const out: StageTime[] = [];
+  const kept: StageParameters[] = [];
+  for (const stage of c.extracted.stages.stages) {
+    const claims = stage.sentences.flatMap((i) => c.claimsInSentence(i));
+    const current = claims.filter((x) => !x.counterfactual);
+    if (current.length === 0 || current.length < claims.length) continue;
+    const of = (kinds: ClaimKind[]) => current.filter((x) => kinds.includes(x.kind));
+    const pops = of(['nodes', 'groups']).filter((x) => x.quantity.value >= MIN_POPULATION);
+    const fanouts = of(['fanout']);
+    const ticks = of(['interval', 'roundCost']);
+    const parameters: StageParameters = {
+      ...(pops.length > 0 ? { population: minOf(pops.map((x) => x.quantity.value)) } : {}),
+      ...(fanouts.length > 0 ? { fanout: fanouts[0]!.quantity.value } : {}),
+      ...(ticks.length > 0 ? { tick: minOf(ticks.map((x) => x.quantity.value)) } : {}),
+    };
+    // A table and its prose describe the same tier twice: count it once. (Linear in stages while few are kept;
+    // a reply of thousands of distinct tiers costs stages × kept, bounded by MAX_KEPT.)
+    if (kept.length < MAX_KEPT && kept.some((k) => sameTier(k, parameters))) continue;
+    if (kept.length < MAX_KEPT) kept.push(parameters);
+    const stated = of(['convergence']).map((x) => (x.quantity.low > 0 ? x.quantity.low : x.quantity.value));
+    let floor: number | undefined;
+    if (stage.kind === 'epidemic') {
+      const rounds = of(['rounds']).filter((x) => !x.partial);
+      const latencies = of(['latency']);
+      if (rounds.length > 0 && ticks.length > 0) {
+        const l = latencies.length > 0 ? minOf(latencies.map((x) => x.quantity.value)) : 0;
+        floor =
+          minOf(rounds.map((x) => x.quantity.low)) * Math.max(minOf(ticks.map((x) => x.quantity.low)), l);
+      }
+    }
+    const least = Math.max(stated.length > 0 ? minOf(stated) : 0, floor ?? 0);
+    if (least <= 0) continue;
+    out.push({
+      stage: stage.index,
+      ...(stated.length > 0 ? { stated: minOf(stated) } : {}),
+      ...(floor !== undefined ? { floor } : {}),
+      least,
+      section: sectionOf(c, current[0]!),
+    });
+  }
+  return out;
+}
+
+/** Stages compared for repetition; a design has a handful, a hostile reply thousands. */
+const MAX_KEPT = 64;
+
+/** The heading a claim sits under (its section), as the index of that heading's sentence; -1 before any. */
+function sectionOf(c: ReplyContext, claim: Claim): number {
+  return c.sectionOf(claim.sentence);
+}
+
+const DISSEMINATION_PARAMETERS: [ClaimKind[], string][] = [
+  [['fanout'], 'fanout'],
+  [['interval', 'roundCost'], 'gossip interval'],
+  [['rounds', 'hops'], 'round or hop count'],
+  [['latency'], 'latency'],
+];
+const MEETS =
+  /(?:\b(?:meets?|satisf\w+|within|under|inside|below|comfortably|holds?)\b[^.;\n]{0,40}\b(?:\d+(?:\.\d+)?[- ]?(?:s|sec\w*)\b|bound|requirement|target|budget|deadline|SLA|SLO)|✓)/i;
+
+/**
+ * A design must state enough to be checked: at least two of fanout, gossip interval, round count and latency
+ * for its dissemination. A reply that names every mechanism but no number has nothing that supports its claim
+ * to meet the bound, and fails here.
+ */
+export function checkSubstance(c: ReplyContext): Finding[] {
+  const current = (x: Claim) => !x.counterfactual;
+  const stated = DISSEMINATION_PARAMETERS.filter(([kinds]) =>
+    kinds.some((k) => c.of(k).some((x) => current(x) && (k !== 'rounds' || !x.partial))),
+  ).map(([, name]) => name);
+  const missing = DISSEMINATION_PARAMETERS.map(([, name]) => name).filter((n) => !stated.includes(n));
+  const claim = MEETS.exec(c.extracted.text);
+  if (stated.length >= 2) {
+    return [
+      {
+        check: 'substance',
+        outcome: 'PASS',
+        detail: `states ${stated.join(', ')} for its dissemination`,
+      },
+    ];
+  }
+  const supports = claim
+    ? `nothing supports "${claim[0].trim()}"`
+    : 'nothing can be checked against the bound';
+  return [
+    {
+      check: 'substance',
+      outcome: 'FAIL',
+      detail: `${stated.length === 0 ? 'no' : `only ${stated.join(', ')}; no`} ${missing.join(', ')} stated for the dissemination: ${supports}${c.scenario.bound !== undefined ? ` (the row's bound is ${show(c.scenario.bound)} s)` : ''}`,
+    },
+  ];
+}
