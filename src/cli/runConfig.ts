@@ -90,6 +90,12 @@ export function referenceLabel(files: PromptFile[]): string {
   return labels.size === 1 ? ([...labels][0] as string) : MIXED_REFERENCE_LABEL;
 }
 
+/** The files' own models, for telling the user what the reference variant calls. */
+function ownModels(files: PromptFile[]): string {
+  const models = [...new Set(files.map((f) => f.model ?? '(no model)'))];
+  return models.length > 3 ? `${models.slice(0, 3).join(', ')}, …` : models.join(', ');
+}
+
 /** Builds the run config. */
 export function buildRunConfig(
   base: Record<string, unknown>,
@@ -111,11 +117,8 @@ export function buildRunConfig(
   for (const entry of entries) {
     const kind = kindOf(entry.id);
     const overrides = overridesOf(entry.config);
-    if (
-      kind === 'live' &&
-      Object.keys(overrides).length === 0 &&
-      (entry.label === undefined || entry.label === 'reference')
-    ) {
+    const reference = kind === 'live' && Object.keys(overrides).length === 0;
+    if (reference && (entry.label === undefined || entry.label === 'reference')) {
       entry.label = referenceLabel(files);
     }
     if (kind !== 'live') {
@@ -123,6 +126,8 @@ export function buildRunConfig(
       continue;
     }
     const label = entry.label ?? variantLabel(overrides);
+    // What the user reads in a note: the reference variant names the models it would call.
+    const named = label === MIXED_REFERENCE_LABEL ? `${label}: ${ownModels(files)}` : label;
     if (options.replay !== undefined) {
       out.push({
         ...entry,
@@ -133,7 +138,7 @@ export function buildRunConfig(
       continue;
     }
     if (options.offline) {
-      notes.push(`skipping ${label}: --offline runs no live model`);
+      notes.push(`skipping ${named}: --offline runs no live model`);
       continue;
     }
     const missing = new Set<string>();
@@ -146,7 +151,7 @@ export function buildRunConfig(
     }
     if (missing.size > 0) {
       notes.push(
-        `skipping ${label}: ${[...missing].join(', ')} ${missing.size === 1 ? 'is' : 'are'} not set`,
+        `skipping ${named}: ${[...missing].join(', ')} ${missing.size === 1 ? 'is' : 'are'} not set`,
       );
       continue;
     }
@@ -169,7 +174,12 @@ export function buildRunConfig(
     );
   const env: Record<string, string> = {};
   const providers = out.map((entry) => ({ ...entry, config: keyless(entry, env) }));
-  const tests = withRunFiles(base['tests'], files, options.notRun ?? [], options.filesList);
+  const offline = out.find((e) => kindOf(e.id) === 'offline');
+  const offlineRouting = offline && {
+    label: offline.label ?? offline.id,
+    others: labels.filter((l) => l !== (offline.label ?? offline.id)),
+  };
+  const tests = withRunFiles(base['tests'], files, options.notRun ?? [], options.filesList, offlineRouting);
   const config = {
     ...base,
     providers,
@@ -184,6 +194,7 @@ function withRunFiles(
   files: PromptFile[],
   notRun: string[],
   filesList: string | undefined,
+  offline: { label: string; others: string[] } | undefined,
 ): unknown {
   const norm = (p: string) => p.replace(/\\/g, '/').replace(/^\.\//, '');
   const running = new Set(files.flatMap((f) => [norm(f.path), f.name]));
@@ -192,6 +203,7 @@ function withRunFiles(
     if (!isGenerator(t)) return t;
     const config = { ...(t.config ?? {}) } as Record<string, unknown>;
     if (filesList !== undefined) config['filesFrom'] = filesList;
+    if (offline) config['offline'] = offline;
     const scope = config['scope'];
     if (scope && typeof scope === 'object') {
       config['scope'] = Object.fromEntries(Object.entries(scope).filter(([key]) => !left.has(norm(key))));

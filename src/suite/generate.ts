@@ -5,7 +5,18 @@ import { discoverPromptFiles, DEFAULT_PATTERNS } from '../promptfile/discover';
 import { UserError, formatDiagnostic, type Diagnostic } from '../promptfile/errors';
 import { loadPromptFile } from '../promptfile/load';
 import type { PromptFile } from '../promptfile/model';
-import { checkScopeTargets, testsForFile, type PromptfooTest, type SuiteConfig } from './tests';
+import {
+  checkScopeTargets,
+  sharedEvaluatorNames,
+  testsForFile,
+  type PromptfooTest,
+  type SuiteConfig,
+} from './tests';
+
+export interface GenerateOptions {
+  /** Whether the offline reference has an answer for a prompt file (the entry file asks the reference registry). */
+  hasReference?: (file: PromptFile) => boolean;
+}
 
 /** The paths a `filesFrom` list names: a JSON array of strings. */
 function listed(file: string, cwd: string): string[] {
@@ -25,7 +36,11 @@ function listed(file: string, cwd: string): string[] {
  * as file:line:col lines; an invalid file is skipped and the others still run (`promptfile eval` then exits
  * non-zero). Throws only when no file is valid.
  */
-export function generateTests(config: SuiteConfig, cwd = process.cwd()): PromptfooTest[] {
+export function generateTests(
+  config: SuiteConfig,
+  cwd = process.cwd(),
+  options: GenerateOptions = {},
+): PromptfooTest[] {
   const patterns =
     config.files === undefined
       ? DEFAULT_PATTERNS
@@ -54,5 +69,22 @@ export function generateTests(config: SuiteConfig, cwd = process.cwd()): Promptf
     );
   }
   checkScopeTargets(config.scope, files, invalid);
-  return files.flatMap((f) => testsForFile(f, config));
+  const shared = sharedEvaluatorNames(files);
+  const nowhere: string[] = [];
+  const tests = files.flatMap((f) => {
+    const made = testsForFile(f, config, shared);
+    if (!config.offline || !options.hasReference || options.hasReference(f)) return made;
+    // The offline reference would only answer "no reference for this file": those rows go to the other variants.
+    if (config.offline.others.length === 0) {
+      nowhere.push(f.path);
+      return [];
+    }
+    return made.map((t) => ({ ...t, providers: config.offline?.others }));
+  });
+  if (nowhere.length > 0) {
+    const message = `no variant runs ${nowhere.join(', ')}: the offline reference has no answer for ${nowhere.length === 1 ? 'it' : 'them'} and no model variant runs (set the model's API key, or replay cassettes)`;
+    if (tests.length === 0) throw new UserError(`promptfile: ${message}`);
+    process.stderr.write(`promptfile: ${message}\n`);
+  }
+  return tests;
 }

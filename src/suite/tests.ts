@@ -46,6 +46,11 @@ export interface SuiteConfig {
   filesFrom?: string;
   /** Prompt-file warnings (unknown keys, unfilled placeholders, …) are errors: the file is not run. */
   strict?: boolean;
+  /**
+   * The offline reference variant's label and every other variant's (written by `promptfile eval`): rows of a prompt
+   * file the offline reference has no answer for go to the other variants only, instead of ending in an error row.
+   */
+  offline?: { label: string; others: string[] };
 }
 
 /** What our evaluator assertions receive in `config`. Never rendered by promptfoo (it is cloned as is). */
@@ -63,6 +68,8 @@ export interface PromptfooTest {
   description: string;
   vars: Record<string, string>;
   assert: Record<string, unknown>[];
+  /** The variants (provider labels) this test runs on; all when absent. */
+  providers?: string[];
   metadata: { promptfile: RowOrigin; [k: string]: unknown };
 }
 
@@ -79,6 +86,7 @@ export function evaluatorAssertion(
   evaluator: Evaluator,
   expect: 'match' | 'no-match',
   suite: SuiteConfig,
+  shared: ReadonlySet<string> = new Set(),
 ): Record<string, unknown> {
   const config: EvaluatorAssertionConfig = {
     evaluator,
@@ -94,17 +102,30 @@ export function evaluatorAssertion(
     type: 'javascript',
     value: `file://${path.join(ASSERTIONS_DIR, ADAPTER[evaluator.kind])}`,
     // promptfoo renders metric names with Nunjucks (a lone `#}` is an error there).
-    metric: templateText(metricName(evaluator, expect), templatingOn()),
+    metric: templateText(
+      metricName(evaluator, expect, shared.has(evaluator.name) ? file.name : undefined),
+      templatingOn(),
+    ),
     config,
   };
 }
 
 /**
  * The named score an evaluator feeds: its own name, or `NAME (must not match)` where scoping inverts it, so
- * statistics never pool a check with its opposite.
+ * statistics never pool a check with its opposite; `NAME [file]` when another prompt file of the run has an evaluator
+ * of the same name, so two files' "Similarity" are two metrics, not one.
  */
-export function metricName(evaluator: Evaluator, expect: 'match' | 'no-match'): string {
-  return expect === 'no-match' ? `${evaluator.name} (must not match)` : evaluator.name;
+export function metricName(evaluator: Evaluator, expect: 'match' | 'no-match', file?: string): string {
+  const name = file === undefined ? evaluator.name : `${evaluator.name} [${file}]`;
+  return expect === 'no-match' ? `${name} (must not match)` : name;
+}
+
+/** Evaluator names that more than one of `files` uses. */
+export function sharedEvaluatorNames(files: PromptFile[]): Set<string> {
+  const seen = new Map<string, number>();
+  for (const f of files)
+    for (const name of new Set(f.evaluators.map((e) => e.name))) seen.set(name, (seen.get(name) ?? 0) + 1);
+  return new Set([...seen].filter(([, n]) => n > 1).map(([name]) => name));
 }
 
 /** A short, single-line description of a row for promptfoo's report. */
@@ -119,8 +140,15 @@ export function describeRow(file: PromptFile, row: TestRow): string {
   return `${file.name} #${row.index} (line ${row.line}): ${short}`;
 }
 
-/** The promptfoo test cases for one prompt file. */
-export function testsForFile(file: PromptFile, suite: SuiteConfig = {}): PromptfooTest[] {
+/**
+ * The promptfoo test cases for one prompt file; `shared` are the evaluator names other files of the run use too
+ * (their metrics name the file).
+ */
+export function testsForFile(
+  file: PromptFile,
+  suite: SuiteConfig = {},
+  shared: ReadonlySet<string> = new Set(),
+): PromptfooTest[] {
   const scope = scopeFor(suite.scope, file);
   if (scope) validateScope(scope, file, `scope['${file.path}']`);
   const plans = file.rows.map((row) => planRow(file, row.index, scope));
@@ -128,7 +156,7 @@ export function testsForFile(file: PromptFile, suite: SuiteConfig = {}): Promptf
   return file.rows.map((row, i) => {
     const plan = plans[i] as RowPlan;
     const assert: Record<string, unknown>[] = [
-      ...plan.evaluators.map((a) => evaluatorAssertion(file, a.evaluator, a.expect, suite)),
+      ...plan.evaluators.map((a) => evaluatorAssertion(file, a.evaluator, a.expect, suite, shared)),
       ...plan.assert.map((a: ExtraAssertion) => ({ ...a })),
     ];
     const id = ids[i] as string;
