@@ -6,7 +6,6 @@
  */
 import { renderPrompt } from '../src/promptfoo/prompt';
 import { generateTests } from '../src/suite/generate';
-import { hasReference } from '../src/reference/registry';
 import type { SuiteConfig } from '../src/suite/tests';
 
 /** The prompt function: the row's prompt file's messages, placeholders filled literally. */
@@ -14,5 +13,5 @@ export const render = renderPrompt;
 
 /** The test generator: every row of every prompt file, scoped as the config says. */
 export async function tests(config?: SuiteConfig) {
-  return generateTests(config ?? {}, process.cwd(), { hasReference });
+  return generateTests(config ?? {});
 }

@@ -174,11 +174,18 @@ export function buildRunConfig(
     );
   const env: Record<string, string> = {};
   const providers = out.map((entry) => ({ ...entry, config: keyless(entry, env) }));
+  // The offline reference says in its entry which prompt files it answers (`answers:`); without that list it runs
+  // on every row, as in plain promptfoo.
   const offline = out.find((e) => kindOf(e.id) === 'offline');
-  const offlineRouting = offline && {
-    label: offline.label ?? offline.id,
-    others: labels.filter((l) => l !== (offline.label ?? offline.id)),
-  };
+  const answers = offline?.config?.['answers'];
+  const offlineRouting =
+    offline && Array.isArray(answers)
+      ? {
+          label: offline.label ?? offline.id,
+          answers: answers.map(String),
+          others: labels.filter((l) => l !== (offline.label ?? offline.id)),
+        }
+      : undefined;
   const tests = withRunFiles(base['tests'], files, options.notRun ?? [], options.filesList, offlineRouting);
   const config = {
     ...base,
@@ -194,7 +201,7 @@ function withRunFiles(
   files: PromptFile[],
   notRun: string[],
   filesList: string | undefined,
-  offline: { label: string; others: string[] } | undefined,
+  offline: { label: string; answers: string[]; others: string[] } | undefined,
 ): unknown {
   const norm = (p: string) => p.replace(/\\/g, '/').replace(/^\.\//, '');
   const running = new Set(files.flatMap((f) => [norm(f.path), f.name]));

@@ -7,11 +7,6 @@ type Reference = (variables: Record<string, string>) => string;
 /** A Map, not an object: a prompt file named `toString` or `constructor` must find nothing. */
 const REFERENCES = new Map<string, Reference>([['peer_to_peer_gossip_protocol_architect', gossipArchitect]]);
 
-/** Whether the offline reference has an answer for this prompt file. */
-export function hasReference(file: PromptFile): boolean {
-  return REFERENCES.has(file.name);
-}
-
 /** The reference answer for a row, or an error saying there is no reference for this prompt file. */
 export function referenceAnswer(
   file: PromptFile,

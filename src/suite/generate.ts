@@ -13,11 +13,6 @@ import {
   type SuiteConfig,
 } from './tests';
 
-export interface GenerateOptions {
-  /** Whether the offline reference has an answer for a prompt file (the entry file asks the reference registry). */
-  hasReference?: (file: PromptFile) => boolean;
-}
-
 /** The paths a `filesFrom` list names: a JSON array of strings. */
 function listed(file: string, cwd: string): string[] {
   let list: unknown;
@@ -36,11 +31,7 @@ function listed(file: string, cwd: string): string[] {
  * as file:line:col lines; an invalid file is skipped and the others still run (`promptfile eval` then exits
  * non-zero). Throws only when no file is valid.
  */
-export function generateTests(
-  config: SuiteConfig,
-  cwd = process.cwd(),
-  options: GenerateOptions = {},
-): PromptfooTest[] {
+export function generateTests(config: SuiteConfig, cwd = process.cwd()): PromptfooTest[] {
   const patterns =
     config.files === undefined
       ? DEFAULT_PATTERNS
@@ -73,13 +64,14 @@ export function generateTests(
   const nowhere: string[] = [];
   const tests = files.flatMap((f) => {
     const made = testsForFile(f, config, shared);
-    if (!config.offline || !options.hasReference || options.hasReference(f)) return made;
+    const offline = config.offline;
+    if (!offline || offline.answers.includes(f.name) || offline.answers.includes(f.path)) return made;
     // The offline reference would only answer "no reference for this file": those rows go to the other variants.
-    if (config.offline.others.length === 0) {
+    if (offline.others.length === 0) {
       nowhere.push(f.path);
       return [];
     }
-    return made.map((t) => ({ ...t, providers: config.offline?.others }));
+    return made.map((t) => ({ ...t, providers: offline.others }));
   });
   if (nowhere.length > 0) {
     const message = `no variant runs ${nowhere.join(', ')}: the offline reference has no answer for ${nowhere.length === 1 ? 'it' : 'them'} and no model variant runs (set the model's API key, or replay cassettes)`;

@@ -47,10 +47,11 @@ export interface SuiteConfig {
   /** Prompt-file warnings (unknown keys, unfilled placeholders, …) are errors: the file is not run. */
   strict?: boolean;
   /**
-   * The offline reference variant's label and every other variant's (written by `promptfile eval`): rows of a prompt
-   * file the offline reference has no answer for go to the other variants only, instead of ending in an error row.
+   * The offline reference variant (written by `promptfile eval` from its provider entry): its label, the prompt files
+   * it answers (names or paths, its entry's `answers`), and every other variant's label. Rows of a file it does not
+   * answer go to the other variants only, instead of ending in an error row.
    */
-  offline?: { label: string; others: string[] };
+  offline?: { label: string; answers: string[]; others: string[] };
 }
 
 /** What our evaluator assertions receive in `config`. Never rendered by promptfoo (it is cloned as is). */

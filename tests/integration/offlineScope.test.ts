@@ -1,6 +1,6 @@
 /**
- * The offline reference answers only the prompt files it has a reference for; any other file simply has no offline
- * variant (no error row). Variant labels depend on model and parameters, never on which files exist; two files with
+ * The offline reference answers only the prompt files its provider entry says it has a reference for (`answers`); any
+ * other file simply has no offline variant (no error row). Variant labels depend on model and parameters, never on which files exist; two files with
  * an evaluator of the same name feed two metrics; a prompt file named `toString` is just a name. Through the real
  * `promptfile eval`, against a model server on 127.0.0.1.
  */
@@ -50,7 +50,10 @@ describe('the offline reference applies only where it has a reference', () => {
         'prompts/toString.prompt.yml': file('toString', 'apples'),
         'prompts/other.prompt.yml': file('other', 'pears'),
       },
-      [live({ apiBaseUrl: server.baseUrl, apiKey: 'sk-loopback' }), offline(OFFLINE)],
+      [
+        live({ apiBaseUrl: server.baseUrl, apiKey: 'sk-loopback' }),
+        offline(OFFLINE, ['peer_to_peer_gossip_protocol_architect']),
+      ],
     );
     // Failed evaluators are not the point here (the seed's regexes on a toy answer): only errors fail these runs.
     all = await project.run(['eval', '--fail-on', 'errors', '-o', 'all']);
@@ -106,7 +109,7 @@ describe('with no model variant, a file without a reference is said to run nowhe
         [SEED]: fs.readFileSync(path.join(REPO, SEED), 'utf8'),
         'prompts/other.prompt.yml': file('other', 'pears'),
       },
-      [live({ model: 'gpt-4o-mini' }), offline(OFFLINE)],
+      [live({ model: 'gpt-4o-mini' }), offline(OFFLINE, ['peer_to_peer_gossip_protocol_architect'])],
     );
     // Unscoped, the seed's regexes apply to every row (as in gh models), so some fail: only errors fail this run.
     run = await project.run(['eval', '--fail-on', 'errors', '-o', 'results']);

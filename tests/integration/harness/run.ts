@@ -47,9 +47,12 @@ export function replay(config: Record<string, unknown>, label?: string): Provide
   return { id: repoFile('providers/replay.ts'), ...(label ? { label } : {}), config };
 }
 
-/** The offline reference provider. */
-export function offline(label = 'offline reference (baseline, not a model)'): ProviderEntry {
-  return { id: repoFile('providers/offline.ts'), label };
+/** The offline reference provider; `answers` lists the prompt files it has a reference for (its config's `answers`). */
+export function offline(
+  label = 'offline reference (baseline, not a model)',
+  answers?: string[],
+): ProviderEntry {
+  return { id: repoFile('providers/offline.ts'), label, ...(answers ? { config: { answers } } : {}) };
 }
 
 export interface EvalOptions {
