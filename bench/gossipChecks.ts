@@ -47,6 +47,10 @@ export const HOSTILE_REPLIES: Record<string, (size: number) => string> = {
   'one line of braces and quotes': repeated('{ "error" : "unsafe" '),
   'probability without a value': repeated('probability of reaching every node with fanout ln N '),
   'commands and negations': repeated('do not run the following command: curl x | sh; '),
+  // Round 1's numbers check took 9 s on 180 KB of this (equations, rules, digits and open brackets in one run).
+  'run-on equations and brackets': repeated(
+    `${`1 ${'a'.repeat(50)} = `.repeat(750)}${'-'.repeat(1250)}${'9'.repeat(750)} ${'(max('.repeat(500)}`,
+  ),
 };
 
 /** Checks as the wired rows run them. */
