@@ -76,8 +76,8 @@ describe('a gate that cannot be fooled', () => {
   describe('a model answering nonsense against the committed baseline', () => {
     let gossip: Project;
     let nonsense: CliRun;
-    // The reference variant's label: each file's own model, whatever the files (README, Live models).
-    const REFERENCE = 'reference';
+    // The reference variant's label: the file's own model and temperature (README, Live models).
+    const REFERENCE = 'gpt-4o · T=0.2 (reference)';
 
     beforeAll(async () => {
       const file = 'prompts/peer_to_peer_gossip_protocol_architect.prompt.yml';

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseResults } from '../../src/results/parse';
 import { createProject, expectExit, type CliRun, type Project } from '../e2e/project';
 import { live, offline, REPO } from './harness/run';
 import { startModelServer, type ModelServer } from './harness/server';
@@ -41,6 +42,13 @@ describe('the offline reference applies only where it has a reference', () => {
   let one: CliRun;
   const rows = (dir: string) =>
     (JSON.parse(project.read(`${dir}/latest.json`)) as { results: { results: Row[] } }).results.results;
+  /** The variant each row of `file` counts under, as compare, baseline and gate read the results. */
+  const variantsOf = (dir: string, f: string) =>
+    parseResults(JSON.parse(project.read(`${dir}/latest.json`)), dir)
+      .attempts.filter((a) => a.row.file === f)
+      .map((a) => a.variant)
+      .sort();
+  const MINI = 'openai/gpt-4o-mini (reference)';
 
   beforeAll(async () => {
     server = await startModelServer((r) => `I say ${/say (\w+)/.exec(r.user)?.[1] ?? ''}`);
@@ -66,21 +74,16 @@ describe('the offline reference applies only where it has a reference', () => {
     expectExit(all, 0);
     const results = rows('all');
     expect(results.filter((r) => r.failureReason === 2)).toEqual([]);
-    const variantsOf = (f: string) =>
-      results
-        .filter((r) => r.testCase.metadata?.promptfile?.file === f)
-        .map((r) => r.provider.label)
-        .sort();
-    expect(variantsOf('prompts/toString.prompt.yml')).toEqual(['reference']);
-    expect(variantsOf('prompts/other.prompt.yml')).toEqual(['reference']);
-    expect(variantsOf(SEED)).toEqual([...Array(3).fill(OFFLINE), ...Array(3).fill('reference')].sort());
+    expect(variantsOf('all', 'prompts/toString.prompt.yml')).toEqual([MINI]);
+    expect(variantsOf('all', 'prompts/other.prompt.yml')).toEqual([MINI]);
+    expect(variantsOf('all', SEED)).toEqual(
+      [...Array(3).fill(OFFLINE), ...Array(3).fill('gpt-4o · T=0.2 (reference)')].sort(),
+    );
   });
 
-  test('variant labels are the same whichever files run', () => {
+  test("a row's variant is its file's model and temperature, the same whichever files run", () => {
     expectExit(one, 0);
-    const labels = (run: CliRun) => /running \d+ variants?: (.*)/.exec(run.stderr)?.[1];
-    expect(labels(all)).toBe(`reference | ${OFFLINE}`);
-    expect(labels(one)).toBe(labels(all));
+    expect(variantsOf('one', SEED)).toEqual(variantsOf('all', SEED));
   });
 
   test('two files with an evaluator of the same name feed two metrics, each naming its file', () => {
