@@ -1,33 +1,24 @@
 /**
- * Calls promptfoo's own providers (OpenAI and compatible servers, Anthropic, Azure, Ollama, any promptfoo id)
- * instead of hand-written HTTP clients.
+ * Calls a model: OpenAI-compatible chat endpoints through our small client (src/models/openaiChat.ts), every other
+ * target (Anthropic, Azure, Ollama, any promptfoo id, or an OpenAI config with keys that client does not serve)
+ * through promptfoo's own providers.
  *
- * A provider file that imports promptfoo gets a second copy of its modules under the CLI (platform notes),
- * whose response cache ignores the CLI's per-repeat namespace and `--no-cache`: `--repeat 3` would return one
- * cached answer three times. So that copy's cache is switched off, and every call reaches the model.
+ * A provider file that imports promptfoo gets a second copy of its modules under the CLI (platform notes), whose
+ * response cache ignores the CLI's per-repeat namespace and `--no-cache`: `--repeat 3` would return one cached answer
+ * three times. So that copy is loaded only when a target needs it, with its cache switched off, and every call
+ * reaches the model.
  *
  * That copy's own retries are switched off too (`maxRetries: 0`): they wait as long as Retry-After says without a
  * cap and time out only the response headers. Calls are retried and timed out here instead, within CallLimits.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import * as path from 'node:path';
+import { openAiChatClient, type ChatClient, type ModelResponse } from '../src/models/openaiChat';
 import type { ChatMessage } from '../src/promptfile/messages';
 import { decide, DEFAULT_LIMITS, type CallLimits, type Failure } from '../src/variants/retry';
 import { keyVariable } from '../src/variants/variant';
 
-export interface DelegateResponse {
-  output?: unknown;
-  error?: string;
-  tokenUsage?: { prompt?: number; completion?: number; total?: number; cached?: number };
-  cost?: number;
-  cached?: boolean;
-  finishReason?: string;
-  metadata?: {
-    http?: { status?: number; headers?: Record<string, string> };
-    rateLimitKind?: string;
-    [k: string]: unknown;
-  };
-}
+export type DelegateResponse = ModelResponse;
 
 /**
  * A response after retries: how many attempts it took, why retrying stopped when it ended in an error, how long
@@ -56,7 +47,7 @@ type PromptfooModule = {
 };
 
 let promptfoo: PromptfooModule | undefined;
-const providers = new Map<string, Promise<LoadedProvider>>();
+const clients = new Map<string, Promise<ChatClient>>();
 
 /**
  * promptfoo's CJS build reads chalk through an interop helper that, under Node's require(esm), finds chalk's module
@@ -106,12 +97,13 @@ export async function callProvider(
 ): Promise<CallOutcome> {
   const inner = { ...withKeyFromEnvar(config, env), maxRetries: 0 };
   const key = `${id}\n${JSON.stringify(inner)}\n${JSON.stringify(env ?? {})}`;
-  let provider = providers.get(key);
-  if (!provider) {
-    provider = load().loadApiProvider(id, { options: { config: inner }, ...(env ? { env } : {}) });
-    providers.set(key, provider);
+  let client = clients.get(key);
+  if (!client) {
+    const direct = openAiChatClient(id, inner, env);
+    client = direct ? Promise.resolve(direct) : promptfooClient(id, inner, env);
+    clients.set(key, client);
   }
-  const loaded = await provider;
+  const loaded = await client;
   const secrets = secretsOf(id, inner, env);
   const started = performance.now();
   const latencyMs = () => Math.round(performance.now() - started);
@@ -157,6 +149,24 @@ function redact<T extends DelegateResponse>(response: T, secrets: string[]): T {
   return out;
 }
 
+/** A chat client over promptfoo's provider `id` (loading promptfoo's second copy on first use). */
+async function promptfooClient(
+  id: string,
+  config: Record<string, unknown>,
+  env?: Record<string, string | undefined>,
+): Promise<ChatClient> {
+  const provider = await load().loadApiProvider(id, { options: { config }, ...(env ? { env } : {}) });
+  abortableFetch();
+  return {
+    // No vars at all: nothing of the row may be re-rendered by the inner provider, and with vars (even empty ones) it
+    // renders the strings of its config with Nunjucks, so a jsonSchema description holding `{{` or `{%` would change.
+    chat: (messages, signal) =>
+      attemptSignal.run(signal, () =>
+        provider.callApi(JSON.stringify(messages), { prompt: { raw: '', label: 'promptfile' } }),
+      ),
+  };
+}
+
 /**
  * The abort signal of the attempt running in this async context. promptfoo's providers take no signal, and a call
  * abandoned at our timeout would keep its connection until promptfoo's own REQUEST_TIMEOUT_MS (5 minutes) or for
@@ -183,11 +193,10 @@ function abortableFetch(): void {
 
 /** One call, ended after `timeoutMs` whatever the server does (promptfoo's own timeout stops at the headers). */
 async function attempt(
-  provider: LoadedProvider,
+  client: ChatClient,
   messages: ChatMessage[],
   timeoutMs: number,
 ): Promise<DelegateResponse & { timedOut?: boolean }> {
-  abortableFetch();
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<DelegateResponse & { timedOut: boolean }>((resolve) => {
@@ -196,15 +205,9 @@ async function attempt(
       resolve({ error: `no complete answer within ${timeoutMs} ms (timeoutMs)`, timedOut: true });
     }, timeoutMs);
   });
-  // No vars at all: nothing of the row may be re-rendered by the inner provider, and with vars (even empty ones) it
-  // renders the strings of its config with Nunjucks, so a jsonSchema description holding `{{` or `{%` would change.
-  const call = attemptSignal
-    .run(controller.signal, () =>
-      provider.callApi(JSON.stringify(messages), { prompt: { raw: '', label: 'promptfile' } }),
-    )
-    .catch((error: unknown): DelegateResponse => ({
-      error: error instanceof Error ? error.message : String(error),
-    }));
+  const call = client.chat(messages, controller.signal).catch((error: unknown): DelegateResponse => ({
+    error: error instanceof Error ? error.message : String(error),
+  }));
   try {
     return await Promise.race([call, deadline]);
   } finally {

@@ -9,7 +9,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['src/errors', 'src/stats'],
   ['src/promptfile'],
   ['src/evaluators'],
-  ['src/variants', 'src/cassettes'],
+  ['src/variants', 'src/cassettes', 'src/models'],
   ['src/suite', 'src/promptfoo', 'src/results'],
   ['src/compare', 'src/gate'],
   ['src/report'],

@@ -85,7 +85,7 @@ const EXPECTED: Record<string, { outcome: 'PASS' | RegExp; requests: number }> =
   truncated_json: { outcome: /Unterminated string in JSON/, requests: 1 },
   not_json: { outcome: /is not valid JSON/, requests: 1 },
   not_json_5mb: { outcome: /is not valid JSON.*… \(\d+ more characters\)$/s, requests: 1 },
-  empty_choices: { outcome: /Cannot read properties of undefined/, requests: 1 },
+  empty_choices: { outcome: /API answered 200 with no choice to read/, requests: 1 },
   oversized_5mb: { outcome: 'PASS', requests: 1 },
 };
 
