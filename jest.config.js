@@ -5,6 +5,7 @@
  */
 module.exports = {
   testEnvironment: 'node',
+  globalSetup: '<rootDir>/tests/build.js',
   // jest 30 guards globals by default, which makes every Math.* call ~100x slower inside the gossip simulation.
   testEnvironmentOptions: { globalsCleanup: 'off' },
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },

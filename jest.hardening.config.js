@@ -4,6 +4,7 @@
  */
 module.exports = {
   testEnvironment: 'node',
+  globalSetup: '<rootDir>/tests/build.js',
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testMatch: ['<rootDir>/tests/hardening/**/*.test.ts'],
   testTimeout: 300000,

@@ -17,9 +17,15 @@ export const ENTRYPOINT = path.join(REPO, 'node_modules/promptfoo/dist/src/entry
 /** The seed prompt file every eval benchmark runs. */
 export const SEED = 'prompts/peer_to_peer_gossip_protocol_architect.prompt.yml';
 
-/** `file://` + an absolute path into this repository. */
+/**
+ * `file://` + an absolute path into this repository; the plugin's entry files (providers/, assertions/,
+ * prompts/promptfile.ts) as users run them, compiled in dist/ (bench/run.ts builds it first).
+ */
 export function repoFile(relative: string): string {
-  return `file://${path.join(REPO, relative)}`;
+  const shipped = /^(providers|assertions)\/.+\.ts$|^prompts\/promptfile\.ts$/.test(relative)
+    ? `dist/${relative.replace(/\.ts$/, '.js')}`
+    : relative;
+  return `file://${path.join(REPO, shipped)}`;
 }
 
 /** The installed promptfoo version, read from its package.json (its exports map hides it from require). */

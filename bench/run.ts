@@ -6,6 +6,7 @@
  *
  * Every model call goes to a loopback server started here (bench/server.ts); nothing leaves 127.0.0.1.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gatePowerSection } from './gatePower';
@@ -176,6 +177,11 @@ function renderMarkdown(
 }
 
 async function main(): Promise<void> {
+  // The configs measure the compiled plugin users run (dist/); build it as `npm test` does.
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: REPO,
+    stdio: 'inherit',
+  });
   const onlyFlag = process.argv.indexOf('--only');
   const only = onlyFlag >= 0 ? (process.argv[onlyFlag + 1] ?? '').split(',').filter(Boolean) : undefined;
   const unknown = (only ?? []).filter((n) => !(n in SECTIONS));

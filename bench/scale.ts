@@ -155,7 +155,7 @@ function resultRow(
   const line = 82 + r * 4;
   const assert = EVALUATORS.map((e, k) => ({
     type: 'javascript',
-    value: `file://${REPO}/assertions/regex.ts:regex`,
+    value: `file://${REPO}/dist/assertions/regex.js:regex`,
     metric: e.name,
     config: {
       evaluator: {
@@ -213,7 +213,7 @@ function resultRow(
     prompt: { raw, label: 'promptfile' },
     promptId: '8f3c1e5a2b7d9c04e6f1a3b5c7d9e1f3a5b7c9d1e3f5a7b9c1d3e5f7a9b1c3d5',
     promptIdx: v,
-    provider: { id: `file://${REPO}/providers/promptfile.ts`, label: variant },
+    provider: { id: `file://${REPO}/dist/providers/promptfile.js`, label: variant },
     response: {
       output: DESIGN_ANSWER,
       tokenUsage,

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../promptfile/errors';
+import { packageRoot } from '../promptfile/packageRoot';
 import { parseArgs } from './args';
 import type { Output } from './output';
 
@@ -18,8 +19,8 @@ Sets up this directory to evaluate its *.prompt.yml files:
   package.json scripts                 prompts:check, prompts:eval, prompts:gate, prompts:view, prompts:plan
 Existing files are left alone (say which) unless --force.`;
 
-/** This package's root: where its providers/, prompts/ and templates/ are. */
-const PACKAGE_ROOT = path.resolve(__dirname, '../..');
+/** This package's root: where its templates/ and its compiled plugin (dist/) are. */
+const PACKAGE_ROOT = packageRoot();
 
 const SCRIPTS: Record<string, string> = {
   'prompts:check': 'promptfile check',
@@ -39,16 +40,16 @@ export function configText(dir: string): string {
 description: Prompt files (*.prompt.yml) evaluated with promptfoo-promptfile
 
 prompts:
-  - id: file://${root}/prompts/promptfile.ts:render
+  - id: file://${root}/dist/prompts/promptfile.js:render
     label: promptfile
 
 providers:
   # Each prompt file's own model and modelParameters. Needs the model's API key (e.g. OPENAI_API_KEY).
-  - id: file://${root}/providers/promptfile.ts
+  - id: file://${root}/dist/providers/promptfile.js
     label: reference
 
 tests:
-  - path: file://${root}/prompts/promptfile.ts:tests
+  - path: file://${root}/dist/prompts/promptfile.js:tests
     config:
       files: prompts/**/*.prompt.yml
 `;

@@ -33,7 +33,7 @@ export function generatorOf(base: Record<string, unknown> | undefined): { config
     (t): t is { config?: SuiteConfig } =>
       t !== null &&
       typeof t === 'object' &&
-      /promptfile\.ts:tests$/.test(String((t as { path?: unknown }).path)),
+      /promptfile\.[jt]s:tests$/.test(String((t as { path?: unknown }).path)),
   );
 }
 

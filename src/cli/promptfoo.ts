@@ -1,6 +1,7 @@
 /** Runs the promptfoo CLI this package depends on, as a child process. */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { packageRoot } from '../promptfile/packageRoot';
 
 /** The promptfoo CLI entry point that ships with this package. */
 export function promptfooEntrypoint(): string {
@@ -20,7 +21,7 @@ export function quietEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEn
 }
 
 /** Stops the promptfoo child when promptfile is killed (see the script). */
-const EXIT_WITH_PARENT = path.resolve(__dirname, '../../bin/exit-with-parent.cjs');
+const EXIT_WITH_PARENT = path.join(packageRoot(), 'bin/exit-with-parent.cjs');
 
 /**
  * Runs `promptfoo <args>` with inherited output; resolves with its exit code. The child gets its own process group

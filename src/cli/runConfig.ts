@@ -3,7 +3,9 @@
  * matrix, with record/replay applied, and live variants whose API key is missing skipped with one line each.
  * Pure: the caller reads and writes files.
  */
+import * as path from 'node:path';
 import { UserError } from '../promptfile/errors';
+import { packageRoot } from '../promptfile/packageRoot';
 import type { PromptFile } from '../promptfile/model';
 import {
   expandMatrix,
@@ -61,11 +63,11 @@ export interface RunConfig {
 type Kind = 'live' | 'offline' | 'replay' | 'other';
 
 const kindOf = (id: string): Kind =>
-  /providers\/promptfile\.ts$/.test(id)
+  /providers\/promptfile\.[jt]s$/.test(id)
     ? 'live'
-    : /providers\/offline\.ts$/.test(id)
+    : /providers\/offline\.[jt]s$/.test(id)
       ? 'offline'
-      : /providers\/replay\.ts$/.test(id)
+      : /providers\/replay\.[jt]s$/.test(id)
         ? 'replay'
         : 'other';
 
@@ -108,7 +110,7 @@ export function buildRunConfig(
     Array.isArray(rawProviders) ? rawProviders : rawProviders === undefined ? [] : [rawProviders]
   ).map(normalise);
   const liveTemplate = entries.find((e) => kindOf(e.id) === 'live');
-  const liveId = liveTemplate?.id ?? 'file://providers/promptfile.ts';
+  const liveId = liveTemplate?.id ?? `file://${path.join(packageRoot(), 'dist/providers/promptfile.js')}`;
   for (const cell of options.matrix ? expandMatrix(options.matrix) : []) {
     entries.push({ id: liveId, label: variantLabel(cell), config: { ...cell } });
   }
@@ -131,7 +133,7 @@ export function buildRunConfig(
     if (options.replay !== undefined) {
       out.push({
         ...entry,
-        id: entry.id.replace(/promptfile\.ts$/, 'replay.ts'),
+        id: entry.id.replace(/promptfile\.([jt]s)$/, 'replay.$1'),
         label: `${label} (replay)`,
         config: { ...entry.config, cassettes: options.replay },
       });
@@ -224,7 +226,7 @@ function isGenerator(t: unknown): t is { path: string; config?: Record<string, u
   return (
     t !== null &&
     typeof t === 'object' &&
-    /promptfile\.ts:tests$/.test(String((t as { path?: unknown }).path))
+    /promptfile\.[jt]s:tests$/.test(String((t as { path?: unknown }).path))
   );
 }
 

@@ -6,10 +6,11 @@ import Ajv, { type ErrorObject } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from './errors';
+import { packageRoot } from './packageRoot';
 import { keyName, type ParsedSource, type PathSegment } from './parse';
 import { closest, didYouMean } from './suggest';
 
-export const SCHEMA_PATH = path.resolve(__dirname, '../../schema/prompt-file.schema.json');
+export const SCHEMA_PATH = path.join(packageRoot(), 'schema/prompt-file.schema.json');
 
 type JsonSchema = { properties?: Record<string, JsonSchema>; items?: JsonSchema; [k: string]: unknown };
 

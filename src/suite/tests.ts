@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { Diagnostic } from '../promptfile/errors';
 import { UserError } from '../promptfile/errors';
 import type { Evaluator, PromptFile, TestRow } from '../promptfile/model';
+import { MODULE_EXT } from '../promptfile/packageRoot';
 import { inertVar, templateText, templatingOn } from '../promptfoo/inert';
 import { ROW_VAR, rowReference, type RowOrigin } from '../promptfoo/row';
 import { fileReferenceLabel } from '../variants/variant';
@@ -75,10 +76,10 @@ export interface PromptfooTest {
 }
 
 const ADAPTER: Record<Evaluator['kind'], string> = {
-  string: 'string.ts:string',
-  regex: 'regex.ts:regex',
-  llm: 'judge.ts:judge',
-  uses: 'judge.ts:judge',
+  string: `string${MODULE_EXT}:string`,
+  regex: `regex${MODULE_EXT}:regex`,
+  llm: `judge${MODULE_EXT}:judge`,
+  uses: `judge${MODULE_EXT}:judge`,
 };
 
 /** One promptfoo assertion for one evaluator on one row. */

@@ -82,16 +82,23 @@ describe('the packed package, installed into an empty repository', () => {
 
   afterAll(() => server?.close());
 
-  test('the tarball holds the plugin and its templates, not the tests, and is publishable', () => {
+  test('the tarball holds the compiled plugin and its templates, not the sources or tests, and is publishable', () => {
     const installed = path.join(project, 'node_modules/promptfoo-promptfile');
     for (const f of [
       'bin/promptfile.js',
-      'providers/promptfile.ts',
-      'prompts/promptfile.ts',
+      'dist/src/cli/main.js',
+      'dist/providers/promptfile.js',
+      'dist/prompts/promptfile.js',
+      'dist/assertions/regex.js',
+      'schema/prompt-file.schema.json',
       'templates/example.prompt.yml',
     ])
       expect(fs.existsSync(path.join(installed, f))).toBe(true);
-    expect(fs.existsSync(path.join(installed, 'tests'))).toBe(false);
+    for (const f of ['tests', 'src', 'providers', 'dist/.tsbuildinfo'])
+      expect(fs.existsSync(path.join(installed, f))).toBe(false);
+    // No TypeScript at run time: the install brings neither tsx nor typescript, and every later step runs without.
+    for (const m of ['tsx', 'typescript', 'ts-node'])
+      expect(fs.existsSync(path.join(project, 'node_modules', m))).toBe(false);
     expect(JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')).private).toBeUndefined();
   });
 
@@ -99,7 +106,7 @@ describe('the packed package, installed into an empty repository', () => {
     const init = await npx(['promptfile', 'init']);
     expect(init.code).toBe(0);
     const config = fs.readFileSync(path.join(project, 'promptfooconfig.yaml'), 'utf8');
-    expect(config).toContain('file://node_modules/promptfoo-promptfile/providers/promptfile.ts');
+    expect(config).toContain('file://node_modules/promptfoo-promptfile/dist/providers/promptfile.js');
     for (const f of ['prompts/example.prompt.yml', '.github/workflows/prompt-eval.yml'])
       expect(fs.existsSync(path.join(project, f))).toBe(true);
     const scripts = JSON.parse(fs.readFileSync(path.join(project, 'package.json'), 'utf8')).scripts;

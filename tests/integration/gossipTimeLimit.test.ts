@@ -17,7 +17,7 @@ function configWith(server: ModelServer): PromptfooConfig {
   const scope = config.tests?.[0]?.config?.['scope'] as
     Record<string, { rows: { row: number; assert?: Record<string, unknown>[] }[] }> | undefined;
   const cdn = scope?.[SEED]?.rows.find((r) => r.row === 0);
-  const numbers = cdn?.assert?.find((a) => String(a['value']).endsWith('assertions/gossip.ts:numbers'));
+  const numbers = cdn?.assert?.find((a) => /assertions\/gossip\.[jt]s:numbers$/.test(String(a['value'])));
   if (!numbers) throw new Error('promptfooconfig.yaml no longer wires gossip.ts:numbers on the CDN row');
   numbers['config'] = { timeLimitMs: 1 };
   config.providers = [live({ apiBaseUrl: server.baseUrl }, 'reference')];

@@ -13,7 +13,7 @@ describe('offline default: the repository config with only the offline reference
   beforeAll(async () => {
     const config = repoConfig();
     const providers = config.providers ?? [];
-    const offlineEntry = providers.find((p) => p.id.endsWith('/providers/offline.ts'));
+    const offlineEntry = providers.find((p) => /\/providers\/offline\.[jt]s$/.test(p.id));
     if (!offlineEntry) throw new Error('promptfooconfig.yaml no longer lists providers/offline.ts');
     config.providers = [offlineEntry];
     run = await runEval({ copy: [SEED], config, env: { OPENAI_API_KEY: undefined } });

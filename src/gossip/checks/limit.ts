@@ -38,10 +38,14 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-const WORKER_FILE = path.join(__dirname, 'worker.ts');
+const WORKER_FILE = path.join(__dirname, `worker${path.extname(__filename)}`);
 
-/** Loads worker.ts with tsx's CommonJS hook: a worker does not inherit the loader promptfoo or jest registered. */
+/**
+ * The worker's code: the compiled worker.js as it is; from the TypeScript sources (tests, bench), worker.ts through
+ * tsx's CommonJS hook, since a worker does not inherit the loader jest or tsx registered.
+ */
 function bootstrap(): string {
+  if (WORKER_FILE.endsWith('.js')) return `require(${JSON.stringify(WORKER_FILE)});`;
   const tsx = require.resolve('tsx/cjs/api');
   return `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(WORKER_FILE)});`;
 }

@@ -16,9 +16,16 @@ import { parse, stringify } from 'yaml';
 export const REPO = path.resolve(__dirname, '../../..');
 const ENTRYPOINT = path.join(REPO, 'node_modules/promptfoo/dist/src/entrypoint.js');
 
-/** A `file://` reference to a file of this repository, e.g. `repoFile('providers/replay.ts')`. */
+/**
+ * A `file://` reference to a file of this repository, e.g. `repoFile('providers/replay.ts')`. The plugin's entry
+ * files (providers/, assertions/, prompts/promptfile.ts) are named by their source and referenced as promptfoo loads
+ * them from a user's config: compiled, in dist/ (jest's global setup builds it).
+ */
 export function repoFile(relative: string): string {
-  return `file://${path.join(REPO, relative)}`;
+  const shipped = /^(providers|assertions)\/.+\.ts$|^prompts\/promptfile\.ts$/.test(relative)
+    ? `dist/${relative.replace(/\.ts$/, '.js')}`
+    : relative;
+  return `file://${path.join(REPO, shipped)}`;
 }
 
 /** Where OpenAI calls go when a test names no server: a loopback port nothing listens on. */
