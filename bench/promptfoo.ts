@@ -57,7 +57,13 @@ export interface EvalRun {
   failed: number;
   errors: number;
   stderr: string;
+  /** CPU time of the promptfoo process (user + system, all threads), from bench/usage.cjs. */
+  cpuMs: number;
+  /** Peak resident memory of the promptfoo process, MiB. */
+  peakMiB: number;
 }
+
+const USAGE_PROBE = path.join(__dirname, 'usage.cjs');
 
 /** Runs `promptfoo eval` in `dir` with concurrency `jobs`, every model call going to `baseUrl`. */
 export async function runEval(
@@ -70,7 +76,10 @@ export async function runEval(
   const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pfconfig-'));
   const out = path.join(dir, 'out.json');
   fs.rmSync(out, { force: true });
+  const usageFile = path.join(configDir, 'usage.json');
   const args = [
+    '--require',
+    USAGE_PROBE,
     ENTRYPOINT,
     'eval',
     '-c',
@@ -94,6 +103,7 @@ export async function runEval(
     PROMPTFOO_DISABLE_RUNTIME_WARNINGS: '1',
     OPENAI_API_KEY: 'x',
     OPENAI_BASE_URL: baseUrl,
+    BENCH_USAGE_FILE: usageFile,
     ...extraEnv,
   };
   const startedAt = performance.now();
@@ -104,6 +114,9 @@ export async function runEval(
   });
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const endedAt = performance.now();
+  const usage = fs.existsSync(usageFile)
+    ? (JSON.parse(fs.readFileSync(usageFile, 'utf8')) as { cpuMs: number; maxRssKiB: number })
+    : { cpuMs: NaN, maxRssKiB: NaN };
   fs.rmSync(configDir, { recursive: true, force: true });
   let rows = 0;
   let passed = 0;
@@ -122,7 +135,19 @@ export async function runEval(
       else failed++;
     }
   }
-  return { startedAt, endedAt, wallMs: endedAt - startedAt, exitCode, rows, passed, failed, errors, stderr };
+  return {
+    startedAt,
+    endedAt,
+    wallMs: endedAt - startedAt,
+    exitCode,
+    rows,
+    passed,
+    failed,
+    errors,
+    stderr,
+    cpuMs: usage.cpuMs,
+    peakMiB: usage.maxRssKiB / 1024,
+  };
 }
 
 /** An eval run with the loopback server's view of it. */

@@ -46,16 +46,15 @@ const PROFILING_NOTES = [
     `None of this is the plugin's; it bounds what any promptfoo config reaches on two cores.`,
   `- **Client turnaround grows with -j** (plain promptfoo, \`--no-write\`, server-measured gap between a response and the next request on a connection): ` +
     `median ~20 ms at -j 4, ~63 ms at -j 16, ~77 ms at -j 32. One event loop serves every worker, so the more calls complete together, the longer each waits.`,
-  `- **The plugin's extra startup** (\`--cpu-prof\` of a 3-call plugin run against a plain one, main thread before the first request): ` +
-    `3.5 s against 1.9 s of CPU; ~0.85 s under promptfoo's CommonJS entry (the second copy), ~0.3 s in our providers/, prompts/ and src/ code, ` +
-    `~0.1 s in tsx, ~0.4 s more in promptfoo's own module loading.`,
-  `- **The plugin's provider loads a second copy of promptfoo** (\`require('promptfoo')\` in providers/delegate.ts, on the first call): ` +
-    `timed from a probe provider inside the CLI at ~0.57 s warm (1.7 s with a cold file cache), ~1.1 s in a fresh process. ` +
-    `Our own modules through tsx cost ~0.2 s (yaml 60 ms, ajv 36 ms, re2js 40 ms, the rest ~50 ms), \`generateTests\` on the seed ~70 ms.`,
-  `- **The connection-pool cap, fixed in 3eab9de.** That second copy sized its connection pool from its own \`state.maxConcurrency\`, which the CLI's ` +
+  `- **The plugin's extra startup, before 2026-12-03** (\`--cpu-prof\` of a 3-call plugin run against a plain one, main thread before the first ` +
+    `request): 3.5 s against 1.9 s of CPU; ~0.85 s under promptfoo's CommonJS entry (a second copy of promptfoo, which providers/delegate.ts ` +
+    `required on the first call), ~0.3 s in our code, ~0.1 s in tsx, ~0.4 s more in promptfoo's loading of TypeScript adapters. Both causes are ` +
+    `gone: OpenAI-compatible calls go through src/models/openaiChat.ts (tests/integration/oneCopy.test.ts proves no second copy loads) and ` +
+    `promptfoo loads the compiled dist/; section 1 measures what is left.`,
+  `- **The connection-pool cap, fixed in 3eab9de.** The second copy sized its connection pool from its own \`state.maxConcurrency\`, which the CLI's ` +
     `\`-j\` never reaches, so it fell back to 4: the plugin never had more than 4 calls in flight. Measured here before the fix: 2,001 calls × 100 ms at ` +
-    `-j 16 took 60–74 s (0.17–0.21 of the bound) against 24–27 s with \`PROMPTFOO_FETCH_CONNECTIONS=16\`. providers/delegate.ts now sets that variable; ` +
-    `section 2 reruns the plugin with the pool sized by the environment whenever it sees the cap again.`,
+    `-j 16 took 60–74 s (0.17–0.21 of the bound) against 24–27 s with \`PROMPTFOO_FETCH_CONNECTIONS=16\`. providers/delegate.ts still sets that ` +
+    `variable for the families that go through promptfoo's providers; section 2 reruns the plugin with the pool sized by the environment whenever it sees the cap again.`,
   `- **\`generateTests\` on 100,000 rows** retains ~320 MiB after a forced GC (~3.2 KB per test); GC is ~40% of its time; YAML parsing most of the rest.`,
 ];
 
