@@ -6,7 +6,6 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +15,7 @@ import { startModelServer, type ModelServer } from '../integration/harness/serve
 import { launchChromium, type Browser } from './chromium';
 import { listenersOf, listeningAddresses } from './listeners';
 import { createProject, expectExit, processTree, stopTree, variant, type Project } from './project';
+import { answering, freePort } from './serve';
 
 const FIXTURE = fs.readFileSync(path.join(__dirname, 'fixtures/greeter.prompt.yml'), 'utf8');
 const SCREENSHOTS = path.join(REPO, 'artifacts/screenshots');
@@ -40,51 +40,6 @@ function model(): (request: { user: string; temperature: number | undefined }) =
     if (temperature === 1 && topic === 'charlie' && n % 2 === 1) return 'hello! charlie, and no number.';
     return `hello! ${topic} has 42 facets`;
   };
-}
-
-/** A TCP port nothing listens on right now (bound and released on 127.0.0.1). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/**
- * Resolves once http://127.0.0.1:port answers `route`; rejects when `child` exits first or after `timeoutMs`,
- * with what it printed.
- */
-async function answering(
-  port: number,
-  route: string,
-  child: ChildProcess,
-  timeoutMs = 120_000,
-): Promise<void> {
-  let printed = '';
-  const keep = (d: Buffer) => (printed = `${printed}${d.toString()}`.slice(-4000));
-  // Reading the pipes also keeps a chatty server from blocking on a full one.
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`promptfile view exited with ${child.exitCode} before serving:\n${printed}`);
-    }
-    const status = await new Promise<number>((resolve) =>
-      http
-        .get({ host: '127.0.0.1', port, path: route, timeout: 1000 }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        })
-        .on('error', () => resolve(0)),
-    );
-    if (status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(
-    `promptfile view did not answer on 127.0.0.1:${port}${route} within ${timeoutMs} ms:\n${printed}`,
-  );
 }
 
 async function screenshot(page: Page, file: string, options: PageScreenshotOptions = {}): Promise<void> {
@@ -121,12 +76,18 @@ describe('the reports in a real browser', () => {
     let view: ChildProcess;
     let port: number;
     let page: Page;
+    /** What the app's live-update WebSocket (socket.io) received, by URL. */
+    const socketFrames = new Map<string, string[]>();
 
     beforeAll(async () => {
       port = await freePort();
       view = project.start(['view', '--port', String(port)]);
       await answering(port, '/api/results', view);
       page = await browser.context.newPage();
+      page.on('websocket', (ws) => {
+        socketFrames.set(ws.url(), []);
+        ws.on('framereceived', (frame) => socketFrames.get(ws.url())?.push(String(frame.payload)));
+      });
       await page.goto(`http://127.0.0.1:${port}/eval/${evalId}`);
       // The app paints first and loads the eval after: wait for the variants' metrics in the table header.
       await page.locator('thead [data-testid="custom-metrics"]').nth(1).waitFor({ timeout: 30_000 });
@@ -190,9 +151,22 @@ describe('the reports in a real browser', () => {
       });
     });
 
-    test('asks nothing of any host but 127.0.0.1, except for telemetry, which is refused', () => {
-      // promptfoo's app tries its telemetry host from the browser even with telemetry off; it is never sent.
-      expect(browser.blocked.filter((url) => !url.startsWith('https://a.promptfoo.app/'))).toEqual([]);
+    const probed = () => [...socketFrames.values()].some((frames) => frames.includes('3probe'));
+
+    test("keeps the app's live updates: its socket.io WebSocket upgrades through the guard", async () => {
+      // socket.io answers the client's probe on the new WebSocket before switching to it.
+      const deadline = Date.now() + 30_000;
+      while (!probed() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(probed()).toBe(true);
+      expect(
+        [...socketFrames.keys()].every((url) => url.startsWith(`ws://127.0.0.1:${port}/socket.io/`)),
+      ).toBe(true);
+    });
+
+    test('asks nothing of any host but its own: the page policy stops even the telemetry promptfoo tries', () => {
+      // promptfoo's app calls its telemetry host from the browser even with telemetry off; the page's
+      // Content-Security-Policy (promptfile view's guard) stops that before a request exists.
+      expect(browser.blocked).toEqual([]);
     });
 
     test('screenshot: view.png', async () => {
