@@ -111,8 +111,11 @@ export async function startViewGuard(requested: number, upstream: string): Promi
   const server = http.createServer((req, res) => {
     const why = refusal(req, port);
     if (why) return refuse(res, why);
-    // The page's HTML is read whole to hash its inline scripts, so it must come uncompressed.
+    // The page's HTML is read whole to hash its inline scripts, so it must come uncompressed, and whole: a 304
+    // would carry a policy without the hashes, which the browser would apply to the page it cached.
     const headers = { ...req.headers, 'accept-encoding': 'identity' };
+    delete headers['if-none-match'];
+    delete headers['if-modified-since'];
     const forward = http.request(
       { socketPath: upstream, method: req.method, path: req.url, headers },
       (answer) => {

@@ -339,5 +339,15 @@ describe('promptfile view is safe from web pages', () => {
     expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`);
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toMatch(/https?:|'unsafe-eval'/);
+    // promptfoo's page has an inline script, allowed by its hash; a revalidation gets the whole page and
+    // policy again (a 304's policy would replace the cached page's, without the hash).
+    expect(csp).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/]+=*'/);
+    const again = await request(port, 'GET', '/', {
+      host: `127.0.0.1:${port}`,
+      'if-none-match': String(answer.headers['etag'] ?? '"x"'),
+      'if-modified-since': String(answer.headers['last-modified'] ?? new Date().toUTCString()),
+    });
+    expect(again.status).toBe(200);
+    expect(again.headers['content-security-policy']).toBe(csp);
   });
 });
