@@ -11,11 +11,11 @@
  * an error row naming the check (src/gossip/checks/limit.ts), never a hung run.
  */
 import { readScenario, type Scenario } from '../src/gossip/claims/scenario';
-import { MAX_REASON_FINDINGS, type CheckVerdict, type Finding } from '../src/gossip/checks/finding';
 import { askGrader, readGraderEndpoint } from '../src/gossip/checks/grader';
 import { DEFAULT_TIME_LIMIT_MS, runCheckWithTimeLimit } from '../src/gossip/checks/limit';
 import { RUBRIC_DEFAULT_THRESHOLD, rubricMessages, rubricVerdict } from '../src/gossip/checks/rubric';
 import type { ExpectedReply } from '../src/gossip/checks/safety';
+import { decided, type Decided } from '../src/promptfoo/grading';
 import { rowOf, type RowContext } from '../src/promptfoo/row';
 
 /** The part of promptfoo's assertion context these adapters read. */
@@ -23,13 +23,8 @@ export interface GossipAssertionContext extends RowContext {
   config?: Record<string, unknown>;
 }
 
-/** promptfoo's GradingResult: pass, numeric score, a human reason, one component per finding. */
-export interface GossipGradingResult {
-  pass: boolean;
-  score: number;
-  reason: string;
-  componentResults?: { pass: boolean; score: number; reason: string }[];
-}
+/** promptfoo's GradingResult: pass, score 1 or 0 (src/promptfoo/grading.ts), the findings in the reason. */
+export type GossipGradingResult = Decided;
 
 /** The four required sections, whatever the heading style. */
 export async function structure(
@@ -37,9 +32,7 @@ export async function structure(
   context: GossipAssertionContext,
 ): Promise<GossipGradingResult> {
   const request = { check: 'structure', output: String(output ?? '') } as const;
-  return toGradingResult(
-    await runCheckWithTimeLimit(request, 'assertions/gossip.ts:structure', timeLimit(context)),
-  );
+  return decided(await runCheckWithTimeLimit(request, 'assertions/gossip.ts:structure', timeLimit(context)));
 }
 
 /** Numbers against the reference; the bound comes from the row (config.bound / config.nodes override it). */
@@ -49,9 +42,7 @@ export async function numbers(output: string, context: GossipAssertionContext): 
   if (typeof config['bound'] === 'number') scenario.bound = config['bound'];
   if (typeof config['nodes'] === 'number') scenario.nodes = config['nodes'];
   const request = { check: 'numbers', output: String(output ?? ''), scenario } as const;
-  return toGradingResult(
-    await runCheckWithTimeLimit(request, 'assertions/gossip.ts:numbers', timeLimit(context)),
-  );
+  return decided(await runCheckWithTimeLimit(request, 'assertions/gossip.ts:numbers', timeLimit(context)));
 }
 
 /** The reply the row needs (config.expect) and no shell commands. */
@@ -69,9 +60,7 @@ export async function safety(output: string, context: GossipAssertionContext): P
     output: String(output ?? ''),
     expect: expect satisfies ExpectedReply,
   } as const;
-  return toGradingResult(
-    await runCheckWithTimeLimit(request, 'assertions/gossip.ts:safety', timeLimit(context)),
-  );
+  return decided(await runCheckWithTimeLimit(request, 'assertions/gossip.ts:safety', timeLimit(context)));
 }
 
 /** config.timeLimitMs, else the default; an overrun is an error row naming the check, never a hung run. */
@@ -88,7 +77,7 @@ export async function rubric(output: string, context: GossipAssertionContext): P
   const threshold = typeof config['threshold'] === 'number' ? config['threshold'] : RUBRIC_DEFAULT_THRESHOLD;
   const messages = rubricMessages(String(output ?? ''), rowOf(context).row.variables);
   try {
-    return toGradingResult(rubricVerdict(await askGrader(endpoint, messages), threshold));
+    return decided(rubricVerdict(await askGrader(endpoint, messages), threshold));
   } catch (error) {
     return {
       pass: false,
@@ -96,25 +85,4 @@ export async function rubric(output: string, context: GossipAssertionContext): P
       reason: `rubric: grader ${endpoint.model} at ${endpoint.apiBaseUrl} failed: ${(error as Error).message}`,
     };
   }
-}
-
-function toGradingResult(verdict: CheckVerdict): GossipGradingResult {
-  return {
-    pass: verdict.pass,
-    score: verdict.score,
-    reason: verdict.reason,
-    componentResults: [...verdict.findings]
-      .sort((a, b) => rank(a) - rank(b))
-      .slice(0, MAX_REASON_FINDINGS)
-      .map((f) => ({
-        pass: f.outcome !== 'FAIL',
-        score: f.outcome === 'FAIL' ? 0 : 1,
-        reason: `${f.check}: ${f.detail}; ${f.outcome}`,
-      })),
-  };
-}
-
-/** Failures first, then warnings, then passes: what a report should show when it cannot show everything. */
-function rank(f: Finding): number {
-  return f.outcome === 'FAIL' ? 0 : f.outcome === 'WARN' ? 1 : 2;
 }

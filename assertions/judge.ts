@@ -1,10 +1,12 @@
 /**
  * promptfoo adapter for model-graded evaluators (`llm` judges and `uses: github/...`). The grader is the
  * provider configured in promptfooconfig.yaml (test generator config `grader:`). With no grader the row gets
- * a clear failing result, never a pass.
+ * a clear failing result, never a pass. promptfoo is given score 1 or 0 (src/promptfoo/grading.ts); the
+ * choice's own score is in the reason.
  */
 import { builtinJudge, judgeMessages, scoreJudgeAnswer } from '../src/evaluators/judge';
 import { renderMessages } from '../src/promptfile/messages';
+import { decided } from '../src/promptfoo/grading';
 import { rowOf } from '../src/promptfoo/row';
 import { targetFor } from '../src/variants/variant';
 import { callProvider } from '../providers/delegate';
@@ -36,6 +38,6 @@ export async function judge(output: string, context: AssertionContext) {
   }
   if (answer.error) return { pass: false, score: 0, reason: `grader ${id} failed: ${answer.error}` };
   const text = typeof answer.output === 'string' ? answer.output : JSON.stringify(answer.output);
-  const verdict = scoreJudgeAnswer(definition, text, judgeThreshold);
-  return { pass: verdict.pass, score: verdict.score, reason: verdict.reason };
+  // The choice's score (gh models' figure) is in the reason; promptfoo counts the pass or fail.
+  return decided(scoreJudgeAnswer(definition, text, judgeThreshold));
 }

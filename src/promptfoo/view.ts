@@ -13,7 +13,8 @@
  * - it changes nothing, or carries this Origin (browsers send Origin on every POST, PUT, PATCH and DELETE).
  * Answers lose promptfoo's CORS headers and gain a Content-Security-Policy that lets the page reach no host but
  * itself (promptfoo's app calls a telemetry host even with telemetry off), with hashes for the page's own inline
- * scripts. WebSocket upgrades (the app's live updates, socket.io) pass under the same rules, with an Origin required.
+ * scripts; promptfoo's scripts are served with the fixes of viewFixes.ts. WebSocket upgrades (the app's live
+ * updates, socket.io) pass under the same rules, with an Origin required.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -21,6 +22,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fixScript } from './viewFixes';
 
 /** A running guard. */
 export interface ViewGuard {
@@ -111,8 +113,8 @@ export async function startViewGuard(requested: number, upstream: string): Promi
   const server = http.createServer((req, res) => {
     const why = refusal(req, port);
     if (why) return refuse(res, why);
-    // The page's HTML is read whole to hash its inline scripts, so it must come uncompressed, and whole: a 304
-    // would carry a policy without the hashes, which the browser would apply to the page it cached.
+    // Pages and scripts are read whole (below), so they must come uncompressed, and whole: a 304 would carry a
+    // page's policy without the hashes, which the browser would apply to the page it cached.
     const headers = { ...req.headers, 'accept-encoding': 'identity' };
     delete headers['if-none-match'];
     delete headers['if-modified-since'];
@@ -120,7 +122,9 @@ export async function startViewGuard(requested: number, upstream: string): Promi
       { socketPath: upstream, method: req.method, path: req.url, headers },
       (answer) => {
         const type = String(answer.headers['content-type'] ?? '');
-        if (!type.startsWith('text/html')) {
+        const html = type.startsWith('text/html');
+        const script = /^(application|text)\/javascript/.test(type);
+        if (!html && !script) {
           res.writeHead(
             answer.statusCode ?? 502,
             securityHeaders(answer.headers, contentSecurityPolicy(port)),
@@ -128,18 +132,21 @@ export async function startViewGuard(requested: number, upstream: string): Promi
           answer.pipe(res);
           return;
         }
+        // Read whole: a page to hash its inline scripts, a script to apply viewFixes.ts.
         const chunks: Buffer[] = [];
         answer.on('data', (c: Buffer) => chunks.push(c));
         answer.on('end', () => {
-          const html = Buffer.concat(chunks);
+          const text = Buffer.concat(chunks).toString('utf8');
+          const body = Buffer.from(html ? text : fixScript(text).script, 'utf8');
           const out = securityHeaders(
             answer.headers,
-            contentSecurityPolicy(port, inlineScripts(html.toString('utf8'))),
+            contentSecurityPolicy(port, html ? inlineScripts(text) : []),
           );
-          out['content-length'] = String(html.length);
+          out['content-length'] = String(body.length);
           delete out['transfer-encoding'];
+          delete out['etag'];
           res.writeHead(answer.statusCode ?? 502, out);
-          res.end(html);
+          res.end(body);
         });
       },
     );

@@ -99,7 +99,39 @@ export function validateScope(scope: FileScope, file: PromptFile, where: string)
       }
     }
   }
+  problems.push(...metricClashes(scope, file, where));
   if (problems.length > 0) throw new UserError(problems.join('\n'));
+}
+
+/**
+ * Extra assertions that would share a named metric on a row with an evaluator or with each other. promptfoo averages
+ * a metric's assertions on a row (a pass and a fail show as 0.5 in its report), while promptfile counts one verdict
+ * per evaluator and row: one metric, one assertion per row, so both print the same figure.
+ */
+function metricClashes(scope: FileScope, file: PromptFile, where: string): string[] {
+  const owners = new Map<string, string>();
+  for (const e of file.evaluators) {
+    owners.set(e.name, `evaluator '${e.name}'`);
+    owners.set(`${e.name} (must not match)`, `evaluator '${e.name}' where it must not match`);
+  }
+  const problems: string[] = [];
+  const check = (at: string, list: unknown, taken: Map<string, string>) => {
+    for (const [j, a] of (Array.isArray(list) ? list : []).entries()) {
+      const metric = (a as ExtraAssertion | null)?.['metric'];
+      if (typeof metric !== 'string') continue;
+      const owner = taken.get(metric);
+      if (owner)
+        problems.push(
+          `${at}[${j}].metric: '${metric}' is already the metric of ${owner}; give each assertion of a row its own metric (promptfoo would average them)`,
+        );
+      else taken.set(metric, `${at}[${j}]`);
+    }
+  };
+  const everyRow = new Map(owners);
+  check(`${where}.assert`, scope.assert, everyRow);
+  for (const [i, rs] of (scope.rows ?? []).entries())
+    check(`${where}.rows[${i}].assert`, rs.assert, new Map(everyRow));
+  return problems;
 }
 
 /** The evaluators and extra assertions that apply to row `index` of `file`. */

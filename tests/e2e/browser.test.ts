@@ -10,11 +10,20 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page, PageScreenshotOptions } from 'playwright-core';
+import { parse } from 'yaml';
 import { REPO } from '../integration/harness/run';
 import { startModelServer, type ModelServer } from '../integration/harness/server';
 import { launchChromium, type Browser } from './chromium';
 import { listenersOf, listeningAddresses } from './listeners';
-import { createProject, expectExit, processTree, stopTree, variant, type Project } from './project';
+import {
+  createProject,
+  expectExit,
+  processTree,
+  stopTree,
+  variant,
+  type CliRun,
+  type Project,
+} from './project';
 import { answering, freePort } from './serve';
 
 const FIXTURE = fs.readFileSync(path.join(__dirname, 'fixtures/greeter.prompt.yml'), 'utf8');
@@ -40,6 +49,31 @@ function model(): (request: { user: string; temperature: number | undefined }) =
     if (temperature === 1 && topic === 'charlie' && n % 2 === 1) return 'hello! charlie, and no number.';
     return `hello! ${topic} has 42 facets`;
   };
+}
+
+/** Rows of a CSV text (RFC 4180: quoted fields may hold commas, quotes and newlines). */
+function csv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') (row.push(field), (field = ''));
+    else if (c === '\n' || (c === '\r' && text[i + 1] === '\n')) {
+      if (c === '\r') i++;
+      row.push(field);
+      rows.push(row);
+      ((row = []), (field = ''));
+    } else field += c;
+  }
+  if (field !== '' || row.length > 0) rows.push([...row, field]);
+  return rows;
 }
 
 async function screenshot(page: Page, file: string, options: PageScreenshotOptions = {}): Promise<void> {
@@ -253,6 +287,202 @@ describe('the reports in a real browser', () => {
         });
       }
       expect(fs.statSync(path.join(SCREENSHOTS, 'report.png')).size).toBeGreaterThan(10_000);
+    });
+  });
+
+  describe('one number per metric: the web report, its exports and promptfile agree', () => {
+    const ARCHITECT = fs.readFileSync(path.join(__dirname, 'fixtures/architect.prompt.yml'), 'utf8');
+    const reply = (file: string) =>
+      (parse(fs.readFileSync(path.join(REPO, 'tests/calibration/corpus', file), 'utf8')) as { reply: string })
+        .reply;
+    /** Passes every check. */
+    const GOOD = reply('cdn-pass-01-two-level-markdown.yaml');
+    /** Sound but over the row's bound: the numbers check fails while most of its findings hold. */
+    const OVER = reply('cdn-fail-20-hierarchical-over-bound.yaml');
+    /** Headings without content: the structure check fails. */
+    const EMPTY = reply('cdn-fail-08-empty-headings.yaml');
+    const GRADER = 'judge';
+    let server: ModelServer;
+    let project: Project;
+    let run: CliRun;
+    let view: ChildProcess;
+    let page: Page;
+    let cli: Record<string, Record<string, { passes: number; trials: number; errors: number }>>;
+
+    beforeAll(async () => {
+      // T=0.2 always answers well. T=1 answers, call by call: over the bound, an error, well, empty headings.
+      let hot = 0;
+      server = await startModelServer((r) => {
+        if (r.model === GRADER) return r.user.includes(GOOD) ? '5' : r.user.includes(OVER) ? '3' : '1';
+        if (r.temperature !== 1) return GOOD;
+        const turn = hot++ % 4;
+        return turn === 0
+          ? OVER
+          : turn === 1
+            ? { status: 400, text: 'bad request' }
+            : turn === 2
+              ? GOOD
+              : EMPTY;
+      });
+      const gossip = (check: string, metric: string) => ({
+        type: 'javascript',
+        value: `file://${path.join(REPO, 'assertions/gossip.ts')}:${check}`,
+        metric,
+      });
+      project = createProject(
+        { 'prompts/architect.prompt.yml': ARCHITECT },
+        [
+          variant(COOL, server.baseUrl, { temperature: 0.2 }),
+          variant(HOT, server.baseUrl, { temperature: 1 }),
+        ],
+        'architect: one number per metric',
+        {
+          files: 'prompts/**/*.prompt.yml',
+          grader: { id: `openai:chat:${GRADER}`, config: { apiBaseUrl: server.baseUrl, apiKey: 'sk-judge' } },
+          scope: {
+            'prompts/architect.prompt.yml': {
+              assert: [
+                gossip('numbers', 'Gossip: numbers hold'),
+                gossip('structure', 'Gossip: four sections'),
+              ],
+            },
+          },
+        },
+      );
+      run = await project.run(['eval', '--repeat', '4', '-o', 'results', '--', '-o', 'results/export.csv']);
+      expectExit(run, 1);
+      const compared = await project.run(['compare', 'results/latest.json', '--json']);
+      expectExit(compared, 0);
+      cli = Object.fromEntries(
+        (
+          JSON.parse(compared.stdout) as { variants: { variant: string; evaluators: (typeof cli)[string] }[] }
+        ).variants.map((v) => [v.variant, v.evaluators]),
+      );
+      const port = await freePort();
+      view = project.start(['view', '--port', String(port)]);
+      await answering(port, '/api/results', view);
+      page = await browser.context.newPage();
+      const evalId = (JSON.parse(project.read('results/latest.json')) as { evalId: string }).evalId;
+      await page.goto(`http://127.0.0.1:${port}/eval/${evalId}`);
+      await page.locator('thead [data-testid="custom-metrics"]').nth(1).waitFor({ timeout: 30_000 });
+    });
+
+    afterAll(async () => {
+      await page?.close();
+      if (view) await stopTree(view);
+      await server?.close();
+    });
+
+    /** "passes/trials" per variant and metric, from promptfile's own table (`promptfile compare --json`). */
+    function cliFigures(): Record<string, Record<string, string>> {
+      return Object.fromEntries(
+        Object.entries(cli).map(([v, evaluators]) => [
+          v,
+          Object.fromEntries(Object.entries(evaluators).map(([m, c]) => [m, `${c.passes}/${c.trials}`])),
+        ]),
+      );
+    }
+
+    test('the run has what promptfoo would average: partial scores that pass and fail, and an error', () => {
+      const results = JSON.parse(project.read('results/latest.json')) as {
+        results: {
+          results: {
+            failureReason?: number;
+            gradingResult?: { componentResults?: { reason: string; pass: boolean }[] };
+          }[];
+        };
+      };
+      const reasons = results.results.results.flatMap((r) => r.gradingResult?.componentResults ?? []);
+      // A judge's pass at 0.5, and a domain check failing with findings that held.
+      expect(reasons.some((c) => c.pass && c.reason.startsWith('grader chose "3" (score 0.5'))).toBe(true);
+      expect(
+        reasons.some((c) => !c.pass && /^numbers FAIL \(\d+ fail, \d+ warn, [1-9]\d* pass\)/.test(c.reason)),
+      ).toBe(true);
+      expect(results.results.results.filter((r) => r.failureReason === 2)).toHaveLength(1);
+      expect(cli[HOT]?.['Clear design']).toMatchObject({ trials: 3, errors: 1 });
+    });
+
+    test("promptfoo's web report shows promptfile's passes/trials for every metric of every variant", async () => {
+      const shown: Record<string, Record<string, string>> = {};
+      for (const label of [COOL, HOT]) {
+        const header = page.locator('thead th', { has: page.locator('.provider', { hasText: label }) });
+        expect(await header.count()).toBe(1);
+        const values = await header
+          .locator('[data-testid^="metric-value-"]')
+          .evaluateAll((spans) =>
+            spans.map(
+              (s) =>
+                [s.getAttribute('data-testid')!.slice('metric-value-'.length), s.textContent ?? ''] as const,
+            ),
+          );
+        shown[label] = {};
+        for (const [metric, text] of values) {
+          // "75.00% (3.00/4.00)": the rate must be the fraction it shows, and the fraction whole numbers.
+          const figure = /^(\d+\.\d\d)% \((\d+)\.00\/(\d+)\.00\)$/;
+          expect([metric, text.trim()]).toEqual([metric, expect.stringMatching(figure)]);
+          const [, rate, passes, trials] = figure.exec(text.trim()) as unknown as [
+            string,
+            string,
+            string,
+            string,
+          ];
+          expect(rate).toBe(((100 * Number(passes)) / Number(trials)).toFixed(2));
+          shown[label][metric] = `${passes}/${trials}`;
+        }
+      }
+      expect(shown).toEqual(cliFigures());
+    });
+
+    test("promptfoo's JSON export has the same figures: namedScores over namedScoresCount", () => {
+      const results = JSON.parse(project.read('results/latest.json')) as {
+        results: {
+          prompts: {
+            provider: string;
+            metrics: { namedScores: Record<string, number>; namedScoresCount: Record<string, number> };
+          }[];
+        };
+      };
+      const exported = Object.fromEntries(
+        results.results.prompts.map((p) => [
+          p.provider,
+          Object.fromEntries(
+            Object.entries(p.metrics.namedScores).map(([m, score]) => [
+              m,
+              `${score}/${p.metrics.namedScoresCount[m]}`,
+            ]),
+          ),
+        ]),
+      );
+      expect(exported).toEqual(cliFigures());
+    });
+
+    test("promptfoo's CSV export scores each metric 1 or 0 per row, adding up to the same passes/trials", () => {
+      const [header = [], ...rows] = csv(project.read('results/export.csv'));
+      // One block of columns per variant: "[label] promptfile", Status, ..., "Metric: NAME" per metric, ...
+      const exported: Record<string, Record<string, string>> = {};
+      const cells: string[] = [];
+      let variant = '';
+      for (const [i, name] of header.entries()) {
+        const block = /^\[(.+)\] promptfile$/.exec(name);
+        if (block) variant = block[1] as string;
+        if (!name.startsWith('Metric: ')) continue;
+        const column = rows.map((row) => row[i] ?? '').filter((cell) => cell !== '');
+        cells.push(...column);
+        exported[variant] = {
+          ...exported[variant],
+          [name.slice('Metric: '.length)]: `${column.filter((c) => c === '1.00').length}/${column.length}`,
+        };
+      }
+      expect(new Set(cells)).toEqual(new Set(['0.00', '1.00']));
+      expect(exported).toEqual(cliFigures());
+    });
+
+    test('promptfile eval printed the same figures', () => {
+      for (const evaluators of Object.values(cliFigures()))
+        for (const [metric, figure] of Object.entries(evaluators)) {
+          const line = run.stdout.split('\n').find((l) => l.startsWith(`${metric}  `));
+          expect([metric, line]).toEqual([metric, expect.stringContaining(` ${figure} `)]);
+        }
     });
   });
 });

@@ -53,12 +53,13 @@ export function variant(label: string, baseUrl: string, config: Record<string, u
 
 /**
  * Creates a project with `files` (relative path -> text) and a promptfooconfig.yaml running `providers`;
- * `description` names the eval in promptfoo's web report.
+ * `description` names the eval in promptfoo's web report; `suite` is the test generator's config.
  */
 export function createProject(
   files: Record<string, string>,
   providers: ProviderEntry[],
   description = 'promptfile end-to-end test',
+  suite?: Record<string, unknown>,
 ): Project {
   const dir = tempDir('promptfile-e2e-');
   const configDir = tempDir('promptfile-e2e-config-');
@@ -66,7 +67,7 @@ export function createProject(
     fs.mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
     fs.writeFileSync(path.join(dir, relative), text);
   }
-  const config = parse(configFor(providers)) as Record<string, unknown>;
+  const config = parse(configFor(providers, suite)) as Record<string, unknown>;
   fs.writeFileSync(path.join(dir, 'promptfooconfig.yaml'), stringify({ ...config, description }));
   const env = {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',

@@ -1,7 +1,9 @@
 /**
  * Model-graded evaluators (a prompt file's `llm` judge and `uses: github/coherence`) are graded by the grader
  * configured in the test generator's config, here pointing at the test server. The grader's digit maps onto
- * the 1..5 scale (0, .25, .5, .75, 1); without a grader the evaluator fails with a clear reason, never passes.
+ * the 1..5 scale (0, .25, .5, .75, 1), which decides pass or fail; promptfoo is given 1 or 0 (its named metric
+ * must be the pass rate the CLI prints) and the choice's score in the reason. Without a grader the evaluator
+ * fails with a clear reason, never passes.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -43,6 +45,7 @@ function graded(r: RowResult | undefined) {
     metric: c.assertion?.metric,
     pass: c.pass,
     score: c.score,
+    reason: c.reason,
   }));
 }
 
@@ -75,16 +78,30 @@ describe('model-graded evaluators', () => {
 
   afterAll(() => server.close());
 
-  test('a grader answer of "4" scores .75 and passes, on both the llm judge and github/coherence', () => {
+  test('a grader answer of "4" scores .75 and passes, on both the llm judge and github/coherence: promptfoo counts 1', () => {
     const good = byTopic(withGrader)['anti-entropy'];
-    expect(graded(good)).toEqual(EVALUATORS.map((metric) => ({ metric, pass: true, score: 0.75 })));
+    expect(graded(good)).toEqual(
+      EVALUATORS.map((metric) => ({
+        metric,
+        pass: true,
+        score: 1,
+        reason: 'grader chose "4" (score 0.75; passes above 0)',
+      })),
+    );
     expect(good?.success).toBe(true);
-    expect(good?.namedScores).toEqual({ 'Clear explanation': 0.75, Coherent: 0.75 });
+    expect(good?.namedScores).toEqual({ 'Clear explanation': 1, Coherent: 1 });
   });
 
   test('a grader answer of "1" scores 0 and fails', () => {
     const bad = byTopic(withGrader)['vector clocks'];
-    expect(graded(bad)).toEqual(EVALUATORS.map((metric) => ({ metric, pass: false, score: 0 })));
+    expect(graded(bad)).toEqual(
+      EVALUATORS.map((metric) => ({
+        metric,
+        pass: false,
+        score: 0,
+        reason: 'grader chose "1" (score 0; passes above 0)',
+      })),
+    );
     expect(bad?.success).toBe(false);
     expect(bad?.failureReason).toBe(1);
   });

@@ -99,14 +99,14 @@ describe('the rubric assertion', () => {
     });
     afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-    it('sends the rubric at temperature 0 with the key from apiKeyEnv, and passes on choice 4', async () => {
+    it('sends the rubric at temperature 0 with the key from apiKeyEnv, and passes on choice 4 (promptfoo counts 1)', async () => {
       process.env['RUBRIC_TEST_KEY'] = 'sk-test';
       const result = await rubric(
         'THE DESIGN',
         context({ grader: { apiBaseUrl: base, model: 'judge', apiKeyEnv: 'RUBRIC_TEST_KEY' } }),
       );
-      expect(result).toMatchObject({ pass: true, score: 0.75 });
-      expect(result.reason).toContain('grader chose 4/5');
+      expect(result).toMatchObject({ pass: true, score: 1 });
+      expect(result.reason).toContain('grader chose 4/5 (score 0.75');
       const last = requests[requests.length - 1]!;
       expect(last.auth).toBe('Bearer sk-test');
       expect(last.body).toMatchObject({ model: 'judge', temperature: 0 });
@@ -115,10 +115,9 @@ describe('the rubric assertion', () => {
 
     it('fails on a low choice, on a missing key and on a server error, saying why', async () => {
       answer = '2';
-      expect(await rubric('x', context({ grader: { apiBaseUrl: base, model: 'judge' } }))).toMatchObject({
-        pass: false,
-        score: 0.25,
-      });
+      const low = await rubric('x', context({ grader: { apiBaseUrl: base, model: 'judge' } }));
+      expect(low).toMatchObject({ pass: false, score: 0 });
+      expect(low.reason).toContain('grader chose 2/5 (score 0.25');
       const noKey = await rubric(
         'x',
         context({ grader: { apiBaseUrl: base, model: 'judge', apiKeyEnv: 'RUBRIC_TEST_MISSING' } }),

@@ -183,6 +183,40 @@ describe('mistakes in a scope are errors, each on its own line', () => {
     );
   });
 
+  it('refuses an extra assertion sharing a metric with an evaluator or another assertion of the row', () => {
+    const check = (metric: string) => ({ type: 'contains', value: 'x', metric });
+    const scope: FileScope = {
+      assert: [check('Shared')],
+      rows: [
+        { row: 0, assert: [check(REFUSAL), check('Shared')] },
+        { row: 1, assert: [check('Own'), check('Own')] },
+        { row: 2, mustNotMatch: [REFUSAL], assert: [check(`${REFUSAL} (must not match)`)] },
+      ],
+    };
+    expect(userError(() => validateScope(scope, seed, where)).split('\n')).toEqual([
+      `${where}.rows[0].assert[0].metric: '${REFUSAL}' is already the metric of evaluator '${REFUSAL}'; give each assertion of a row its own metric (promptfoo would average them)`,
+      `${where}.rows[0].assert[1].metric: 'Shared' is already the metric of ${where}.assert[0]; give each assertion of a row its own metric (promptfoo would average them)`,
+      `${where}.rows[1].assert[1].metric: 'Own' is already the metric of ${where}.rows[1].assert[0]; give each assertion of a row its own metric (promptfoo would average them)`,
+      `${where}.rows[2].assert[0].metric: '${REFUSAL} (must not match)' is already the metric of evaluator '${REFUSAL}' where it must not match; give each assertion of a row its own metric (promptfoo would average them)`,
+    ]);
+  });
+
+  it('lets different rows use one metric for their own assertion', () => {
+    const check = { type: 'contains', value: 'x', metric: 'Domain check' };
+    expect(() =>
+      validateScope(
+        {
+          rows: [
+            { row: 0, assert: [check] },
+            { row: 1, assert: [check] },
+          ],
+        },
+        seed,
+        where,
+      ),
+    ).not.toThrow();
+  });
+
   it('reports every mistake at once', () => {
     const scope: FileScope = { rows: [{ row: 9 }, { row: 0, evaluators: ['x'], mustNotMatch: ['y'] }] };
     expect(userError(() => validateScope(scope, seed, where)).split('\n')).toHaveLength(3);
