@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page, PageScreenshotOptions } from 'playwright-core';
 import { parse } from 'yaml';
-import { REPO } from '../integration/harness/run';
+import { REPO, repoFile } from '../integration/harness/run';
 import { startModelServer, type ModelServer } from '../integration/harness/server';
 import { launchChromium, type Browser } from './chromium';
 import { listenersOf, listeningAddresses } from './listeners';
@@ -326,7 +326,7 @@ describe('the reports in a real browser', () => {
       });
       const gossip = (check: string, metric: string) => ({
         type: 'javascript',
-        value: `file://${path.join(REPO, 'assertions/gossip.ts')}:${check}`,
+        value: `${repoFile('assertions/gossip.ts')}:${check}`,
         metric,
       });
       project = createProject(
