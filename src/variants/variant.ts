@@ -122,7 +122,6 @@ export function callSettings(file: PromptFile, overrides: VariantOverrides): Cal
   return settings;
 }
 
-/** A column label such as `gpt-4o · T=0.2`; the file's own settings are the reference. */
 /**
  * The reference variant of a run whose prompt files name different models: one promptfoo column serving each file
  * its own model. Results name each of its rows by that file's own reference (`fileReferenceLabel`) instead, so a
@@ -135,6 +134,7 @@ export function fileReferenceLabel(model: string | undefined, temperature: numbe
   return `${model ?? '?'}${temperature !== undefined ? ` · T=${temperature}` : ''} (reference)`;
 }
 
+/** A column label such as `gpt-4o · T=0.2`; the file's own settings are the reference. */
 export function variantLabel(overrides: VariantOverrides, reference = false): string {
   const parts: string[] = [overrides.model ?? (reference ? 'reference' : 'file model')];
   if (overrides.temperature !== undefined) parts.push(`T=${overrides.temperature}`);
