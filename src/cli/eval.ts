@@ -23,7 +23,7 @@ import { parseMatrix } from '../variants/variant';
 import { numberFlag, parseArgs, stringFlag } from './args';
 import type { Output } from './output';
 import { configuredPatterns, loadEach, safePromptFiles, strictIn } from './promptFiles';
-import { runPromptfoo } from './promptfoo';
+import { isPromptfooHint, runPromptfoo } from './promptfoo';
 import { buildRunConfig } from './runConfig';
 import { summarise } from './summary';
 
@@ -165,14 +165,20 @@ export async function evaluate(argv: string[], out: Output): Promise<number> {
   for (const file of [json, html, manifestPath]) fs.rmSync(file, { force: true });
   // promptfoo prints what models and configs say; under GitHub Actions none of it may issue a workflow command.
   const fence = process.env['GITHUB_ACTIONS'] === 'true' ? randomBytes(16).toString('hex') : undefined;
-  if (fence) out.command(`::stop-commands::${fence}`);
+  if (fence) out.command(`::stop-commands::${fence}`, 'stdout');
   let code: number;
   try {
     code = await runPromptfoo(pfArgs, {
-      env: { ...process.env, ...run.env, PROMPTFOO_PASS_RATE_THRESHOLD: '0' },
+      env: { ...process.env, ...run.env, ...colour(), PROMPTFOO_PASS_RATE_THRESHOLD: '0' },
+      output: {
+        stdout: (line) => {
+          if (!isPromptfooHint(line)) out.relay('stdout', line);
+        },
+        stderr: (line) => out.relay('stderr', line),
+      },
     });
   } finally {
-    if (fence) out.command(`::${fence}::`);
+    if (fence) out.command(`::${fence}::`, 'stdout');
   }
   if (code !== 0 && code !== 100 && code !== 130) {
     out.error(`promptfile eval: promptfoo exited with code ${code}`);
@@ -253,6 +259,17 @@ function notRunKeys(configured: string[], selected: string[], invalid: string[])
   const left = configured.filter((p) => !selected.includes(p));
   const names = left.flatMap((p) => loadPromptFile(p).file?.name ?? []);
   return [...left, ...invalid, ...names];
+}
+
+/**
+ * promptfoo's output reaches the terminal through promptfile's pipe: it keeps its colours where ours would show
+ * (unless NO_COLOR or FORCE_COLOR says otherwise).
+ */
+function colour(): Record<string, string> {
+  const env = process.env;
+  return process.stdout.isTTY && env['NO_COLOR'] === undefined && env['FORCE_COLOR'] === undefined
+    ? { FORCE_COLOR: '1' }
+    : {};
 }
 
 /** How to open the web report from here: this repository has an npm script for it; a user's repository has npx. */

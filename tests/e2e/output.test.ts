@@ -1,0 +1,164 @@
+/**
+ * What `promptfile eval` and `compare` print, through the real CLI (and the real promptfoo CLI) against a model
+ * server on 127.0.0.1, and through real shell pipelines: a reader that stops early (`| head -1`) is not an error.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEAD_BASE_URL, live, OFFLINE_ENV, REPO } from '../integration/harness/run';
+import { startModelServer, type ModelServer } from '../integration/harness/server';
+import { createProject, expectExit, type CliRun, type Project } from './project';
+
+const CLI = path.join(REPO, 'bin/promptfile.js');
+
+/** gh models' own case (cmd/eval/eval_test.go, "json output format"): the first row passes, the second fails. */
+const GH_JSON_OUTPUT = `name: JSON Test Evaluation
+description: Testing JSON output format
+model: openai/gpt-4o
+testData:
+  - input: "hello"
+    expected: "hello world"
+  - input: "test"
+    expected: "test response"
+messages:
+  - role: user
+    content: "Respond to: {{input}}"
+evaluators:
+  - name: contains-hello
+    string:
+      contains: "hello"
+  - name: exact-match
+    string:
+      equals: "hello world"
+`;
+
+/** The server's replies: gh's case answers "hello world" to the first row and "test output" to the second. */
+function reply(user: string): string {
+  return user.endsWith('hello') ? 'hello world' : 'test output';
+}
+
+interface PipelineRun extends CliRun {
+  /** The exit status of promptfile itself (bash's PIPESTATUS[0]), not of the reader. */
+  status: number;
+}
+
+/**
+ * Runs `promptfile ARGS | READER` in a real bash pipeline in the project, with the project's environment. The
+ * status is promptfile's own; stdout is what the reader passed on, stderr promptfile's (unless ARGS redirect it).
+ */
+function pipeline(project: Project, args: string, reader: string): Promise<PipelineRun> {
+  const env = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: project.configDir,
+    PROMPTFOO_CONFIG_DIR: project.configDir,
+    OPENAI_BASE_URL: DEAD_BASE_URL,
+    ...OFFLINE_ENV,
+  };
+  const script = `"${process.execPath}" "${CLI}" ${args} | ${reader}; echo "status=\${PIPESTATUS[0]}" >&2`;
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', script], { cwd: project.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const status = Number(/status=(\d+)\s*$/.exec(stderr)?.[1] ?? NaN);
+      resolve({ code, stdout, stderr, status });
+    });
+  });
+}
+
+/** A results file of promptfoo's format with `variants` columns: the fixture's rows under many labels. */
+function manyVariants(file: string, variants: number): void {
+  const fixture = JSON.parse(
+    fs.readFileSync(path.join(REPO, 'tests/fixtures/results/repeat3.json'), 'utf8'),
+  ) as { results: { results: { provider: { label: string }; promptIdx: number }[]; prompts: unknown[] } };
+  const rows = fixture.results.results;
+  fixture.results.results = Array.from({ length: variants }, (_, v) =>
+    rows.map((r) => ({
+      ...r,
+      provider: { ...r.provider, label: `v${v} ${r.provider.label}` },
+      promptIdx: v * 3 + r.promptIdx,
+    })),
+  ).flat();
+  fixture.results.prompts = [];
+  fs.writeFileSync(file, JSON.stringify(fixture));
+}
+
+/** No crash, no stack trace: what Node prints for an unhandled EPIPE, or for any error event. */
+function expectNoStackTrace(run: CliRun): void {
+  expect(run.stderr).not.toMatch(/EPIPE|Unhandled 'error' event|^\s+at /m);
+  expect(run.stderr).not.toMatch(/internal error/);
+}
+
+describe('output piped into a reader that stops early is not an error', () => {
+  let server: ModelServer;
+  let project: Project;
+  let complete: CliRun;
+
+  beforeAll(async () => {
+    server = await startModelServer((r) => reply(r.user));
+    project = createProject({ 'evals/gh-json.prompt.yml': GH_JSON_OUTPUT }, [
+      live({ apiBaseUrl: server.baseUrl, apiKey: 'sk-loopback' }, 'reference'),
+    ]);
+    manyVariants(project.path('many.json'), 20);
+    complete = await project.run(['compare', 'many.json']);
+  }, 300_000);
+
+  afterAll(() => server.close());
+
+  test('compare | head -1: the first line, exit status 0, no EPIPE trace', async () => {
+    expectExit(complete, 0);
+    // More than a pipe holds (64 KiB): promptfile is still writing when head goes away.
+    expect(complete.stdout.length).toBeGreaterThan(256 * 1024);
+    const piped = await pipeline(project, 'compare many.json', 'head -1');
+    expectNoStackTrace(piped);
+    expect(piped.status).toBe(0);
+    expect(piped.stdout).toBe(`${complete.stdout.split('\n')[0]}\n`);
+  });
+
+  test('eval | head -1 runs to the end: results written, exit status 1 for the failing row as without the pipe', async () => {
+    fs.rmSync(project.path('results'), { recursive: true, force: true });
+    const piped = await pipeline(project, 'eval evals/gh-json.prompt.yml', 'head -1');
+    expectNoStackTrace(piped);
+    expect(piped.stdout.split('\n')).toHaveLength(2);
+    expect(piped.status).toBe(1);
+    expect(piped.stderr).toContain('promptfile eval: 1 row failed an evaluator');
+    const results = JSON.parse(project.read('results/latest.json')) as { results: { results: unknown[] } };
+    expect(results.results.results).toHaveLength(2);
+  }, 300_000);
+
+  test('eval 2>&1 | head -1: both streams closed early, the same exit status (0 with --fail-on errors)', async () => {
+    const piped = await pipeline(project, 'eval evals/gh-json.prompt.yml --fail-on errors 2>&1', 'head -1');
+    expect(piped.stdout).not.toMatch(/EPIPE/);
+    expect(piped.stdout.split('\n')).toHaveLength(2);
+    expect(piped.stderr.trim()).toBe('status=0');
+  }, 300_000);
+});
+
+describe("eval's closing hint is ours, not promptfoo's", () => {
+  let server: ModelServer;
+  let project: Project;
+
+  beforeAll(async () => {
+    server = await startModelServer((r) => reply(r.user));
+    project = createProject({ 'evals/gh-json.prompt.yml': GH_JSON_OUTPUT }, [
+      live({ apiBaseUrl: server.baseUrl, apiKey: 'sk-loopback' }, 'reference'),
+    ]);
+  });
+
+  afterAll(() => server.close());
+
+  test("no 'View results: promptfoo view' (nor its share and feedback lines); ours names the command that works here", async () => {
+    const run = await project.run(['eval', 'evals/gh-json.prompt.yml', '--fail-on', 'errors']);
+    expectExit(run, 0);
+    const all = `${run.stdout}\n${run.stderr}`;
+    // promptfoo's own summary still comes through; only its hints are gone.
+    expect(run.stdout).toMatch(/Eval complete \(ID: eval-/);
+    expect(all).not.toMatch(/View results|promptfoo view|Feedback:|promptfoo\.app/);
+    expect(run.stdout).toContain(
+      'Results: results/latest.json and results/latest.html; open the web report with npx promptfile view',
+    );
+  }, 300_000);
+});
