@@ -87,6 +87,7 @@ export function parseResults(document: unknown, source: string): ResultsFile {
       outcome,
       ...(error !== undefined && { error }),
       usage: usageOf(r),
+      ...outputOf(r),
       ...(deterministic(r) && { deterministic: true }),
       source,
     });
@@ -98,6 +99,7 @@ export function parseResults(document: unknown, source: string): ResultsFile {
         repeat,
         outcome: v.outcome,
         reason: v.reason,
+        ...(v.score !== undefined && { score: v.score }),
         ...(v.line !== undefined && { evaluatorLine: v.line }),
         source,
       });
@@ -110,6 +112,7 @@ export function parseResults(document: unknown, source: string): ResultsFile {
 interface Verdict {
   outcome: Outcome;
   reason: string;
+  score?: number;
   line?: number;
 }
 
@@ -129,7 +132,8 @@ function gradedVerdicts(r: Json): Map<string, Verdict> {
     const outcome: Outcome = gradingFailed(c) ? 'error' : c['pass'] === true ? 'pass' : 'fail';
     const previous = out.get(name);
     if (previous && rank[previous.outcome] >= rank[outcome]) continue;
-    out.set(name, { outcome, reason, ...lineOf(assertion) });
+    const score = outcome === 'error' ? undefined : num(c['score']);
+    out.set(name, { outcome, reason, ...(score !== undefined && { score }), ...lineOf(assertion) });
   }
   for (const a of plainAssertions(r)) {
     const name = evaluatorName(a);
@@ -168,6 +172,13 @@ function ungraded(verdicts: ReadonlyMap<string, Verdict>): string | undefined {
   for (const [name, v] of verdicts)
     if (v.outcome === 'error') return `grading of "${name}" failed: ${v.reason}`;
   return undefined;
+}
+
+/** The reply promptfoo recorded: its text, or JSON text for structured output. */
+function outputOf(r: Json): { output?: string } {
+  const output = record(r['response'])?.['output'];
+  if (output === null || output === undefined) return {};
+  return { output: typeof output === 'string' ? output : (JSON.stringify(output) ?? String(output)) };
 }
 
 /** A call that returned no output at all (promptfoo grades nothing then, and does not call it an error). */

@@ -48,6 +48,8 @@ export interface Attempt {
   /** What went wrong, for an `error` outcome. */
   error?: string;
   usage: Usage;
+  /** The model's reply as promptfoo recorded it (JSON text when it was not text); absent when there was none. */
+  output?: string;
   /**
    * The provider answers a row the same way every time (the offline reference, a cassette replay): its repeats
    * add no information, and the gate compares it row by row instead of testing rates.
@@ -67,6 +69,8 @@ export interface Trial {
   outcome: Outcome;
   /** The grader's explanation, or the error. Held in memory for reports; never written to a baseline. */
   reason: string;
+  /** The grader's score (0 to 1 for gh's evaluators), when it gave one. */
+  score?: number;
   /** 1-based line of the evaluator in the prompt file, from the assertion's `config.evaluatorLine`. */
   evaluatorLine?: number;
   source: string;

@@ -162,3 +162,152 @@ describe("eval's closing hint is ours, not promptfoo's", () => {
     );
   }, 300_000);
 });
+
+/** The document `eval --json` prints, the fields the tests read (gh's, then ours). */
+interface GhDocument {
+  name: string;
+  description: string;
+  model: string;
+  testResults: {
+    testCase: Record<string, string>;
+    modelResponse: string;
+    evaluationResults: { evaluatorName: string; score: number; passed: boolean; details?: string }[];
+    file?: string;
+    line?: number;
+    variant: string;
+    repeat: number;
+    passed: boolean;
+    error?: string;
+  }[];
+  summary: {
+    totalTests: number;
+    passedTests: number;
+    failedTests: number;
+    passRate: number;
+    erroredTests: number;
+  };
+}
+
+describe("eval --json prints one document in gh models' --json shape", () => {
+  let server: ModelServer;
+  let project: Project;
+
+  beforeAll(async () => {
+    server = await startModelServer((r) => {
+      if (r.user.endsWith('boom')) return { status: 400, text: 'this row is refused' };
+      if (r.user.endsWith('long')) return 'x'.repeat(200 * 1024);
+      return reply(r.user);
+    });
+    const key = { apiBaseUrl: server.baseUrl, apiKey: 'sk-loopback' };
+    project = createProject(
+      {
+        'evals/gh-json.prompt.yml': GH_JSON_OUTPUT,
+        'other/more.prompt.yml': `name: More
+model: openai/gpt-4o-mini
+messages:
+  - role: user
+    content: "Say {{word}}"
+testData:
+  - word: boom
+  - word: long
+evaluators:
+  - name: contains-hello
+    string:
+      contains: hello
+`,
+      },
+      [live(key, 'reference'), live({ ...key, temperature: 0.9 }, 'hot')],
+    );
+  });
+
+  afterAll(() => server.close());
+
+  test("gh's own case: stdout is the document and nothing else; fields, scores and totals as gh prints them; exit 1", async () => {
+    const run = await project.run(['eval', 'evals/gh-json.prompt.yml', '--json', '--', '-j', '1']);
+    expectExit(run, 1);
+    const doc = JSON.parse(run.stdout) as GhDocument;
+    expect([doc.name, doc.description, doc.model]).toEqual([
+      'JSON Test Evaluation',
+      'Testing JSON output format',
+      'openai/gpt-4o',
+    ]);
+    const reference = doc.testResults.filter((t) => t.variant !== 'hot');
+    expect(reference).toHaveLength(2);
+    const [first, second] = reference;
+    expect(first?.testCase).toEqual({ input: 'hello', expected: 'hello world' });
+    expect(first?.modelResponse).toBe('hello world');
+    expect(first?.evaluationResults.map((e) => [e.evaluatorName, e.passed, e.score])).toEqual([
+      ['contains-hello', true, 1],
+      ['exact-match', true, 1],
+    ]);
+    expect(second?.testCase).toEqual({ input: 'test', expected: 'test response' });
+    expect(second?.modelResponse).toBe('test output');
+    expect(second?.evaluationResults.map((e) => [e.evaluatorName, e.passed, e.score])).toEqual([
+      ['contains-hello', false, 0],
+      ['exact-match', false, 0],
+    ]);
+    expect(second?.evaluationResults[1]?.details).toMatch(/hello world/);
+    expect([first?.passed, second?.passed]).toEqual([true, false]);
+    expect([first?.file, first?.line, first?.repeat]).toEqual(['evals/gh-json.prompt.yml', 5, 1]);
+    // Two variants (reference and hot) x two rows: every call is a test, the summary counts them all.
+    expect(doc.testResults).toHaveLength(4);
+    expect(doc.summary).toEqual({
+      totalTests: 4,
+      passedTests: 2,
+      failedTests: 2,
+      passRate: 50,
+      erroredTests: 0,
+    });
+    // Nothing human on stdout: promptfoo's output, the row table and the hints go to stderr.
+    expect(run.stdout).not.toMatch(/Eval complete|PASS|FAIL|Results:|Pass rate/);
+    expect(run.stderr).toMatch(/Eval complete/);
+    expect(run.stderr).toContain('Results: results/latest.json');
+  }, 300_000);
+
+  test('several files, variants and repeats: one test per call, with file, variant and repeat; an errored call is a failed test with its error', async () => {
+    const run = await project.run(['eval', 'evals', 'other', '--json', '--repeat', '2']);
+    expectExit(run, 1);
+    const doc = JSON.parse(run.stdout) as GhDocument;
+    expect(doc.name).toBe('JSON Test Evaluation, More');
+    expect(doc.model).toBe('openai/gpt-4o, openai/gpt-4o-mini');
+    // Both files have a 'contains-hello': its metrics are told apart by file, its name here is the file's own.
+    expect(doc.testResults.every((t) => t.evaluationResults[0]?.evaluatorName === 'contains-hello')).toBe(
+      true,
+    );
+    // 4 rows x 2 variants x 2 repeats, ordered by file, row, variant, repeat.
+    expect(doc.testResults).toHaveLength(16);
+    expect(doc.testResults.slice(0, 4).map((t) => [t.file, t.testCase['input'], t.repeat])).toEqual([
+      ['evals/gh-json.prompt.yml', 'hello', 1],
+      ['evals/gh-json.prompt.yml', 'hello', 2],
+      ['evals/gh-json.prompt.yml', 'hello', 1],
+      ['evals/gh-json.prompt.yml', 'hello', 2],
+    ]);
+    expect(new Set(doc.testResults.slice(0, 4).map((t) => t.variant)).size).toBe(2);
+    const boom = doc.testResults.filter((t) => t.testCase['word'] === 'boom');
+    expect(boom).toHaveLength(4);
+    for (const t of boom) {
+      expect(t.passed).toBe(false);
+      expect(t.error).toMatch(/400|refused/);
+      expect(t.evaluationResults.map((e) => [e.evaluatorName, e.passed, e.score])).toEqual([
+        ['contains-hello', false, 0],
+      ]);
+    }
+    expect(doc.summary).toEqual({
+      totalTests: 16,
+      passedTests: 4,
+      failedTests: 12,
+      passRate: 25,
+      erroredTests: 4,
+    });
+  }, 300_000);
+
+  test('eval --json | head -c 1 (a document larger than a pipe holds): no EPIPE trace, the exit status of the run', async () => {
+    const complete = await project.run(['eval', 'other', '--json']);
+    expectExit(complete, 1);
+    expect(complete.stdout.length).toBeGreaterThan(256 * 1024);
+    const piped = await pipeline(project, 'eval other --json', 'head -c 1');
+    expectNoStackTrace(piped);
+    expect(piped.stdout).toBe('{');
+    expect(piped.status).toBe(1);
+  }, 300_000);
+});
