@@ -12,8 +12,9 @@ import { configuredPatterns, selectPaths, strictIn } from './promptFiles';
 
 export const CHECK_HELP = `Usage: promptfile check [paths...] [--strict] [--json] [-c promptfooconfig.yaml]
 
-Validates prompt files (default: those promptfooconfig.yaml names, else every prompts/**/*.prompt.yml) and
-prints, per file, its name, rows, evaluators and variables. Problems print as file:line:col: message.
+Validates prompt files (default: those promptfooconfig.yaml names, else every *.prompt.yml / *.prompt.yaml
+in the repository, leaving out .git, node_modules and what .gitignore names) and prints, per file, its name,
+rows, evaluators and variables. Problems print as file:line:col: message.
 Warnings (unknown keys, unfilled placeholders, ...) do not make a file invalid, as gh models ignores them;
 --strict, or 'strict: true' in the test generator's config, makes them errors.
 Exit 0 when all are valid, 2 when not.`;

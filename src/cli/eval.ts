@@ -31,7 +31,8 @@ import { summarise } from './summary';
 export const EVAL_HELP = `Usage: promptfile eval [FILES...] [options] [-- promptfoo eval flags]
 
 Runs prompt files with promptfoo and writes results/latest.json and results/latest.html: the FILES given
-(files, directories or globs), else those promptfooconfig.yaml names. With no API key it runs the offline
+(files, directories or globs), else those promptfooconfig.yaml names, else every *.prompt.yml / *.prompt.yaml
+in the repository (not in .git, node_modules or what .gitignore names). With no API key it runs the offline
 reference; live variants without a key are skipped. An invalid prompt file is reported and skipped.
 
 Exit status: 0 when every row passes, 1 when a row fails or ends in an error (as gh models eval;

@@ -1,12 +1,15 @@
 /**
  * Finds prompt files: explicit files, directories (searched recursively) and simple globs (`*`, `**`, `?`).
- * The default is every `*.prompt.yml` / `*.prompt.yaml` under `prompts/`.
+ * The default, as with gh models, is every `*.prompt.yml` / `*.prompt.yaml` anywhere in the repository. Searches
+ * leave out `.git`, `node_modules` and what the repository's .gitignore names (ignore.ts); a file named
+ * explicitly is taken as named.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from './errors';
+import { alwaysLeftOut, repositoryIgnore, type IgnoreRules } from './ignore';
 
-export const DEFAULT_PATTERNS = ['prompts/**/*.prompt.yml', 'prompts/**/*.prompt.yaml'];
+export const DEFAULT_PATTERNS = ['**/*.prompt.yml', '**/*.prompt.yaml'];
 const PROMPT_FILE = /\.prompt\.ya?ml$/;
 
 /** Expands paths, directories and globs into a sorted, de-duplicated list of prompt-file paths. */
@@ -15,8 +18,10 @@ export function discoverPromptFiles(
   cwd = process.cwd(),
 ): string[] {
   const found = new Set<string>();
+  const search = repositoryIgnore(cwd);
+  const walk = (dir: string) => walkTree(dir, search);
   for (const pattern of patterns) {
-    const matches = /[*?[]/.test(pattern) ? glob(pattern, cwd) : plain(pattern, cwd);
+    const matches = /[*?[]/.test(pattern) ? glob(pattern, cwd, walk) : plain(pattern, cwd, walk);
     if (matches.length === 0 && !/[*?[]/.test(pattern)) {
       throw new UserError(`${pattern}: no such file or directory`);
     }
@@ -25,7 +30,9 @@ export function discoverPromptFiles(
   return [...found].sort();
 }
 
-function plain(p: string, cwd: string): string[] {
+type Walk = (dir: string) => string[];
+
+function plain(p: string, cwd: string, walk: Walk): string[] {
   const abs = path.resolve(cwd, p);
   if (!fs.existsSync(abs)) return [];
   if (fs.statSync(abs).isDirectory()) {
@@ -36,7 +43,7 @@ function plain(p: string, cwd: string): string[] {
   return [p];
 }
 
-function glob(pattern: string, cwd: string): string[] {
+function glob(pattern: string, cwd: string, walk: Walk): string[] {
   const normalised = pattern.replace(/\\/g, '/');
   const firstMagic = normalised.search(/[*?[]/);
   const baseDir = normalised.slice(0, normalised.lastIndexOf('/', firstMagic) + 1) || '.';
@@ -64,13 +71,19 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-function walk(dir: string, depth = 0): string[] {
+/** Every file below `dir`, but what the repository leaves out; symbolic links are not followed. */
+function walkTree(dir: string, search: { root: string; rules: IgnoreRules }, depth = 0): string[] {
   if (depth > 20) return [];
   const out: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...walk(full, depth + 1));
+    const directory = entry.isDirectory();
+    const relative = path.relative(search.root, full).split(path.sep).join('/');
+    // Outside the repository, its .gitignore says nothing; .git and node_modules are left out everywhere.
+    const outside = relative.startsWith('../') || path.isAbsolute(relative);
+    if (outside ? directory && alwaysLeftOut(entry.name) : search.rules.ignores(relative, directory))
+      continue;
+    if (directory) out.push(...walkTree(full, search, depth + 1));
     else if (entry.isFile()) out.push(full);
   }
   return out;

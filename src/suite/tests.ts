@@ -34,7 +34,7 @@ export interface GraderConfig {
 
 /** The test generator's config, as written under `tests: - path: ... config:` in promptfooconfig.yaml. */
 export interface SuiteConfig {
-  /** Prompt files, directories or globs; default every prompts/**\/*.prompt.y(a)ml. */
+  /** Prompt files, directories or globs; default every **\/*.prompt.y(a)ml in the repository, not ignored. */
   files?: string | string[];
   scope?: ScopeConfig;
   grader?: GraderConfig;
