@@ -24,6 +24,9 @@ import { parseMatrix } from '../variants/variant';
 import { numberFlag, parseArgs, stringFlag } from './args';
 import type { Output, Stream } from './output';
 import { configuredPatterns, loadEach, safePromptFiles, strictIn } from './promptFiles';
+import { packageRoot } from '../promptfile/packageRoot';
+import { parseEvent } from '../promptfoo/events';
+import { isPromptfooProgress, Progress } from './progress';
 import { isPromptfooHint, runPromptfoo } from './promptfoo';
 import { buildRunConfig } from './runConfig';
 import { summarise } from './summary';
@@ -59,6 +62,9 @@ Options:
 
 Under GitHub Actions (GITHUB_ACTIONS=true), promptfoo's own output is fenced with ::stop-commands:: and a
 random token, so nothing it prints (a model's error message, a label) can issue a workflow command.`;
+
+/** The promptfoo extension that reports each finished call (compiled, as promptfoo loads the plugin's files). */
+const PROGRESS_HOOK = path.join(packageRoot(), 'dist/extensions/progress.js');
 
 /** Runs `eval`. */
 export async function evaluate(argv: string[], out: Output): Promise<number> {
@@ -142,6 +148,12 @@ export async function evaluate(argv: string[], out: Output): Promise<number> {
     `promptfile: running ${run.variants.length} variant${run.variants.length === 1 ? '' : 's'}: ${run.variants.map(visible).join(' | ')}`,
   );
 
+  // Each finished call is reported to the progress line (extensions/progress.ts, over fd 3).
+  run.config['extensions'] = [
+    ...(Array.isArray(base['extensions']) ? base['extensions'] : []),
+    `file://${PROGRESS_HOOK}:afterEach`,
+  ];
+
   const outDir = path.resolve(stringFlag(args, 'output') ?? 'results');
   fs.mkdirSync(outDir, { recursive: true });
   const runConfigPath = path.join(path.dirname(configPath), '.promptfile-run.yaml');
@@ -175,17 +187,24 @@ export async function evaluate(argv: string[], out: Output): Promise<number> {
   const fence = process.env['GITHUB_ACTIONS'] === 'true' ? randomBytes(16).toString('hex') : undefined;
   if (fence) out.command(`::stop-commands::${fence}`, relayTo);
   let code: number;
+  const progress = new Progress(out);
   try {
     code = await runPromptfoo(pfArgs, {
       env: { ...process.env, ...run.env, ...colour(relayTo), PROMPTFOO_PASS_RATE_THRESHOLD: '0' },
       output: {
         stdout: (line) => {
-          if (!isPromptfooHint(line)) out.relay(relayTo, line);
+          progress.promptfooLine(line);
+          if (!isPromptfooHint(line) && !isPromptfooProgress(line)) out.relay(relayTo, line);
         },
         stderr: (line) => out.relay('stderr', line),
+        event: (line) => {
+          const event = parseEvent(line);
+          if (event) progress.call(event.outcome);
+        },
       },
     });
   } finally {
+    progress.stop();
     if (fence) out.command(`::${fence}::`, relayTo);
   }
   if (code !== 0 && code !== 100 && code !== 130) {

@@ -14,7 +14,11 @@ export function summarise(table: TrialTable): { text: string; failed: number; er
   };
 }
 
-/** One line per (row, variant, repeat): PASS, FAIL with the failing evaluators, or ERROR; with tokens, latency, cost. */
+/**
+ * One line per (row, variant, repeat): PASS, FAIL with the failing evaluators, or ERROR; with tokens, latency, cost.
+ * Under a failed row, each failing evaluator's reason and the start of the reply (as gh shows its first 100
+ * characters), each on one line.
+ */
 export function rowsTable(table: TrialTable): string {
   const lines = ['Rows'];
   const attempts = [...table.attempts].sort(
@@ -27,27 +31,36 @@ export function rowsTable(table: TrialTable): string {
   for (const a of attempts) {
     const repeat = table.attempts.some((x) => x.repeat > 0) ? ` #${a.repeat + 1}` : '';
     let verdict: string;
+    const details: string[] = [];
     if (a.outcome === 'error') verdict = `ERROR ${oneLine(a.error ?? '')}`;
     else {
-      const failed = table.trials
-        .filter(
-          (t) =>
-            t.variant === a.variant &&
-            t.row.key === a.row.key &&
-            t.repeat === a.repeat &&
-            t.outcome !== 'pass',
-        )
-        .map((t) => t.evaluator);
+      const failed = table.trials.filter(
+        (t) =>
+          t.variant === a.variant && t.row.key === a.row.key && t.repeat === a.repeat && t.outcome !== 'pass',
+      );
       // The call's own outcome decides; the evaluators only say which failed.
       verdict =
         a.outcome === 'pass'
           ? 'PASS'
-          : `FAIL ${failed.length > 0 ? failed.join('; ') : '(promptfoo failed the row; no evaluator did)'}`;
+          : `FAIL ${failed.length > 0 ? failed.map((t) => t.evaluator).join('; ') : '(promptfoo failed the row; no evaluator did)'}`;
+      if (a.outcome === 'fail') {
+        for (const t of failed)
+          details.push(`    ✗ ${t.evaluator}: ${oneLine(t.reason) || '(no reason given)'}`);
+        details.push(
+          `    reply: ${a.output === undefined ? '(none)' : JSON.stringify(oneLine(a.output, REPLY_START))}`,
+        );
+      }
     }
-    lines.push(`${a.row.label.padEnd(width)}  ${a.variant}${repeat}: ${verdict}${usage(a.usage)}`);
+    lines.push(
+      `${a.row.label.padEnd(width)}  ${a.variant}${repeat}: ${verdict}${usage(a.usage)}`,
+      ...details,
+    );
   }
   return lines.join('\n');
 }
+
+/** How much of a failed row's reply is shown: gh shows the first 100 characters. */
+const REPLY_START = 100;
 
 function usage(u: { totalTokens: number; cost: number; latencyMs: number }): string {
   const parts = [
@@ -58,7 +71,8 @@ function usage(u: { totalTokens: number; cost: number; latencyMs: number }): str
   return `  (${parts.join(', ')})`;
 }
 
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 160 ? `${flat.slice(0, 159)}…` : flat;
+/** Text on one line, at most `max` characters (code points, so no character is cut in half). */
+function oneLine(text: string, max = 160): string {
+  const flat = [...text.replace(/\s+/g, ' ').trim()];
+  return flat.length > max ? `${flat.slice(0, max - 1).join('')}…` : flat.join('');
 }

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 export const REPO = path.resolve(__dirname, '../..');
 
 /** Folders whose TypeScript and JavaScript make up the product, its suites, benchmarks and entry points. */
-const ROOTS = ['src', 'providers', 'assertions', 'prompts', 'bin', 'bench', 'suites'];
+const ROOTS = ['src', 'providers', 'assertions', 'prompts', 'extensions', 'bin', 'bench', 'suites'];
 
 /** One import, as written and as resolved to a repository file. */
 export interface Edge {

@@ -17,7 +17,7 @@ export const LAYERS: readonly (readonly string[])[] = [
 ];
 
 /** What promptfoo and the shell load: thin files that delegate to the plugin. */
-export const ENTRY_PARTS = ['providers', 'assertions', 'prompts', 'bin'];
+export const ENTRY_PARTS = ['providers', 'assertions', 'prompts', 'extensions', 'bin'];
 
 /** Measurement code: may use anything, is used by nothing. */
 export const TOOL_PARTS = ['bench'];

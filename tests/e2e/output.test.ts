@@ -311,3 +311,120 @@ evaluators:
     expect(piped.status).toBe(1);
   }, 300_000);
 });
+
+/** The progress lines in some text: [done, total, errors] each. */
+function progressLines(text: string): [number, number, number][] {
+  return [...text.matchAll(/promptfile: (\d+)\/(\d+) calls done, (\d+) errors?, \d+:\d\d elapsed/g)].map(
+    (m) => [Number(m[1]), Number(m[2]), Number(m[3])],
+  );
+}
+
+/**
+ * Runs `promptfile ARGS` in the project under a pseudo-terminal (util-linux `script`), as a person at a terminal
+ * runs it; returns everything the terminal received.
+ */
+function inTerminal(project: Project, args: string): Promise<PipelineRun> {
+  const env = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: project.configDir,
+    PROMPTFOO_CONFIG_DIR: project.configDir,
+    OPENAI_BASE_URL: DEAD_BASE_URL,
+    TERM: 'xterm',
+    COLUMNS: '200',
+    ...OFFLINE_ENV,
+  };
+  const command = `"${process.execPath}" "${CLI}" ${args}; echo "status=$?"`;
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      cwd: project.dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const status = Number(/status=(\d+)\s*$/.exec(stdout)?.[1] ?? NaN);
+      resolve({ code, stdout, stderr, status });
+    });
+  });
+}
+
+describe('eval shows its progress and why each failed row failed', () => {
+  let server: ModelServer;
+  let project: Project;
+
+  beforeAll(async () => {
+    server = await startModelServer((r) => {
+      if (r.user.endsWith('boom')) return { status: 400, text: 'this row is refused' };
+      if (r.user.endsWith('long')) return `${'long reply '.repeat(30)}END`;
+      return reply(r.user);
+    });
+    project = createProject(
+      {
+        'evals/gh-json.prompt.yml': GH_JSON_OUTPUT,
+        'other/more.prompt.yml': `name: More
+model: openai/gpt-4o-mini
+messages:
+  - role: user
+    content: "Say {{word}}"
+testData:
+  - word: boom
+  - word: long
+evaluators:
+  - name: short
+    string:
+      endsWith: "."
+`,
+      },
+      [live({ apiBaseUrl: server.baseUrl, apiKey: 'sk-loopback' }, 'reference')],
+    );
+  });
+
+  afterAll(() => server.close());
+
+  test("not on a terminal (CI, a pipe): a plain line per tenth of the calls, errors counted; promptfoo's CI lines dropped", async () => {
+    // CI=true: promptfoo prints its own "[Evaluation] ..." progress there, which ours replaces.
+    const run = await project.run(['eval', 'other', '--repeat', '5'], 300_000, { CI: 'true' });
+    expectExit(run, 1);
+    const lines = progressLines(run.stderr);
+    // 2 rows x 5 repeats = 10 calls: one line each tenth, the boom row's 5 calls are errors.
+    expect(lines.map(([done, total]) => [done, total])).toEqual(
+      Array.from({ length: 10 }, (_, i) => [i + 1, 10]),
+    );
+    expect(lines.at(-1)?.[2]).toBe(5);
+    expect(lines.every(([, , errors], i) => i === 0 || errors >= (lines[i - 1]?.[2] ?? 0))).toBe(true);
+    expect(run.stderr).toMatch(/^promptfile: 10\/10 calls done, 5 errors, \d+:\d\d elapsed$/m);
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/\[Evaluation\]/);
+  }, 300_000);
+
+  test('on a terminal: one line redrawn in place, gone before the summary', async () => {
+    const run = await inTerminal(project, 'eval other --repeat 5');
+    expect(run.status).toBe(1);
+    const lines = progressLines(run.stdout);
+    expect(lines.length).toBeGreaterThanOrEqual(10);
+    expect(lines.at(-1)).toEqual([10, 10, 5]);
+    // Every progress line is cleared (carriage return, erase line) before anything else is written: none is left
+    // standing with a line break after it, and the last is gone before the summary.
+    expect(run.stdout).not.toMatch(/calls done[^\r\n]*\r?\n/);
+    expect(run.stdout).toMatch(/10\/10 calls done, 5 errors, \d+:\d\d elapsed\r\u001b\[2K/);
+    expect(run.stdout.slice(run.stdout.lastIndexOf('calls done'))).toContain('Rows');
+  }, 300_000);
+
+  test("a failed row shows each failing evaluator's reason and the start of the reply", async () => {
+    const run = await project.run(['eval', 'evals', 'other']);
+    expectExit(run, 1);
+    expect(run.stdout).toContain(
+      [
+        '    ✗ contains-hello: output does not contain "hello" (ignoring case)',
+        '    ✗ exact-match: output does not equal "hello world"',
+        '    reply: "test output"',
+      ].join('\n'),
+    );
+    // gh shows the first 100 characters of a failed row's reply; so do we, on one line.
+    expect(run.stdout).toContain(`    reply: "${'long reply '.repeat(9)}…"`);
+    expect(run.stdout).toContain('    ✗ short: output does not end with "." (ignoring case)');
+  }, 300_000);
+});
