@@ -236,7 +236,7 @@ export async function evaluate(argv: string[], out: Output): Promise<number> {
     };
     fs.writeFileSync(manifestPath, serializeManifest(manifest));
   }
-  const { text, failed, errors } = summarise(table);
+  const { text, failed, errors } = summarise(table, path.relative(process.cwd(), jsonFile));
   const where = `Results: ${path.relative(process.cwd(), jsonFile)} and ${path.relative(process.cwd(), html)}; open the web report with ${viewCommand()}`;
   if (json) {
     out.log(JSON.stringify(ghModelsJson(table, files), null, 2));

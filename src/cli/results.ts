@@ -23,10 +23,12 @@ import {
 import { numberFlag, parseArgs, stringFlag } from './args';
 import type { Output } from './output';
 
-export const COMPARE_HELP = `Usage: promptfile compare <results.json...> [--markdown | --json] [--alpha A] [-o FILE]
+export const COMPARE_HELP = `Usage: promptfile compare <results.json...> [--all | --markdown | --json] [--alpha A] [-o FILE]
 
 Pass rates per variant and evaluator with Wilson 95% intervals, usage, and exact tests stratified by row (Holm
-across evaluators) between variants on the rows they share (any repeat order), with a plain-language verdict.`;
+across evaluators) between variants on the rows they share (any repeat order), with a plain-language verdict.
+The text shows the significant differences first and leaves out the comparisons that found none; --all shows
+every comparison and verdict (Markdown and JSON always hold everything).`;
 
 export const BASELINE_HELP = `Usage: promptfile baseline <results.json...> -o baselines/NAME.json [--merge FILE]
 
@@ -95,7 +97,7 @@ function write(file: string, text: string, mode: 'replace' | 'append' = 'replace
 export function compareCommand(argv: string[], out: Output): number {
   const args = parseArgs(
     argv,
-    { values: ['alpha', 'output'], booleans: ['markdown', 'json'], aliases: { o: 'output' } },
+    { values: ['alpha', 'output'], booleans: ['markdown', 'json', 'all'], aliases: { o: 'output' } },
     'compare',
   );
   if (args.flags['help']) return (out.log(COMPARE_HELP), 0);
@@ -107,6 +109,10 @@ export function compareCommand(argv: string[], out: Output): number {
   const text = renderCompare(
     result,
     args.flags['json'] ? 'json' : args.flags['markdown'] ? 'markdown' : 'text',
+    {
+      all: Boolean(args.flags['all']),
+      allHint: `promptfile compare ${args.positional.join(' ')} --all`,
+    },
   );
   const file = stringFlag(args, 'output');
   if (file) write(file, text);

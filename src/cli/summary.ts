@@ -2,13 +2,19 @@
 import { compare, renderCompare, type TrialTable } from '../gate';
 
 /**
- * Summarises a run as text; also returns how many calls failed an evaluator, and how many ended in an error (no
- * output and no grading included).
+ * Summarises a run as text (`results`, the results file, is named in the hint that shows every comparison); also
+ * returns how many calls failed an evaluator, and how many ended in an error (no output and no grading included).
  */
-export function summarise(table: TrialTable): { text: string; failed: number; errors: number } {
+export function summarise(
+  table: TrialTable,
+  results: string,
+): { text: string; failed: number; errors: number } {
   const count = (outcome: string) => table.attempts.filter((a) => a.outcome === outcome).length;
+  const comparison = renderCompare(compare(table), 'text', {
+    allHint: `promptfile compare ${results} --all`,
+  });
   return {
-    text: `${rowsTable(table)}\n\n${renderCompare(compare(table), 'text')}`,
+    text: `${rowsTable(table)}\n\n${comparison}`,
     failed: count('fail'),
     errors: count('error'),
   };

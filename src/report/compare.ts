@@ -1,7 +1,7 @@
 /**
  * Renders a comparison of variants as a terminal table, Markdown or JSON.
  */
-import { CompareResult, Rate } from '../gate/compare';
+import { CompareResult, PairedComparison, PairVerdict, Rate } from '../gate/compare';
 import { escapeMarkdown } from './escape';
 import {
   formatCost,
@@ -17,11 +17,26 @@ import { textTable } from './table';
 /** Output formats of `renderCompare`. */
 export type CompareFormat = 'text' | 'markdown' | 'json';
 
+/** Options of `renderCompare`. */
+export interface CompareRenderOptions {
+  /**
+   * Text: every comparison and every pair's verdict. Without it, text shows the significant differences first and
+   * leaves out the comparisons that found none (Markdown and JSON always hold everything).
+   */
+  all?: boolean;
+  /** Text: the command that shows everything, named where comparisons are left out. */
+  allHint?: string;
+}
+
 /** Renders a comparison in the given format. */
-export function renderCompare(result: CompareResult, format: CompareFormat): string {
+export function renderCompare(
+  result: CompareResult,
+  format: CompareFormat,
+  options: CompareRenderOptions = {},
+): string {
   switch (format) {
     case 'text':
-      return compareText(result);
+      return compareText(result, options);
     case 'markdown':
       return compareMarkdown(result);
     case 'json':
@@ -60,8 +75,8 @@ function usageRows(result: CompareResult): string[][] {
 
 const USAGE_HEADER = ['Variant', 'Calls', 'Errors', 'Tokens', 'Cost', 'Mean latency'];
 
-function comparisonRows(result: CompareResult): string[][] {
-  return result.comparisons
+function comparisonRows(comparisons: readonly PairedComparison[]): string[][] {
+  return comparisons
     .filter((c) => c.rows > 0)
     .map((c) => [
       `${c.a} vs ${c.b}`,
@@ -94,23 +109,63 @@ function signed(d: number): string {
   return `${points > 0 ? '+' : points < 0 ? '−' : '±'}${Math.abs(points)} pts`;
 }
 
-function compareText(result: CompareResult): string {
+function compareText(result: CompareResult, options: CompareRenderOptions): string {
   const rates = result.evaluators.map((e) => [e, ...result.variants.map((v) => cell(v.evaluators[e]))]);
   rates.push(['(all evaluators)', ...result.variants.map((v) => cell(v.overall))]);
-  const parts = [
+  const tested = result.comparisons.filter((c) => c.rows > 0);
+  const significant = tested
+    .filter((c) => c.winner !== undefined)
+    .sort((x, y) => x.pAdjusted - y.pAdjusted || x.p - y.p);
+  const parts: string[] = [];
+  // The differences that hold first: with many variants the full pairwise table runs to hundreds of lines.
+  if (tested.length > 0) {
+    parts.push(
+      `Significant differences (exact test stratified by row, Holm-corrected, alpha ${result.alpha})`,
+    );
+    parts.push(
+      significant.length > 0
+        ? textTable(COMPARISON_HEADER, comparisonRows(significant))
+        : `None: no variant differs significantly from another on any evaluator (${tested.length} comparison${tested.length === 1 ? '' : 's'}).`,
+      '',
+    );
+  }
+  parts.push(
     'Pass rate by evaluator (passes/graded trials, Wilson 95% interval)',
     textTable(['Evaluator', ...result.variants.map((v) => v.variant)], rates),
     '',
     'Usage',
     textTable(USAGE_HEADER, usageRows(result), ['left', 'right', 'right', 'right', 'right', 'right']),
-  ];
-  const comparisons = comparisonRows(result);
-  if (comparisons.length > 0) {
+  );
+  if (options.all && tested.length > 0) {
     parts.push('', `Comparisons (exact test stratified by row, Holm-corrected, alpha ${result.alpha})`);
-    parts.push(textTable(COMPARISON_HEADER, comparisons));
+    parts.push(textTable(COMPARISON_HEADER, comparisonRows(result.comparisons)));
   }
-  parts.push('', 'Verdicts', ...verdictLines(result).map((line) => `- ${line}`));
+  parts.push('', 'Verdicts', ...textVerdicts(result, options.all === true).map((line) => `- ${line}`));
+  const hidden = tested.length - significant.length;
+  if (!options.all && hidden > 0)
+    parts.push(
+      '',
+      `${hidden} comparison${hidden === 1 ? '' : 's'} without a significant difference left out; ${options.allHint ?? 'promptfile compare --all'} shows every one.`,
+    );
   return `${parts.join('\n')}\n`;
+}
+
+/**
+ * The verdicts, pairs with a significant difference first; without `all`, the pairs that showed none are summed up
+ * in one line (pairs never compared keep theirs).
+ */
+function textVerdicts(result: CompareResult, all: boolean): string[] {
+  if (result.verdicts.length === 0) return verdictLines(result);
+  const pair = (v: PairVerdict) => result.comparisons.filter((c) => c.a === v.a && c.b === v.b);
+  const differ = result.verdicts.filter((v) => pair(v).some((c) => c.winner !== undefined));
+  const same = result.verdicts.filter((v) => !differ.includes(v) && pair(v).some((c) => c.rows > 0));
+  const untested = result.verdicts.filter((v) => !differ.includes(v) && !same.includes(v));
+  if (all || same.length <= 1) return [...differ, ...same, ...untested].map((v) => v.text);
+  return [
+    ...differ.map((v) => v.text),
+    `No significant difference between ${differ.length > 0 ? 'the other' : 'any of the'} ${same.length} pairs of variants.`,
+    ...untested.map((v) => v.text),
+  ];
 }
 
 function compareMarkdown(result: CompareResult): string {
@@ -134,7 +189,7 @@ function compareMarkdown(result: CompareResult): string {
     '',
     table(USAGE_HEADER, usageRows(result)),
   ];
-  const comparisons = comparisonRows(result);
+  const comparisons = comparisonRows(result.comparisons);
   if (comparisons.length > 0) {
     parts.push(
       '',

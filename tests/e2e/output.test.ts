@@ -103,19 +103,34 @@ describe('output piped into a reader that stops early is not an error', () => {
       live({ apiBaseUrl: server.baseUrl, apiKey: 'sk-loopback' }, 'reference'),
     ]);
     manyVariants(project.path('many.json'), 20);
-    complete = await project.run(['compare', 'many.json']);
+    complete = await project.run(['compare', 'many.json', '--all']);
   }, 300_000);
 
   afterAll(() => server.close());
 
-  test('compare | head -1: the first line, exit status 0, no EPIPE trace', async () => {
+  test('compare --all | head -1: the first line, exit status 0, no EPIPE trace', async () => {
     expectExit(complete, 0);
     // More than a pipe holds (64 KiB): promptfile is still writing when head goes away.
     expect(complete.stdout.length).toBeGreaterThan(256 * 1024);
-    const piped = await pipeline(project, 'compare many.json', 'head -1');
+    const piped = await pipeline(project, 'compare many.json --all', 'head -1');
     expectNoStackTrace(piped);
     expect(piped.status).toBe(0);
     expect(piped.stdout).toBe(`${complete.stdout.split('\n')[0]}\n`);
+  });
+
+  test('compare with 20 variants: the significant differences first, the 190-pair table only with --all', async () => {
+    const short = await project.run(['compare', 'many.json']);
+    expectExit(short, 0);
+    expect(short.stdout.startsWith('Significant differences (')).toBe(true);
+    expect(short.stdout).not.toContain('\nComparisons (');
+    expect(short.stdout.split('\n').length).toBeLessThan(200);
+    expect(short.stdout).toMatch(
+      /comparisons without a significant difference left out; promptfile compare many\.json --all shows every one\./,
+    );
+    expect(complete.stdout).toContain('\nComparisons (');
+    expect(complete.stdout.split('\n').length).toBeGreaterThan(1000);
+    const markdown = await project.run(['compare', 'many.json', '--markdown']);
+    expect(markdown.stdout).toContain('### Comparisons (');
   });
 
   test('eval | head -1 runs to the end: results written, exit status 1 for the failing row as without the pipe', async () => {
