@@ -1,10 +1,11 @@
 /**
  * `promptfile init`: sets up a repository to evaluate its prompt files with this package installed from npm.
- * Writes a promptfooconfig.yaml whose plugin paths resolve to the installed package, an example prompt file when
- * the repository has none, the GitHub workflow, and npm scripts. Never overwrites a file (--force does).
+ * Writes a promptfooconfig.yaml whose plugin paths resolve to the installed package (and which runs the prompt files
+ * wherever they are in the repository), an example prompt file when the repository has none, the GitHub workflow, and npm scripts. Never overwrites a file (--force does).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DEFAULT_PATTERNS, discoverPromptFiles } from '../promptfile/discover';
 import { UserError } from '../promptfile/errors';
 import { packageRoot } from '../promptfile/packageRoot';
 import { parseArgs } from './args';
@@ -13,8 +14,8 @@ import type { Output } from './output';
 export const INIT_HELP = `Usage: promptfile init [--force]
 
 Sets up this directory to evaluate its *.prompt.yml files:
-  promptfooconfig.yaml                 runs prompts/**/*.prompt.yml with this package's plugin
-  prompts/example.prompt.yml           an example, when prompts/ has no prompt file yet
+  promptfooconfig.yaml                 runs every *.prompt.yml in the repository with this package's plugin
+  prompts/example.prompt.yml           an example, when the repository has no prompt file yet
   .github/workflows/prompt-eval.yml    eval and gate on every pull request
   package.json scripts                 prompts:check, prompts:eval, prompts:gate, prompts:view, prompts:plan
 Existing files are left alone (say which) unless --force.`;
@@ -34,7 +35,7 @@ const SCRIPTS: Record<string, string> = {
 /** The config text, its plugin paths relative to `dir` (promptfoo resolves file:// paths from the config's directory). */
 export function configText(dir: string): string {
   const root = path.relative(dir, PACKAGE_ROOT).split(path.sep).join('/') || '.';
-  return `# Runs every prompts/**/*.prompt.yml as a promptfoo evaluation with promptfoo-promptfile.
+  return `# Runs every *.prompt.yml in the repository as a promptfoo evaluation with promptfoo-promptfile.
 # \`npx promptfile eval\` uses this file (adding variants from flags, skipping variants whose API key is missing);
 # plain \`npx promptfoo eval\` runs it as is.
 description: Prompt files (*.prompt.yml) evaluated with promptfoo-promptfile
@@ -50,8 +51,9 @@ providers:
 
 tests:
   - path: file://${root}/dist/prompts/promptfile.js:tests
-    config:
-      files: prompts/**/*.prompt.yml
+    # Without files:, every *.prompt.yml / *.prompt.yaml in the repository, leaving out .git, node_modules and
+    # what .gitignore names; to narrow it, e.g.  files: prompts/**/*.prompt.yml
+    config: {}
 `;
 }
 
@@ -74,7 +76,7 @@ export function initCommand(argv: string[], out: Output): number {
   };
 
   put('promptfooconfig.yaml', configText(dir));
-  if (!hasPromptFile(path.join(dir, 'prompts')))
+  if (discoverPromptFiles(DEFAULT_PATTERNS, dir).length === 0)
     put(
       'prompts/example.prompt.yml',
       fs.readFileSync(path.join(PACKAGE_ROOT, 'templates/example.prompt.yml'), 'utf8'),
@@ -92,11 +94,6 @@ export function initCommand(argv: string[], out: Output): number {
     'Next: npx promptfile check, then npx promptfile eval (set the model API key first, e.g. OPENAI_API_KEY).',
   );
   return 0;
-}
-
-function hasPromptFile(dir: string): boolean {
-  if (!fs.existsSync(dir)) return false;
-  return fs.readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith('.prompt.yml'));
 }
 
 /** Adds the scripts package.json lacks (all of them with --force); returns the names added. */

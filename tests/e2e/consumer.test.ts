@@ -90,6 +90,7 @@ describe('the packed package, installed into an empty repository', () => {
       'dist/providers/promptfile.js',
       'dist/prompts/promptfile.js',
       'dist/assertions/regex.js',
+      'dist/extensions/progress.js',
       'schema/prompt-file.schema.json',
       'templates/example.prompt.yml',
     ])

@@ -78,3 +78,33 @@ describe('prompt files anywhere in the repository are found when nothing names t
     }
   });
 });
+
+describe('init in a repository that keeps its prompt files outside prompts/', () => {
+  test('writes a config that names no files and no example; check then finds the files where they are', async () => {
+    const project = createProject(
+      {
+        '.github/prompts/a.prompt.yml': promptFile('alpha'),
+        'evals/b.prompt.yml': promptFile('beta'),
+      },
+      [],
+    );
+    fs.rmSync(project.path('promptfooconfig.yaml'));
+    const init = await project.run(['init']);
+    expectExit(init, 0);
+    expect(fs.existsSync(project.path('prompts/example.prompt.yml'))).toBe(false);
+    const config = parse(project.read('promptfooconfig.yaml')) as {
+      tests: { config: Record<string, unknown> }[];
+    };
+    expect(config.tests[0]?.config).toEqual({});
+    // The workflow runs on a pull request that touches a prompt file anywhere.
+    const workflow = parse(project.read('.github/workflows/prompt-eval.yml')) as {
+      on: { pull_request: { paths: string[] } };
+    };
+    expect(workflow.on.pull_request.paths).toEqual(
+      expect.arrayContaining(['**/*.prompt.yml', '**/*.prompt.yaml']),
+    );
+    const check = await project.run(['check']);
+    expectExit(check, 0);
+    expect(check.stdout).toContain('2 of 2 prompt files valid');
+  });
+});
