@@ -10,6 +10,8 @@ import * as jsYaml from 'js-yaml';
 import { UserError } from '../promptfile/errors';
 import { discoverPromptFiles } from '../promptfile/discover';
 import { loadPromptFile } from '../promptfile/load';
+import { packageRoot } from '../promptfile/packageRoot';
+import { parseEvent } from '../promptfoo/events';
 import {
   MANIFEST_FILE,
   resultsHash,
@@ -24,8 +26,6 @@ import { parseMatrix } from '../variants/variant';
 import { numberFlag, parseArgs, stringFlag } from './args';
 import type { Output, Stream } from './output';
 import { configuredPatterns, loadEach, safePromptFiles, strictIn } from './promptFiles';
-import { packageRoot } from '../promptfile/packageRoot';
-import { parseEvent } from '../promptfoo/events';
 import { isPromptfooProgress, Progress } from './progress';
 import { isPromptfooHint, runPromptfoo } from './promptfoo';
 import { buildRunConfig } from './runConfig';
