@@ -112,26 +112,18 @@ export function judgeMessages(
 }
 
 /**
- * Turns the grader's answer into a verdict. The answer must be one of the choices, ignoring case as gh models
- * does: exactly (trimmed), or as the only choice that appears as a whole word. Anything else is a failing
- * verdict that says what the grader answered, never a pass.
+ * Turns the grader's answer into a verdict, reading it as gh models does: the answer's first choice wins, ignoring
+ * case, so "Yes - it is nice" scores as "yes". Where we read more carefully than gh (README, "Migrating from gh
+ * models eval"): choices match as whole words (gh finds "correct" in "incorrect"), several choices go to the one the
+ * answer names first (gh: the first in the file's order), and numeric choices are read as a rating (`ratingChoice`).
+ * An answer with no choice is a failing verdict that says what the grader answered, never a pass.
  */
 export function scoreJudgeAnswer(
   judge: LlmJudge,
   answer: string,
   threshold?: number,
 ): Verdict & { choice?: string } {
-  const trimmed = answer
-    .trim()
-    .replace(/^["'`]+|["'`.]+$/g, '')
-    .toLowerCase();
-  let chosen = judge.choices.find((c) => c.choice.toLowerCase() === trimmed);
-  if (!chosen) {
-    const present = judge.choices.filter((c) =>
-      new RegExp(`(^|\\W)${escapeRegExp(c.choice)}($|\\W)`, 'i').test(answer),
-    );
-    if (present.length === 1) chosen = present[0];
-  }
+  const chosen = pickChoice(judge.choices, answer);
   if (!chosen) {
     const options = judge.choices.map((c) => `"${c.choice}"`).join(', ');
     return {
@@ -142,12 +134,78 @@ export function scoreJudgeAnswer(
   }
   const pass = threshold === undefined ? chosen.score > 0 : chosen.score >= threshold;
   const rule = threshold === undefined ? 'passes above 0' : `passes at ${threshold} or more`;
+  const from = bare(answer) === chosen.choice.toLowerCase() ? '' : ` from "${excerpt(answer, 60)}"`;
   return {
     pass,
     score: chosen.score,
     choice: chosen.choice,
-    reason: `grader chose "${chosen.choice}" (score ${chosen.score}; ${rule})`,
+    reason: `grader chose "${chosen.choice}"${from} (score ${chosen.score}; ${rule})`,
   };
+}
+
+/** The choice an answer names: the whole answer, a rating for numeric choices, else the first choice it contains. */
+export function pickChoice(choices: JudgeChoice[], answer: string): JudgeChoice | undefined {
+  const whole = bare(answer);
+  const exact = choices.find((c) => c.choice.toLowerCase() === whole);
+  if (exact) return exact;
+  const text = answer.replace(/[*`]+/g, '');
+  if (choices.length > 0 && choices.every((c) => /^\d+$/.test(c.choice.trim())))
+    return ratingChoice(choices, text);
+  let best: { choice: JudgeChoice; at: number } | undefined;
+  for (const choice of choices) {
+    const at = wordIndex(text, choice.choice);
+    if (at < 0) continue;
+    if (!best || at < best.at || (at === best.at && choice.choice.length > best.choice.choice.length))
+      best = { choice, at };
+  }
+  return best?.choice;
+}
+
+/**
+ * A rating among numeric choices (1..5): "4", "**4**", "Rating: 4/5", "4 out of 5", "Score: 4" all read 4. The scale
+ * restated ("1-5", "1 to 5": lowest choice to top) is no rating; a fraction over the top choice decides, then the
+ * last labelled score, then the first number that is a choice. gh takes the first choice in file order found
+ * anywhere, so "3 on a 1-5 scale" read 1 there.
+ */
+export function ratingChoice(choices: JudgeChoice[], text: string): JudgeChoice | undefined {
+  const byValue = new Map(choices.map((c) => [Number(c.choice), c]));
+  const low = Math.min(...byValue.keys());
+  const top = Math.max(...byValue.keys());
+  const plain = text
+    .toLowerCase()
+    .replace(/\(?\b(\d+)\s*(?:-|–|—|to)\s*(\d+)\b\)?/g, (span, a: string, b: string) =>
+      Number(a) === low && Number(b) === top ? ' ' : span,
+    );
+  const NUMBER = '(?<![\\d.])(\\d+)(?!\\.?\\d)';
+  const of = (m: RegExpExecArray | null | undefined) => (m ? byValue.get(Number(m[1])) : undefined);
+  const FRACTION = new RegExp(`${NUMBER}\\s*(?:/|out of)\\s*(\\d+)`, 'g');
+  for (const m of plain.matchAll(FRACTION)) if (Number(m[2]) === top && of(m)) return of(m);
+  // Any other fraction (0/5, 3/10) is on no scale of these choices: neither of its numbers is a rating.
+  const rest = plain.replace(FRACTION, ' ');
+  const labelled = [
+    ...rest.matchAll(new RegExp(`\\b(?:rating|score|stars?|grade)\\b[^\\d\\n]{0,16}?${NUMBER}`, 'g')),
+  ].filter((m) => of(m));
+  if (labelled.length > 0) return of(labelled[labelled.length - 1]);
+  for (const m of rest.matchAll(new RegExp(NUMBER, 'g'))) if (of(m)) return of(m);
+  return undefined;
+}
+
+/** The answer as a choice would be written: trimmed, lower-case, without quotes, emphasis or a final full stop. */
+function bare(answer: string): string {
+  return answer
+    .trim()
+    .replace(/^["'`*_]+|["'`*_.!]+$/g, '')
+    .trim()
+    .toLowerCase();
+}
+
+/** Where `word` first appears in `text` as a whole word, ignoring case; -1 when it does not. */
+function wordIndex(text: string, word: string): number {
+  const w = word.trim();
+  if (!w) return -1;
+  const before = /^\w/.test(w) ? '(?<!\\w)' : '';
+  const after = /\w$/.test(w) ? '(?!\\w)' : '';
+  return text.search(new RegExp(`${before}${escapeRegExp(w)}${after}`, 'i'));
 }
 
 function escapeRegExp(s: string): string {

@@ -48,7 +48,7 @@ describe('a threshold makes a pass stricter', () => {
   });
 });
 
-describe('the answer must be one of the choices', () => {
+describe('the answer must name one of the choices', () => {
   const custom: LlmJudge = {
     prompt: 'Is it concise? {{completion}}',
     choices: [
@@ -58,12 +58,13 @@ describe('the answer must be one of the choices', () => {
     ],
   };
 
-  it('accepts surrounding whitespace, quotes and a final full stop', () => {
+  it('accepts surrounding whitespace, quotes, emphasis and a final full stop', () => {
     expect(scoreJudgeAnswer(custom, '  "partly".\n')).toMatchObject({
       choice: 'partly',
       score: 0.5,
       pass: true,
     });
+    expect(scoreJudgeAnswer(custom, '**Yes**')).toMatchObject({ choice: 'yes' });
   });
 
   it('ignores case, as gh models does', () => {
@@ -71,25 +72,48 @@ describe('the answer must be one of the choices', () => {
     expect(scoreJudgeAnswer(fivePoint, 'Score: 4')).toMatchObject({ choice: '4' });
   });
 
-  it('accepts a sentence in which exactly one choice appears as a whole word', () => {
+  it('takes the first choice the answer contains, as gh models does: "yes - it is nice" is yes', () => {
+    expect(scoreJudgeAnswer(custom, 'yes - it is nice')).toMatchObject({
+      choice: 'yes',
+      score: 1,
+      pass: true,
+    });
     expect(scoreJudgeAnswer(custom, 'I would say partly, given the length.')).toMatchObject({
       choice: 'partly',
     });
   });
 
-  it('does not find a choice inside another word', () => {
-    expect(scoreJudgeAnswer(custom, 'nothing to add').pass).toBe(false);
+  it('quotes the answer in the reason when it was more than the choice', () => {
+    expect(scoreJudgeAnswer(custom, 'yes - it is nice').reason).toBe(
+      'grader chose "yes" from "yes - it is nice" (score 1; passes above 0)',
+    );
+    expect(scoreJudgeAnswer(custom, 'yes').reason).toBe('grader chose "yes" (score 1; passes above 0)');
   });
 
-  it('fails an answer that names two choices, rather than guessing', () => {
-    expect(scoreJudgeAnswer(fivePoint, 'between 3 and 4')).toEqual({
+  it('differs on purpose: of several choices, the one the answer names first (gh: the first in the file)', () => {
+    // gh models would score "yes" here: 'yes' comes first in the file and appears somewhere in the answer.
+    expect(scoreJudgeAnswer(custom, 'No. It says yes to everything.')).toMatchObject({
+      choice: 'no',
       pass: false,
-      score: 0,
-      reason: 'grader answered "between 3 and 4", not one of "1", "2", "3", "4", "5"',
     });
   });
 
-  it('fails an answer that is not a choice, quoting it on one line', () => {
+  it('differs on purpose: a choice is a whole word, never part of another (gh finds "correct" in "incorrect")', () => {
+    const correctness: LlmJudge = {
+      prompt: '',
+      choices: [
+        { choice: 'correct', score: 1 },
+        { choice: 'incorrect', score: 0 },
+      ],
+    };
+    expect(scoreJudgeAnswer(correctness, 'The answer is incorrect.')).toMatchObject({
+      choice: 'incorrect',
+      pass: false,
+    });
+    expect(scoreJudgeAnswer(custom, 'nothing to add').pass).toBe(false);
+  });
+
+  it('fails an answer that names no choice, quoting it on one line', () => {
     expect(scoreJudgeAnswer(custom, 'maybe\nhard to tell')).toEqual({
       pass: false,
       score: 0,
@@ -101,12 +125,46 @@ describe('the answer must be one of the choices', () => {
     const odd: LlmJudge = {
       prompt: '',
       choices: [
-        { choice: 'A+', score: 1 },
         { choice: 'A', score: 0.5 },
+        { choice: 'A+', score: 1 },
       ],
     };
     expect(scoreJudgeAnswer(odd, 'A+')).toMatchObject({ choice: 'A+', score: 1 });
+    expect(scoreJudgeAnswer(odd, 'Grade: A+ overall')).toMatchObject({ choice: 'A+', score: 1 });
     expect(scoreJudgeAnswer(odd, 'AA')).toMatchObject({ pass: false });
+  });
+});
+
+describe('a 1-5 rating is read the way graders write it', () => {
+  it.each([
+    ['4', '4'],
+    ['**4**', '4'],
+    ['Rating: 4/5', '4'],
+    ['4/5', '4'],
+    ['4 out of 5', '4'],
+    ['Score: 4', '4'],
+    ['stars: 2', '2'],
+    ['I rate it 3 on a 1-5 scale.', '3'],
+    ['On a scale of 1 to 5, I give it 4.', '4'],
+    ['Rating (1–5): 5', '5'],
+    ["Let's think step by step: the answer covers 2 of the points.\nScore: 4", '4'],
+    ['between 3 and 4', '3'],
+    ['4-5', '4'],
+  ])('%j reads %s', (answer, choice) => {
+    expect(scoreJudgeAnswer(fivePoint, answer)).toMatchObject({ choice });
+  });
+
+  it.each(['4.5', '10', 'excellent', '0/5', ''])('%j names no rating, so it fails and says why', (answer) => {
+    expect(scoreJudgeAnswer(fivePoint, answer)).toMatchObject({ pass: false, score: 0 });
+    expect(scoreJudgeAnswer(fivePoint, answer).reason).toMatch(/^grader answered ".*", not one of "1", "2"/);
+  });
+
+  it("reads a prompt file's own numeric choices the same way", () => {
+    const judge: LlmJudge = {
+      prompt: '',
+      choices: ['1', '2', '3', '4', '5'].map((choice, i) => ({ choice, score: i / 4 })),
+    };
+    expect(scoreJudgeAnswer(judge, 'Rating: 4/5')).toMatchObject({ choice: '4', score: 0.75, pass: true });
   });
 });
 
