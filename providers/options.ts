@@ -1,7 +1,9 @@
 /** What promptfoo hands our providers, and how their config splits into variant overrides and pass-through. */
+import type { PromptFile } from '../src/promptfile/model';
 import type { RowContext } from '../src/promptfoo/row';
+import { connectionOf, type Connection } from '../src/variants/grader';
 import { LIMIT_KEYS } from '../src/variants/retry';
-import type { VariantOverrides } from '../src/variants/variant';
+import { targetFor, type VariantOverrides } from '../src/variants/variant';
 
 export interface ProviderOptions {
   id?: string;
@@ -40,4 +42,18 @@ export function overridesFrom(config: Record<string, unknown>): VariantOverrides
 /** Options for promptfoo's own provider (apiBaseUrl, apiKey, headers, ...), everything we do not interpret. */
 export function passThroughFrom(config: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(config).filter(([k]) => !OURS.has(k)));
+}
+
+/**
+ * How a variant reaches its model for rows of `file`: what a grader of the same provider family reuses
+ * (src/variants/grader.ts). Undefined when neither the file nor the variant names a model.
+ */
+export function variantConnection(
+  file: PromptFile,
+  config: Record<string, unknown>,
+  env?: Record<string, string | undefined>,
+): Connection | undefined {
+  const model = overridesFrom(config).model ?? file.model;
+  if (model === undefined) return undefined;
+  return { target: targetFor(model), config: connectionOf(passThroughFrom(config)), ...(env ? { env } : {}) };
 }

@@ -12,6 +12,7 @@
  */
 import * as path from 'node:path';
 import { cassettePath, cassetteKey, cassetteRequest, writeCassette } from '../src/cassettes/cassette';
+import type { PromptFile } from '../src/promptfile/model';
 import { prepareCall, targetConfig } from '../src/promptfoo/call';
 import { limitsFrom } from '../src/variants/retry';
 import {
@@ -21,7 +22,13 @@ import {
   type VariantOverrides,
 } from '../src/variants/variant';
 import { callProvider } from './delegate';
-import { overridesFrom, passThroughFrom, type ProviderOptions, type ProviderContext } from './options';
+import {
+  overridesFrom,
+  passThroughFrom,
+  variantConnection,
+  type ProviderOptions,
+  type ProviderContext,
+} from './options';
 
 const warned = new Set<string>();
 
@@ -45,6 +52,11 @@ export default class PromptfileProvider {
       this.overrides,
       this.config['reference'] === true || Object.keys(this.overrides).length === 0,
     );
+  }
+
+  /** How this variant reaches the model of `file`'s rows; judges of the same family grade through it. */
+  connection(file: PromptFile) {
+    return variantConnection(file, this.config, this.env);
   }
 
   async callApi(prompt: string, context?: ProviderContext) {

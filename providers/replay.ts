@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { cassettePath, cassetteRequest, readCassette } from '../src/cassettes/cassette';
 import { prepareCall } from '../src/promptfoo/call';
 import { variantLabel, type VariantOverrides } from '../src/variants/variant';
-import { overridesFrom, type ProviderContext, type ProviderOptions } from './options';
+import type { PromptFile } from '../src/promptfile/model';
+import { overridesFrom, variantConnection, type ProviderContext, type ProviderOptions } from './options';
 
 export default class ReplayProvider {
   readonly config: Record<string, unknown>;
@@ -22,6 +23,11 @@ export default class ReplayProvider {
 
   id(): string {
     return `${variantLabel(this.overrides, this.config['reference'] === true || Object.keys(this.overrides).length === 0)} (replay)`;
+  }
+
+  /** Where the recorded variant reached its model (its config, no key): judges of the same family grade there. */
+  connection(file: PromptFile) {
+    return variantConnection(file, this.config);
   }
 
   async callApi(prompt: string, context?: ProviderContext) {

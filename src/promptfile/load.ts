@@ -657,7 +657,9 @@ function normalise(path: string, source: ParsedSource): PromptFile {
         kind: 'llm',
         judge: {
           prompt: String(l['prompt']),
-          ...(typeof l['modelId'] === 'string' ? { modelId: l['modelId'] } : {}),
+          ...(typeof l['modelId'] === 'string'
+            ? { modelId: l['modelId'], modelIdAt: source.position(['evaluators', index, 'llm', 'modelId']) }
+            : {}),
           ...(typeof l['systemPrompt'] === 'string' ? { systemPrompt: l['systemPrompt'] } : {}),
           choices: asArray(l['choices']).map((c) => ({
             choice: String((c as Raw)['choice']),

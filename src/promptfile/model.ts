@@ -51,7 +51,10 @@ export interface JudgeChoice {
 }
 
 export interface LlmJudge {
+  /** The grader model gh models calls (`openai/gpt-4o`); it may only be sent its own provider's key. */
   modelId?: string;
+  /** Where `modelId` is written, for a refusal that points at it. */
+  modelIdAt?: { line: number; column: number };
   prompt: string;
   systemPrompt?: string;
   choices: JudgeChoice[];

@@ -15,6 +15,10 @@ export function rowIdentity(file: PromptFile, row: TestRow, plan: RowPlan): stri
   const evaluators = plan.evaluators.map(({ evaluator, expect }) => {
     // Position and line are where the evaluator is written, not what it is.
     const { index: _index, line: _line, ...definition } = evaluator;
+    if (definition.kind === 'llm' && definition.judge.modelIdAt) {
+      const { modelIdAt: _at, ...judge } = definition.judge;
+      return { ...definition, judge, expect };
+    }
     return { ...definition, expect };
   });
   const extra = plan.assert.map((a) => located(a));

@@ -11,6 +11,7 @@ import type { Evaluator, PromptFile, TestRow } from '../promptfile/model';
 import { MODULE_EXT } from '../promptfile/packageRoot';
 import { inertVar, templateText, templatingOn } from '../promptfoo/inert';
 import { ROW_VAR, rowReference, type RowOrigin } from '../promptfoo/row';
+import type { GraderConfig } from '../variants/grader';
 import { fileReferenceLabel } from '../variants/variant';
 import { rowIdentities, rowIdentity } from './identity';
 import {
@@ -25,18 +26,14 @@ import {
 /** Where our promptfoo assertion adapters live; absolute so the config may sit anywhere. */
 export const ASSERTIONS_DIR = path.resolve(__dirname, '../../assertions');
 
-/** A promptfoo grader: a provider id and its options, used by `llm` and `uses:` evaluators. */
-export interface GraderConfig {
-  id: string;
-  config?: Record<string, unknown>;
-  label?: string;
-}
+export type { GraderConfig } from '../variants/grader';
 
 /** The test generator's config, as written under `tests: - path: ... config:` in promptfooconfig.yaml. */
 export interface SuiteConfig {
   /** Prompt files, directories or globs; default every **\/*.prompt.y(a)ml in the repository, not ignored. */
   files?: string | string[];
   scope?: ScopeConfig;
+  /** The grader of `llm` and `uses:` evaluators; default: each prompt file's own model (src/variants/grader.ts). */
   grader?: GraderConfig;
   /** Minimum judge score for a pass; default: above 0, as gh models. */
   judgeThreshold?: number;

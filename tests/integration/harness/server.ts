@@ -1,6 +1,7 @@
 /**
  * A scriptable OpenAI-compatible chat server on 127.0.0.1 (random port), standing in for every model API in
- * integration tests. It logs every request and answers with whatever the test's script returns for it.
+ * integration tests. It logs every request and answers with whatever the test's script returns for it. It speaks
+ * Anthropic's Messages API too (`/v1/messages`), so a test can point ANTHROPIC_BASE_URL at it.
  *
  * A script reply is either the assistant's text or a `Reply`: text plus status, headers, delay, or a fault
  * (connection reset, hang until the client gives up, a body that is not JSON). New faults are one more
@@ -29,7 +30,7 @@ export interface LoggedRequest {
   model: string | undefined;
   temperature: number | undefined;
   messages: LoggedMessage[];
-  /** Content of the first system message, '' when none. */
+  /** Content of the first system message (Anthropic: the `system` field), '' when none. */
   system: string;
   /** Content of the user messages, joined with a blank line. */
   user: string;
@@ -111,7 +112,9 @@ function logged(index: number, req: IncomingMessage, raw: string): LoggedRequest
     model: typeof body?.['model'] === 'string' ? body['model'] : undefined,
     temperature: typeof body?.['temperature'] === 'number' ? body['temperature'] : undefined,
     messages,
-    system: messages.find((m) => m.role === 'system')?.content ?? '',
+    system:
+      messages.find((m) => m.role === 'system')?.content ??
+      (body?.['system'] === undefined ? '' : textOf(body['system'])),
     user: messages
       .filter((m) => m.role === 'user')
       .map((m) => m.content)
@@ -132,6 +135,26 @@ function completion(request: LoggedRequest, text: string, usage = { prompt: 10, 
       total_tokens: usage.prompt + usage.completion,
     },
   });
+}
+
+/** An Anthropic Messages API answer. */
+function message(request: LoggedRequest, text: string, usage = { prompt: 10, completion: 5 }): string {
+  return JSON.stringify({
+    id: `msg_${request.index}`,
+    type: 'message',
+    role: 'assistant',
+    model: request.model ?? 'unknown',
+    content: [{ type: 'text', text }],
+    stop_reason: 'end_turn',
+    usage: { input_tokens: usage.prompt, output_tokens: usage.completion },
+  });
+}
+
+/** Which API a request path belongs to, or undefined for a path no model API serves. */
+function apiOf(path: string): 'openai' | 'anthropic' | undefined {
+  if (path.endsWith('/chat/completions')) return 'openai';
+  if (path.endsWith('/messages')) return 'anthropic';
+  return undefined;
 }
 
 async function answer(
@@ -155,12 +178,13 @@ async function answer(
         error: { message: reply.text ?? `scripted ${status}`, type: 'server_error', code: status },
       }),
     );
+  else if (apiOf(request.path) === 'anthropic') res.end(message(request, reply.text ?? '', reply.usage));
   else res.end(completion(request, reply.text ?? '', reply.usage));
 }
 
 /**
- * Starts a server on an ephemeral 127.0.0.1 port. Requests to paths other than `/v1/chat/completions` are
- * logged and answered 404, so a misrouted client shows up in the log instead of going unnoticed.
+ * Starts a server on an ephemeral 127.0.0.1 port. Requests to paths other than `/v1/chat/completions` and
+ * `/v1/messages` are logged and answered 404, so a misrouted client shows up in the log instead of going unnoticed.
  */
 export async function startModelServer(script: Script = () => 'ok'): Promise<ModelServer> {
   let current = script;
@@ -171,7 +195,7 @@ export async function startModelServer(script: Script = () => 'ok'): Promise<Mod
     req.on('end', () => {
       const request = logged(requests.length, req, Buffer.concat(chunks).toString('utf8'));
       requests.push(request);
-      if (!request.path.endsWith('/chat/completions')) {
+      if (!apiOf(request.path)) {
         res
           .writeHead(404, { 'content-type': 'application/json' })
           .end(JSON.stringify({ error: { message: `no route ${request.path}` } }));

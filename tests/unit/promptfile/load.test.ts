@@ -139,7 +139,10 @@ describe("GitHub's flat format and the seed's dialect normalise into the same mo
     schema: (f.jsonSchema as { schema?: unknown } | undefined)?.schema,
     messages: f.messages.map(({ role, content }) => ({ role, content })),
     rows: f.rows.map(({ index, variables }) => ({ index, variables })),
-    evaluators: f.evaluators.map(({ line: _line, ...rest }) => rest),
+    // Positions are where a file writes things, not what it means.
+    evaluators: f.evaluators.map(({ line: _line, ...rest }) =>
+      rest.kind === 'llm' ? { ...rest, judge: { ...rest.judge, modelIdAt: undefined } } : rest,
+    ),
   });
 
   it('gives both the same messages, rows, evaluators, parameters and response format', () => {
@@ -176,6 +179,7 @@ describe("GitHub's flat format and the seed's dialect normalise into the same mo
         name: 'Concise',
         judge: {
           modelId: 'openai/gpt-4o-mini',
+          modelIdAt: { line: 49, column: 7 },
           systemPrompt: 'You judge summaries strictly.',
           prompt: 'Is this summary concise? Answer yes, partly or no.\n{{completion}}\n',
           choices: [

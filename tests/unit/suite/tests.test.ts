@@ -259,6 +259,29 @@ describe('a row is known by what it is (suite/identity.ts)', () => {
     ).toEqual(base);
   });
 
+  it('not another row when only the line of a judge’s modelId changes', () => {
+    const judged = (line: number) => ({
+      ...seed,
+      evaluators: [
+        ...seed.evaluators,
+        {
+          kind: 'llm' as const,
+          name: 'Judge',
+          index: seed.evaluators.length,
+          line,
+          judge: {
+            modelId: 'openai/gpt-4o',
+            modelIdAt: { line: line + 2, column: 7 },
+            prompt: '{{completion}}',
+            choices: [{ choice: 'yes', score: 1 }],
+          },
+        },
+      ],
+    });
+    expect(ids(judged(40))).toEqual(ids(judged(80)));
+    expect(ids(judged(40))).not.toEqual(base);
+  });
+
   it('two identical rows of a file stay two rows', () => {
     const twice = { ...seed, rows: [seed.rows[0]!, { ...seed.rows[0]!, index: 1, line: 99 }] };
     const [a, b] = ids(twice);
