@@ -4,8 +4,10 @@
  * (plus the variant's overrides) and nothing of promptfoo's own; response formats go out as written; an invalid
  * prompt file is reported and skipped while the others run, and the run exits non-zero at the end.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { createProject, expectExit, type CliRun, type Project } from '../e2e/project';
-import { live } from './harness/run';
+import { live, REPO } from './harness/run';
 import { startModelServer, type LoggedRequest, type ModelServer } from './harness/server';
 
 /** gh models' own case (cmd/eval/eval_test.go, "eval with responseFormat and jsonSchema"), verbatim. */
@@ -240,4 +242,74 @@ describe('promptfile eval exits as gh models eval does', () => {
     const tolerant = await project.run(['eval', 'evals/gh-json.prompt.yml', '--fail-on', 'errors']);
     expectExit(tolerant, 0);
   }, 300_000);
+});
+
+/**
+ * GitHub's quickstart file (docs, "Storing prompts": a startsWith check and `uses: github/similarity`), as a team
+ * migrating from gh runs it: no grader configured. gh graded similarity with its own model on the same account;
+ * here the file's own model grades, through the variant's endpoint and key, and its "Rating: 4/5" reads as 4.
+ */
+const QUICKSTART = 'tests/fixtures/real/github--docs/quickstart-summarize-step5.prompt.yml';
+
+describe("gh's quickstart file scores out of the box: github/similarity graded by the file's own model", () => {
+  let server: ModelServer;
+  let project: Project;
+  let recorded: CliRun;
+  let recordRequests: LoggedRequest[];
+  let replayed: CliRun;
+  let replayRequests: LoggedRequest[];
+  const isGrading = (r: LoggedRequest) => r.user.includes('EXPECTED:');
+
+  beforeAll(async () => {
+    server = await startModelServer((r) => {
+      if (isGrading(r)) return 'Rating: 4/5';
+      return r.user.includes('museum')
+        ? "Summary - The museum's new dinosaur exhibit drew many families."
+        : 'Summary - A fox jumped over a lazy dog.';
+    });
+    project = createProject(
+      { 'prompts/quickstart.prompt.yml': fs.readFileSync(path.join(REPO, QUICKSTART), 'utf8') },
+      [live({ apiBaseUrl: server.baseUrl, apiKey: 'sk-loopback' }, 'reference')],
+    );
+    recorded = await project.run(['eval', '--record', 'cassettes']);
+    recordRequests = [...server.requests];
+    server.reset();
+    // A fork pull request: the recorded answers, no key at all. Nothing can grade similarity.
+    replayed = await project.run(['eval', '--replay', 'cassettes']);
+    replayRequests = [...server.requests];
+  }, 330_000);
+
+  afterAll(() => server.close());
+
+  test('every row passes, exit 0, with no grader configured', () => {
+    expectExit(recorded, 0);
+    expect(recorded.stdout.match(/: PASS/g)).toHaveLength(2);
+  });
+
+  test('each grading went to the variant’s server as the file’s model, with the variant’s key', () => {
+    const gradings = recordRequests.filter(isGrading);
+    expect(gradings.map((r) => [r.path, r.model, r.headers['authorization']])).toEqual(
+      Array(2).fill(['/v1/chat/completions', 'gpt-4o-mini', 'Bearer sk-loopback']),
+    );
+    expect(gradings.map((r) => /EXPECTED:\n(.*)/.exec(r.user)?.[1]).sort()).toEqual([
+      'Summary - A fox jumped over a lazy, unresponsive dog.',
+      "Summary - The museum's new dinosaur exhibit attracted many families with its fossils and interactive displays.",
+    ]);
+    expect(recordRequests).toHaveLength(4);
+  });
+
+  test('with no key (a replay), each row is one labelled error, the run says why once, nothing is called', () => {
+    expectExit(replayed, 1);
+    const cause =
+      "model-graded evaluators are not graded: OPENAI_API_KEY is not set, and the default grader is each prompt file's own model; set it, or configure grader: in promptfooconfig.yaml";
+    const rows = replayed.stdout.split('\n').filter((l) => /\(replay\): /.test(l));
+    expect(rows).toHaveLength(2);
+    for (const row of rows)
+      expect(row).toContain(
+        'ERROR grading of "Similarity" failed: model-graded evaluators are not graded: OPENAI_API_KEY is not set',
+      );
+    expect(replayed.stderr.split(`promptfile: ${cause}`)).toHaveLength(2);
+    expect(replayed.stderr).toContain('promptfile eval: 2 rows ended in an error');
+    expect(replayRequests).toEqual([]);
+  });
 });

@@ -72,6 +72,7 @@ describe('model-graded evaluators', () => {
   let defaultRequests: LoggedRequest[];
   let unreachable: EvalRun;
   let unreachableRequests: LoggedRequest[];
+  let graderDown: EvalRun;
 
   beforeAll(async () => {
     server = await startModelServer(script);
@@ -105,6 +106,15 @@ describe('model-graded evaluators', () => {
       suite: { files: 'prompts/*.prompt.yml' },
     });
     unreachableRequests = [...server.requests];
+    // The grader answers every grading with a 400 (not retried): the model is not to blame for that.
+    server.setScript((r) => (isJudge(r) ? { status: 400, text: 'the grader refuses' } : script(r)));
+    graderDown = await runEval({
+      files,
+      providers: [live({ apiBaseUrl: server.baseUrl }, 'reference')],
+      env,
+      suite: { files: 'prompts/*.prompt.yml' },
+    });
+    server.setScript(script);
   });
 
   afterAll(() => server.close());
@@ -196,6 +206,16 @@ describe('model-graded evaluators', () => {
         },
       ]);
     });
+  });
+
+  test('a grader call that fails is a grading error naming the grader and its message, never a verdict', () => {
+    const table = readTrials([path.join(graderDown.dir, 'results.json')]);
+    expect(table.attempts.map((a) => a.outcome)).toEqual(['error', 'error']);
+    for (const t of table.trials) {
+      expect(t.outcome).toBe('error');
+      expect(t.reason).toMatch(/^not graded: grader openai:chat:gpt-4o failed: .*the grader refuses/);
+    }
+    expect(table.trials).toHaveLength(4);
   });
 
   describe('with no grader reachable (a replay without a key), each judged row says so once and nothing is called', () => {
