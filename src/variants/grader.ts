@@ -98,10 +98,10 @@ export function resolveGrader(input: {
     if (!missing) return grader;
     const at = evaluator.kind === 'llm' ? evaluator.judge.modelIdAt : undefined;
     const where = `${file.path}:${at?.line ?? evaluator.line}:${at?.column ?? 1}`;
-    // Keys at hand that belong to another family: named, so the refusal says what is never sent.
+    // Keys at hand that belong to another family, named so the refusal says what is never sent. Not the variant's:
+    // the line is the same for every variant, so the run prints it once.
     const foreign = [
       configured && { target: configured.id, config: configured.config ?? {} },
-      variant && { target: variant.target, config: connectionOf(variant.config) },
       file.model !== undefined && { target: targetFor(file.model), config: {} },
     ]
       .filter((c): c is { target: string; config: Record<string, unknown> } => Boolean(c))

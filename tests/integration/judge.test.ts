@@ -327,7 +327,7 @@ describe("a judge's modelId of another provider gets that provider's key and not
     const line =
       "prompts/claude-judged.prompt.yml:11:7: evaluator 'Claude says clear' is not graded: its llm.modelId " +
       "'anthropic/claude-3-5-haiku-latest' may only use anthropic's own key, and ANTHROPIC_API_KEY is not set; " +
-      'the openai key in promptfooconfig.yaml and OPENAI_API_KEY are never sent to anthropic';
+      'OPENAI_API_KEY is never sent to anthropic';
     const [row] = refused.results?.results ?? [];
     expect(graded(row)).toEqual([{ metric: 'Claude says clear', pass: false, score: 0, reason: line }]);
     expect(occurrences(refused.stderr + refused.stdout, `promptfile: ${line}`)).toBe(1);

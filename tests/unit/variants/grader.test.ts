@@ -226,9 +226,9 @@ describe("a judge's modelId picks its model, as in gh, and only ever gets its ow
     ).toEqual({
       reachable: false,
       reason:
-        "prompts/judged.prompt.yml:22:7: evaluator 'Claude judge' is not graded: its llm.modelId 'anthropic/claude-3-5-haiku-latest' may only use anthropic's own key, and ANTHROPIC_API_KEY is not set; the openai key in promptfooconfig.yaml and OPENAI_API_KEY are never sent to anthropic",
+        "prompts/judged.prompt.yml:22:7: evaluator 'Claude judge' is not graded: its llm.modelId 'anthropic/claude-3-5-haiku-latest' may only use anthropic's own key, and ANTHROPIC_API_KEY is not set; OPENAI_API_KEY is never sent to anthropic",
       cause:
-        "prompts/judged.prompt.yml:22:7: evaluator 'Claude judge' is not graded: its llm.modelId 'anthropic/claude-3-5-haiku-latest' may only use anthropic's own key, and ANTHROPIC_API_KEY is not set; the openai key in promptfooconfig.yaml and OPENAI_API_KEY are never sent to anthropic",
+        "prompts/judged.prompt.yml:22:7: evaluator 'Claude judge' is not graded: its llm.modelId 'anthropic/claude-3-5-haiku-latest' may only use anthropic's own key, and ANTHROPIC_API_KEY is not set; OPENAI_API_KEY is never sent to anthropic",
     });
   });
 });
