@@ -39,14 +39,25 @@ export function rowIdentities(ids: readonly string[]): string[] {
   });
 }
 
-/** An assertion from the config without where the checkout lives: `file://` references by their file name. */
-function located(value: unknown): unknown {
+/**
+ * An assertion from the config without where the checkout lives or what it is compiled to: a `file://` reference
+ * by its file name without the extension (`file://dist/assertions/gossip.js:numbers` and
+ * `file://assertions/gossip.ts:numbers` are the same check, `file://gossip:numbers`), so building the plugin
+ * or moving its output does not turn every row into a new one.
+ */
+export function located(value: unknown): unknown {
   if (typeof value === 'string')
-    return value.startsWith('file://') ? `file://${value.slice(7).split(/[\\/]/).pop() ?? ''}` : value;
+    return value.startsWith('file://') ? `file://${checkFile(value.slice(7))}` : value;
   if (Array.isArray(value)) return value.map(located);
   if (value && typeof value === 'object')
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, located(v)]));
   return value;
+}
+
+/** `dir/gossip.js:numbers` → `gossip:numbers`: the file's name without directory or script extension. */
+function checkFile(reference: string): string {
+  const name = reference.split(/[\\/]/).pop() ?? '';
+  return name.replace(/\.(?:[cm]?[jt]s|tsx|jsx)(?=:|$)/, '');
 }
 
 /** JSON with object keys sorted, so equal content gives equal text whatever the key order. */

@@ -3,7 +3,9 @@
  * runs the seed prompt file with no API key and no model server. Only the structure is asserted; the
  * reference architect's answers are another module's business (src/gossip).
  */
-import { offline, repoConfig, runEval, type EvalRun } from './harness/run';
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO, repoConfig, runEval, type EvalRun } from './harness/run';
 
 const SEED = 'prompts/peer_to_peer_gossip_protocol_architect.prompt.yml';
 
@@ -41,5 +43,22 @@ describe('offline default: the repository config with only the offline reference
 
   test('the column is labelled a baseline, not a model', () => {
     expect(run.results?.prompts[0]?.provider).toBe('offline reference (baseline, not a model)');
+  });
+
+  test("the committed baseline (baselines/main.json) knows exactly these rows, so CI's gate compares them", () => {
+    // A row's identity is its values and its evaluators' definitions (suite/identity.ts): when a change moves it,
+    // the gate in .ci/run and the workflow fails with "changed rows" until the baseline is rebuilt. Said here first.
+    const baseline = JSON.parse(fs.readFileSync(path.join(REPO, 'baselines/main.json'), 'utf8')) as {
+      variants: Record<string, Record<string, { rows: Record<string, unknown> }>>;
+    };
+    const label = run.results?.prompts[0]?.provider ?? '';
+    const known = new Set(Object.values(baseline.variants[label] ?? {}).flatMap((e) => Object.keys(e.rows)));
+    const ran = new Set(
+      (run.results?.results ?? []).map((r) => {
+        const meta = r.testCase.metadata?.promptfile;
+        return `${meta?.name}#${meta?.id}`;
+      }),
+    );
+    expect([...ran].sort()).toEqual([...known].sort());
   });
 });

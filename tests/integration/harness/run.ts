@@ -106,7 +106,10 @@ export interface RowResult {
     namedScores?: Record<string, number>;
     componentResults?: { pass: boolean; score: number; reason: string; assertion?: { metric?: string } }[];
   } | null;
-  testCase: { description?: string; metadata?: { promptfile?: { file: string; name: string; row: number } } };
+  testCase: {
+    description?: string;
+    metadata?: { promptfile?: { file: string; name: string; row: number; id?: string } };
+  };
   metadata?: Record<string, unknown>;
 }
 
