@@ -1,5 +1,5 @@
 /** A small, strict flag parser: unknown flags are user errors, not silently ignored. */
-import { UserError } from '../promptfile/errors';
+import { UserError } from '../errors/diagnostics';
 import { didYouMean } from '../promptfile/suggest';
 
 export interface FlagSpec {

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as jsYaml from 'js-yaml';
-import { formatDiagnostic, UserError } from '../promptfile/errors';
+import { formatDiagnostic, UserError } from '../errors/diagnostics';
 import { loadPromptFile } from '../promptfile/load';
 import type { PromptFile } from '../promptfile/model';
 import { visible } from '../results/visible';

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as jsYaml from 'js-yaml';
-import { UserError } from '../promptfile/errors';
+import { UserError } from '../errors/diagnostics';
 import { discoverPromptFiles } from '../promptfile/discover';
 import { loadPromptFile } from '../promptfile/load';
 import { packageRoot } from '../promptfile/packageRoot';

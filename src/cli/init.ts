@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_PATTERNS, discoverPromptFiles } from '../promptfile/discover';
-import { UserError } from '../promptfile/errors';
+import { UserError } from '../errors/diagnostics';
 import { packageRoot } from '../promptfile/packageRoot';
 import { parseArgs } from './args';
 import type { Output } from './output';

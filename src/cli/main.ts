@@ -2,7 +2,7 @@
  * The `promptfile` command. User errors print as one line each and exit 2; anything else is our bug and
  * prints its stack.
  */
-import { formatDiagnostic, isUserError, type UserError } from '../promptfile/errors';
+import { formatDiagnostic, isUserError, type UserError } from '../errors/diagnostics';
 import { visible } from '../results/visible';
 import { check } from './check';
 import { evaluate } from './eval';

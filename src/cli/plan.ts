@@ -1,8 +1,8 @@
 /** `promptfile plan`: size a run so the gate can see the drop that matters. */
 import { readBaseline } from '../gate/baseline';
 import { Plan, planAgainstBaseline, planAssumed, PlanOptions } from '../gate/plan';
-import { UserError } from '../promptfile/errors';
-import { formatCount, formatRate } from '../report/format';
+import { UserError } from '../errors/diagnostics';
+import { formatCount, formatRate } from '../format/numbers';
 import { textTable } from '../report/table';
 import { numberFlag, parseArgs, stringFlag } from './args';
 import { Output } from './output';

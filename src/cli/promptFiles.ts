@@ -8,7 +8,7 @@
  * is shown. Renaming the file is the only fix, so it is an error, not a warning.
  */
 import { discoverPromptFiles, DEFAULT_PATTERNS } from '../promptfile/discover';
-import { formatDiagnostic } from '../promptfile/errors';
+import { formatDiagnostic } from '../errors/diagnostics';
 import { loadPromptFile } from '../promptfile/load';
 import type { PromptFile } from '../promptfile/model';
 import type { SuiteConfig } from '../suite/tests';

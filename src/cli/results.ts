@@ -4,22 +4,21 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../promptfile/errors';
+import { UserError } from '../errors/diagnostics';
 import { fileError } from '../results/fileError';
+import { readTrials } from '../results/read';
 import {
   baselineProblem,
   buildBaseline,
-  compare,
-  gate,
   mergeBaselines,
   readBaseline,
-  readTrials,
-  renderCompare,
-  renderGate,
-  renderReport,
   serializeBaseline,
-  type GateOptions,
-} from '../gate';
+} from '../gate/baseline';
+import { compare } from '../gate/compare';
+import { gate, type GateOptions } from '../gate/gate';
+import { renderCompare } from '../report/compare';
+import { renderGate } from '../report/gate';
+import { renderReport } from '../report/html';
 import { numberFlag, parseArgs, stringFlag } from './args';
 import type { Output } from './output';
 

@@ -4,7 +4,7 @@
  * Pure: the caller reads and writes files.
  */
 import * as path from 'node:path';
-import { UserError } from '../promptfile/errors';
+import { UserError } from '../errors/diagnostics';
 import { packageRoot } from '../promptfile/packageRoot';
 import type { PromptFile } from '../promptfile/model';
 import {

@@ -1,5 +1,7 @@
 /** What `promptfile eval` prints: each row's verdict per variant, then the comparison table. */
-import { compare, renderCompare, type TrialTable } from '../gate';
+import { compare } from '../gate/compare';
+import { renderCompare } from '../report/compare';
+import type { TrialTable } from '../results/trial';
 
 /**
  * Summarises a run as text (`results`, the results file, is named in the hint that shows every comparison); also

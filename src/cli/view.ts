@@ -3,7 +3,7 @@
  * server listens on a private Unix socket, reached only through the guard, which refuses what web pages could do.
  */
 import * as path from 'node:path';
-import { UserError } from '../promptfile/errors';
+import { UserError } from '../errors/diagnostics';
 import { packageRoot } from '../promptfile/packageRoot';
 import { privateSocket, startViewGuard, type ViewGuard } from '../promptfoo/view';
 import { numberFlag, parseArgs } from './args';

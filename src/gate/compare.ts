@@ -16,7 +16,7 @@ import { atLevel } from '../stats/alternative';
 import { Counts, stratifiedExact } from '../stats/fisher';
 import { Z_95 } from '../stats/wilson';
 import { Interval, wilsonInterval } from '../stats/wilson';
-import { formatP } from '../report/format';
+import { formatP } from '../format/numbers';
 import { Tally, count, emptyTally } from './tally';
 
 /** Counts with the pass rate (passes / graded trials; null with none) and its Wilson 95% interval. */

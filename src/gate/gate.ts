@@ -28,7 +28,7 @@
  *   with `proveFloors` the lower bound is not below it (the rate is shown to reach it); and every floor names an
  *   evaluator the run has (a typo must not silently disable a floor).
  */
-import { UserError } from '../promptfile/errors';
+import { UserError } from '../errors/diagnostics';
 import { shardProblems } from '../results/manifest';
 import { Attempt, Trial, TrialTable } from '../results/trial';
 import { controlCharacter } from '../results/visible';
@@ -38,7 +38,7 @@ import { holm } from '../stats/holm';
 import { dropUpperBound } from '../stats/difference';
 import { detectableDrop, TARGET_POWER } from '../stats/power';
 import { RegressionTest, worseThanBaseline } from '../stats/regression';
-import { formatCount, formatInterval, formatP, formatRate } from '../report/format';
+import { formatCount, formatInterval, formatP, formatRate } from '../format/numbers';
 import { Baseline } from './baseline';
 import { Rate, rateOf } from './compare';
 import { coverage, deterministicVariants } from './coverage';

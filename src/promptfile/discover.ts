@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from './errors';
+import { UserError } from '../errors/diagnostics';
 import { alwaysLeftOut, repositoryIgnore, type IgnoreRules } from './ignore';
 
 export const DEFAULT_PATTERNS = ['**/*.prompt.yml', '**/*.prompt.yaml'];

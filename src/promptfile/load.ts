@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
-import { type Diagnostic, type Severity, UserError } from './errors';
+import { type Diagnostic, type Severity, UserError } from '../errors/diagnostics';
 import {
   BUILTIN_JUDGES,
   type BuiltinJudge,

@@ -18,7 +18,7 @@ import {
   type Node,
   type YAMLError,
 } from 'yaml';
-import type { Diagnostic } from './errors';
+import type { Diagnostic } from '../errors/diagnostics';
 
 /** Largest prompt file we read. Real ones are a few KB; this leaves room for thousands of rows. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;

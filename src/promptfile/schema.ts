@@ -5,7 +5,7 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Diagnostic } from './errors';
+import type { Diagnostic } from '../errors/diagnostics';
 import { packageRoot } from './packageRoot';
 import { keyName, type ParsedSource, type PathSegment } from './parse';
 import { closest, didYouMean } from './suggest';

@@ -4,7 +4,7 @@
  * with Nunjucks, so each content is handed over in a form that renders to exactly itself (inert.ts): whichever provider
  * receives the prompt, ours or one of promptfoo's own, gets the prompt file's text byte for byte.
  */
-import { UserError } from '../promptfile/errors';
+import { UserError } from '../errors/diagnostics';
 import { envFlag, templateText, templatingOn } from './inert';
 import { renderMessages, type ChatMessage } from '../promptfile/messages';
 import { rowOf } from './row';

@@ -11,7 +11,7 @@ import {
   formatLatency,
   formatP,
   formatRate,
-} from './format';
+} from '../format/numbers';
 import { textTable } from './table';
 
 /** Output formats of `renderCompare`. */

@@ -5,7 +5,7 @@ import { BaselineChange, GateCheck, GateVerdict } from '../gate/gate';
 import { visible } from '../results/visible';
 import { gateAnnotations } from './annotations';
 import { escapeMarkdown } from './escape';
-import { formatCount, formatInterval, formatPValue, formatRate } from './format';
+import { formatCount, formatInterval, formatPValue, formatRate } from '../format/numbers';
 import { gateJunit } from './junit';
 import { textTable } from './table';
 

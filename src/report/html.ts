@@ -13,7 +13,7 @@ import {
   formatLatency,
   formatP,
   formatRate,
-} from './format';
+} from '../format/numbers';
 import { parseVariantLabel } from './variantLabel';
 
 /** The comparison as a complete HTML document. */

@@ -5,7 +5,7 @@
  */
 import { GateCheck, GateFailure, GateVerdict } from '../gate/gate';
 import { escapeXml } from './escape';
-import { formatCount, formatP, formatRate } from './format';
+import { formatCount, formatP, formatRate } from '../format/numbers';
 
 interface Case {
   name: string;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UserError } from '../promptfile/errors';
+import { UserError } from '../errors/diagnostics';
 
 /** A UserError about a whole input file (no line): printed as `file: error: message`. */
 export function fileError(file: string, message: string, key = ''): UserError {

@@ -1,7 +1,7 @@
 /**
  * The file edge of the results module: reads promptfoo results files and hands them to the pure parser and merger.
  */
-import { UserError } from '../promptfile/errors';
+import { UserError } from '../errors/diagnostics';
 import { fileError, readUserFile } from './fileError';
 import { readManifest, type ShardedFile } from './manifest';
 import { mergeResults } from './merge';

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { discoverPromptFiles, DEFAULT_PATTERNS } from '../promptfile/discover';
-import { UserError, formatDiagnostic, type Diagnostic } from '../promptfile/errors';
+import { UserError, formatDiagnostic, type Diagnostic } from '../errors/diagnostics';
 import { loadPromptFile } from '../promptfile/load';
 import type { PromptFile } from '../promptfile/model';
 import {

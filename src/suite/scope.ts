@@ -11,7 +11,7 @@
  *           assert: [...]            # extra promptfoo assertions for this row (domain checks)
  *       assert: [...]                # extra promptfoo assertions for every row of the file
  */
-import { UserError } from '../promptfile/errors';
+import { UserError } from '../errors/diagnostics';
 import type { Evaluator, PromptFile } from '../promptfile/model';
 import { didYouMean } from '../promptfile/suggest';
 

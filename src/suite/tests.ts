@@ -5,8 +5,8 @@
  * (src/promptfoo/inert.ts), so they show as written in every report and work in promptfoo's own assertions.
  */
 import * as path from 'node:path';
-import type { Diagnostic } from '../promptfile/errors';
-import { UserError } from '../promptfile/errors';
+import type { Diagnostic } from '../errors/diagnostics';
+import { UserError } from '../errors/diagnostics';
 import type { Evaluator, PromptFile, TestRow } from '../promptfile/model';
 import { MODULE_EXT } from '../promptfile/packageRoot';
 import { inertVar, templateText, templatingOn } from '../promptfoo/inert';

@@ -13,7 +13,6 @@ import { violations } from './layers';
 const KNOWN_DEBT: string[] = [
   'src/promptfile -> src/evaluators',
   'src/promptfile -> src/variants',
-  'src/gate -> src/report',
   'providers -> src/reference',
   'assertions -> src/gossip',
 ];

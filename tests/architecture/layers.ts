@@ -6,7 +6,7 @@
 import { partEdges, partOf, type Edge } from './imports';
 
 export const LAYERS: readonly (readonly string[])[] = [
-  ['src/errors', 'src/stats'],
+  ['src/errors', 'src/format', 'src/stats'],
   ['src/promptfile'],
   ['src/evaluators'],
   ['src/variants', 'src/cassettes', 'src/models'],

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { UserError } from '../../../src/promptfile/errors';
+import { UserError } from '../../../src/errors/diagnostics';
 import { buildBaseline, parseBaseline, readBaseline, serializeBaseline } from '../../../src/gate/baseline';
 import { readTrials } from '../../../src/results/read';
 import { trialTable } from './build';

@@ -1,4 +1,4 @@
-import { UserError } from '../../../src/promptfile/errors';
+import { UserError } from '../../../src/errors/diagnostics';
 import { buildBaseline } from '../../../src/gate/baseline';
 import { gate, ROW_VERDICT } from '../../../src/gate/gate';
 import { atLevel } from '../../../src/stats/alternative';

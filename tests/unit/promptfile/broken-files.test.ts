@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { formatDiagnostic, type Diagnostic } from '../../../src/promptfile/errors';
+import { formatDiagnostic, type Diagnostic } from '../../../src/errors/diagnostics';
 import { loadPromptFile, type LoadResult } from '../../../src/promptfile/load';
 import { MAX_FILE_BYTES } from '../../../src/promptfile/parse';
 

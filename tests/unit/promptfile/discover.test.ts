@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_PATTERNS, discoverPromptFiles, globToRegExp } from '../../../src/promptfile/discover';
-import { isUserError } from '../../../src/promptfile/errors';
+import { isUserError } from '../../../src/errors/diagnostics';
 import { parseIgnore } from '../../../src/promptfile/ignore';
 
 let cwd: string;

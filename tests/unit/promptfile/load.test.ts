@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadPromptFile, loadPromptFileOrThrow, loadPromptFileText } from '../../../src/promptfile/load';
 import type { PromptFile } from '../../../src/promptfile/model';
-import { isUserError } from '../../../src/promptfile/errors';
+import { isUserError } from '../../../src/errors/diagnostics';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SEED = path.join(ROOT, 'prompts/peer_to_peer_gossip_protocol_architect.prompt.yml');

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateTests } from '../../../src/suite/generate';
-import { isUserError } from '../../../src/promptfile/errors';
+import { isUserError } from '../../../src/errors/diagnostics';
 
 const GOOD =
   'name: Good\nmodel: gpt-4o\nmessages:\n  - role: user\n    content: "hi {{x}}"\ntestData:\n  - x: a\n  - x: b\n';

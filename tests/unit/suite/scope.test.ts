@@ -3,7 +3,7 @@
  * require that an evaluator NOT match. A mistake in a scope is the user's error, caught before any call.
  */
 import * as path from 'node:path';
-import { isUserError } from '../../../src/promptfile/errors';
+import { isUserError } from '../../../src/errors/diagnostics';
 import { loadPromptFileOrThrow } from '../../../src/promptfile/load';
 import type { PromptFile } from '../../../src/promptfile/model';
 import { planRow, scopeFor, validateScope, type FileScope } from '../../../src/suite/scope';
