@@ -9,7 +9,8 @@
  * says why once on stderr. promptfoo is given score 1 or 0 (src/promptfoo/grading.ts); the choice's own score is
  * in the reason.
  */
-import { builtinJudge, judgeMessages, scoreJudgeAnswer } from '../src/evaluators/judge';
+import { judgeMessages, scoreJudgeAnswer } from '../src/evaluators/judge';
+import { kindOf } from '../src/evaluators/registry';
 import { excerpt } from '../src/evaluators/result';
 import type { PromptFile } from '../src/promptfile/model';
 import { renderMessages } from '../src/promptfile/messages';
@@ -27,9 +28,10 @@ interface VariantProvider {
 
 export async function judge(output: string, context: AssertionContext & { provider?: unknown }) {
   const { evaluator, grader: configured, judgeThreshold } = evaluatorConfig(context);
-  if (evaluator.kind !== 'llm' && evaluator.kind !== 'uses')
-    throw new Error(`judge adapter got a ${evaluator.kind} evaluator`);
-  const definition = evaluator.kind === 'llm' ? evaluator.judge : builtinJudge(evaluator.uses);
+  const kind = kindOf(evaluator.kind);
+  if (!kind.judge)
+    throw new Error(`judge adapter got the ${evaluator.kind} evaluator, which no model grades`);
+  const definition = kind.judge(evaluator as never);
   const { file, row } = rowOf(context);
   const provider = context.provider as VariantProvider | undefined;
   const variant = typeof provider?.connection === 'function' ? provider.connection(file) : undefined;

@@ -247,7 +247,7 @@ export async function regexSection(options: RegexOptions = REGEX_DEFAULTS): Prom
     title: '3. Regex: RE2 (re2js) vs JavaScript RegExp',
     method: [
       `Our path is \`scoreRegex\` from src/evaluators/regex.ts (re2js, compiled once and cached, the match plus the excerpt for the reason), exactly what ` +
-        `assertions/regex.ts runs per row. JavaScript's side is \`RegExp.test\`, what promptfoo's built-in \`regex\` does; \`(?i)\` becomes the \`i\` flag. ` +
+        `assertions/evaluator.ts runs per row (the regex kind scores it). JavaScript's side is \`RegExp.test\`, what promptfoo's built-in \`regex\` does; \`(?i)\` becomes the \`i\` flag. ` +
         `Ordinary input is model-like prose that the modality and reconciliation patterns match only in its last line, so every engine scans it all. ` +
         `Times are medians of repeated matches after a warm-up, in a worker thread.`,
       `Pathological cases get one try each, in a worker thread that is terminated after ${jsLimitMs / 1000} s (a backtracking match cannot be interrupted from ` +

@@ -158,7 +158,7 @@ function resultRow(
   const line = 82 + r * 4;
   const assert = EVALUATORS.map((e, k) => ({
     type: 'javascript',
-    value: `file://${REPO}/dist/assertions/regex.js:regex`,
+    value: `file://${REPO}/dist/assertions/evaluator.js:evaluate`,
     metric: e.name,
     config: {
       evaluator: {

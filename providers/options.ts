@@ -3,7 +3,8 @@ import type { PromptFile } from '../src/promptfile/model';
 import type { RowContext } from '../src/promptfoo/row';
 import { connectionOf, type Connection } from '../src/variants/grader';
 import { LIMIT_KEYS } from '../src/variants/retry';
-import { targetFor, type VariantOverrides } from '../src/variants/variant';
+import { targetFor } from '../src/promptfile/modelId';
+import type { VariantOverrides } from '../src/variants/variant';
 
 export interface ProviderOptions {
   id?: string;

@@ -1,6 +1,6 @@
 /** A small, strict flag parser: unknown flags are user errors, not silently ignored. */
 import { UserError } from '../errors/diagnostics';
-import { didYouMean } from '../promptfile/suggest';
+import { didYouMean } from '../format/suggest';
 
 export interface FlagSpec {
   /** Flags that take a value, e.g. `--config`. */

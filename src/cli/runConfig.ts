@@ -12,11 +12,11 @@ import {
   fileReferenceLabel,
   keyVariable,
   MIXED_REFERENCE_LABEL,
-  targetFor,
   variantLabel,
   type Matrix,
   type VariantOverrides,
 } from '../variants/variant';
+import { targetFor } from '../promptfile/modelId';
 
 export interface RunOptions {
   matrix?: Matrix;

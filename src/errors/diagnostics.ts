@@ -5,6 +5,14 @@
 
 export type Severity = 'error' | 'warning';
 
+/** A step into a YAML document: a mapping key or a list index. */
+export type PathSegment = string | number;
+
+/** Renders a path the way a user reads it: `messages[1].role`. */
+export function keyName(p: readonly PathSegment[]): string {
+  return p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
 /** One problem, pointing at the place in the user's file that causes it. */
 export interface Diagnostic {
   severity: Severity;

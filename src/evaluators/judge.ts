@@ -7,9 +7,32 @@
  * built-in judges answer "1".."5", scored 0, .25, .5, .75, 1; a row passes when its score is above 0, unless
  * a stricter threshold is configured.
  */
-import type { BuiltinJudge, JudgeChoice, LlmJudge } from '../promptfile/model';
-import { renderTemplate } from '../promptfile/template';
+import { renderTemplate } from '../format/template';
 import { excerpt, type Verdict } from './result';
+
+export interface JudgeChoice {
+  choice: string;
+  score: number;
+}
+
+export interface LlmJudge {
+  /** The grader model gh models calls (`openai/gpt-4o`); it may only be sent its own provider's key. */
+  modelId?: string;
+  /** Where `modelId` is written, for a refusal that points at it. */
+  modelIdAt?: { line: number; column: number };
+  prompt: string;
+  systemPrompt?: string;
+  choices: JudgeChoice[];
+}
+
+export const BUILTIN_JUDGES = [
+  'github/similarity',
+  'github/coherence',
+  'github/fluency',
+  'github/relevance',
+  'github/groundedness',
+] as const;
+export type BuiltinJudge = (typeof BUILTIN_JUDGES)[number];
 
 export interface GraderMessage {
   role: 'system' | 'user';

@@ -3,6 +3,7 @@
  * `(a+)+$` cannot hang a run, and RE2's inline flags `(?i)`, `(?s)`, `(?m)` work as prompt files expect.
  */
 import { RE2JS } from 're2js';
+import type { EvaluatorKind } from './kind';
 import { excerpt, verdict, type Verdict } from './result';
 
 const compiled = new Map<string, RE2JS>();
@@ -58,3 +59,26 @@ export function scoreRegex(pattern: string, output: string, expect: 'match' | 'n
   }
   return verdict(found, `/${pattern}/: ${where}`);
 }
+
+export type RegexMethod = { kind: 'regex'; pattern: string };
+
+/** `type: regex` with `pattern:`, or the shorthand `regex:`. */
+export const regexKind: EvaluatorKind<RegexMethod> = {
+  kind: 'regex',
+  keys: ['pattern', 'regex'],
+  howToWrite: "'type: regex' with 'pattern'",
+  schema: {
+    pattern: { type: 'string' },
+    regex: { type: 'string', description: 'Shorthand for type: regex + pattern.' },
+  },
+  check({ entry, name, report }) {
+    for (const key of ['pattern', 'regex']) {
+      const pattern = entry[key];
+      if (typeof pattern !== 'string') continue;
+      const { error } = compileRegex(pattern);
+      if (error) report('error', [key], `evaluator '${name}' has an invalid regex: ${error}`);
+    }
+  },
+  read: ({ entry }) => ({ kind: 'regex', pattern: String(entry['pattern'] ?? entry['regex']) }),
+  score: (method, reply, _row, expect) => scoreRegex(method.pattern, reply, expect),
+};

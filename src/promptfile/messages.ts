@@ -1,6 +1,6 @@
 /** A prompt file's messages for one row: placeholders replaced literally, nothing else touched. */
 import type { PromptFile, Role } from './model';
-import { renderTemplate } from './template';
+import { renderTemplate } from '../format/template';
 
 export interface ChatMessage {
   role: Role;

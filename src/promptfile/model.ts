@@ -4,6 +4,7 @@
  * Following Inspect's split: `rows` are the dataset, `messages` + `model` + `parameters` the solver,
  * `evaluators` the scorers.
  */
+import type { Evaluator } from '../evaluators/registry';
 
 export type Role = 'system' | 'user' | 'assistant' | 'developer';
 
@@ -37,50 +38,6 @@ export interface TestRow {
   /** Values as strings: numbers and booleans are written as YAML shows them; null is ''. */
   variables: Record<string, string>;
 }
-
-export interface StringCheck {
-  equals?: string;
-  contains?: string;
-  startsWith?: string;
-  endsWith?: string;
-}
-
-export interface JudgeChoice {
-  choice: string;
-  score: number;
-}
-
-export interface LlmJudge {
-  /** The grader model gh models calls (`openai/gpt-4o`); it may only be sent its own provider's key. */
-  modelId?: string;
-  /** Where `modelId` is written, for a refusal that points at it. */
-  modelIdAt?: { line: number; column: number };
-  prompt: string;
-  systemPrompt?: string;
-  choices: JudgeChoice[];
-}
-
-export const BUILTIN_JUDGES = [
-  'github/similarity',
-  'github/coherence',
-  'github/fluency',
-  'github/relevance',
-  'github/groundedness',
-] as const;
-export type BuiltinJudge = (typeof BUILTIN_JUDGES)[number];
-
-export type EvaluatorMethod =
-  | { kind: 'string'; check: StringCheck }
-  | { kind: 'regex'; pattern: string }
-  | { kind: 'llm'; judge: LlmJudge }
-  | { kind: 'uses'; uses: BuiltinJudge };
-
-export type Evaluator = EvaluatorMethod & {
-  name: string;
-  /** 0-based position in evaluators. */
-  index: number;
-  line: number;
-};
 
 export interface PromptFile {
   /** Path as given by the caller (relative paths stay relative). */

@@ -18,7 +18,7 @@ import {
   type Node,
   type YAMLError,
 } from 'yaml';
-import type { Diagnostic } from '../errors/diagnostics';
+import { type Diagnostic, keyName, type PathSegment } from '../errors/diagnostics';
 
 /** Largest prompt file we read. Real ones are a few KB; this leaves room for thousands of rows. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -26,13 +26,6 @@ export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 export const MAX_ALIASES = 100;
 /** Deepest nesting of mappings and sequences; the format needs 5. */
 export const MAX_DEPTH = 32;
-
-export type PathSegment = string | number;
-
-/** Renders a path the way a user reads it: `messages[1].role`. */
-export function keyName(p: readonly PathSegment[]): string {
-  return p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
-}
 
 /** A parsed file: its data and how to point at a path inside it. */
 export interface ParsedSource {

@@ -6,33 +6,67 @@ import Ajv, { type ErrorObject } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../errors/diagnostics';
+import { EVALUATOR_KINDS, type Kinds } from '../evaluators/registry';
 import { packageRoot } from './packageRoot';
-import { keyName, type ParsedSource, type PathSegment } from './parse';
-import { closest, didYouMean } from './suggest';
+import { keyName, type PathSegment } from '../errors/diagnostics';
+import type { ParsedSource } from './parse';
+import { closest, didYouMean } from '../format/suggest';
 
 export const SCHEMA_PATH = path.join(packageRoot(), 'schema/prompt-file.schema.json');
 
-type JsonSchema = { properties?: Record<string, JsonSchema>; items?: JsonSchema; [k: string]: unknown };
+export type JsonSchema = {
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  [k: string]: unknown;
+};
 
-let validator: ReturnType<Ajv['compile']> | undefined;
-let schemaCache: JsonSchema | undefined;
+/** The published schema as it is on disk; its evaluator keys are the kinds' own (see `schemaFor`). */
+let published: JsonSchema | undefined;
 
-function schema(): JsonSchema {
-  schemaCache ??= JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')) as JsonSchema;
-  return schemaCache;
+export function publishedSchema(): JsonSchema {
+  published ??= JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')) as JsonSchema;
+  return published;
 }
 
-function validate(): ReturnType<Ajv['compile']> {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema());
-  return validator;
+/**
+ * The schema for a set of evaluator kinds: the published one with an evaluator entry's keys (`name`, `type`) and
+ * each kind's own keys. For the registered kinds it is the published file, which a test holds to this.
+ */
+export function schemaFor(kinds: Kinds = EVALUATOR_KINDS): JsonSchema {
+  const base = publishedSchema();
+  const entry = base.properties?.['evaluators']?.items as JsonSchema;
+  const properties: Record<string, JsonSchema> = {
+    name: entry.properties?.['name'] ?? {},
+    type: { enum: kinds.map((k) => k.kind) },
+  };
+  for (const kind of kinds) Object.assign(properties, kind.schema as Record<string, JsonSchema>);
+  return {
+    ...base,
+    properties: {
+      ...base.properties,
+      evaluators: { ...base.properties?.['evaluators'], items: { ...entry, properties } },
+    },
+  };
+}
+
+const compiled = new WeakMap<Kinds, { schema: JsonSchema; check: ReturnType<Ajv['compile']> }>();
+
+function forKinds(kinds: Kinds): { schema: JsonSchema; check: ReturnType<Ajv['compile']> } {
+  let hit = compiled.get(kinds);
+  if (!hit) {
+    const schema = schemaFor(kinds);
+    hit = { schema, check: new Ajv({ allErrors: true, strict: false }).compile(schema) };
+    compiled.set(kinds, hit);
+  }
+  return hit;
 }
 
 /** Validates data against the schema; returns one diagnostic per problem. */
-export function schemaDiagnostics(source: ParsedSource): Diagnostic[] {
-  const check = validate();
+export function schemaDiagnostics(source: ParsedSource, kinds: Kinds = EVALUATOR_KINDS): Diagnostic[] {
+  const { schema, check } = forKinds(kinds);
   if (check(source.value)) return [];
   const errors = dedupe(check.errors ?? []);
-  return errors.map((e) => toDiagnostic(source, e));
+  return errors.map((e) => toDiagnostic(source, e, schema));
 }
 
 /** Drops errors that only restate another (ajv reports each failed branch of a type union). */
@@ -58,8 +92,8 @@ function pointerToPath(pointer: string): PathSegment[] {
 }
 
 /** The schema node that describes the value at `p`. */
-function schemaAt(p: readonly PathSegment[]): JsonSchema | undefined {
-  let node: JsonSchema | undefined = schema();
+function schemaAt(schema: JsonSchema, p: readonly PathSegment[]): JsonSchema | undefined {
+  let node: JsonSchema | undefined = schema;
   for (const seg of p) {
     if (!node) return undefined;
     if (typeof seg === 'number') node = node.items;
@@ -133,24 +167,27 @@ const PARAMETER_SYNONYMS: Record<string, string> = {
 };
 
 /** `; did you mean ...?` for an unknown key: a misspelling, a synonym, or a model parameter one level too high. */
-function unknownKeyHint(extra: string, at: readonly PathSegment[]): string {
-  const parameters = Object.keys(schemaAt(['modelParameters'])?.properties ?? {});
+function unknownKeyHint(schema: JsonSchema, extra: string, at: readonly PathSegment[]): string {
+  const parameters = Object.keys(schemaAt(schema, ['modelParameters'])?.properties ?? {});
   if (keyName(at) === 'modelParameters' && PARAMETER_SYNONYMS[extra])
     return `; did you mean '${PARAMETER_SYNONYMS[extra]}'?`;
   if (at.length === 0 && (parameters.includes(extra) || PARAMETER_SYNONYMS[extra])) {
     const key = PARAMETER_SYNONYMS[extra] ?? extra;
     return `; did you mean 'modelParameters.${key}'?`;
   }
-  const here = Object.keys(schemaAt(at)?.properties ?? {});
+  const here = Object.keys(schemaAt(schema, at)?.properties ?? {});
   if (at.length === 2 && at[0] === 'evaluators' && !closest(extra, here)) {
     // A string check written one level too high: `contains:` beside `name:` instead of under `string:`.
-    const check = closest(extra, Object.keys(schemaAt(['evaluators', 0, 'string'])?.properties ?? {}));
+    const check = closest(
+      extra,
+      Object.keys(schemaAt(schema, ['evaluators', 0, 'string'])?.properties ?? {}),
+    );
     if (check) return `; did you mean 'string.${check}'?`;
   }
   return didYouMean(extra, here);
 }
 
-function toDiagnostic(source: ParsedSource, e: ErrorObject): Diagnostic {
+function toDiagnostic(source: ParsedSource, e: ErrorObject, schema: JsonSchema): Diagnostic {
   const at = pointerToPath(e.instancePath);
   const value = valueAt(source.value, at);
   let keyPath: PathSegment[] = at;
@@ -162,7 +199,7 @@ function toDiagnostic(source: ParsedSource, e: ErrorObject): Diagnostic {
       const extra = String(e.params['additionalProperty']);
       keyPath = [...at, extra];
       severity = 'warning';
-      message = `unknown key '${extra}' ${where(at)} is ignored${unknownKeyHint(extra, at)}`;
+      message = `unknown key '${extra}' ${where(at)} is ignored${unknownKeyHint(schema, extra, at)}`;
       break;
     }
     case 'required': {

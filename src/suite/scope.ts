@@ -12,8 +12,9 @@
  *       assert: [...]                # extra promptfoo assertions for every row of the file
  */
 import { UserError } from '../errors/diagnostics';
-import type { Evaluator, PromptFile } from '../promptfile/model';
-import { didYouMean } from '../promptfile/suggest';
+import { kindOf, type Evaluator } from '../evaluators/registry';
+import type { PromptFile } from '../promptfile/model';
+import { didYouMean } from '../format/suggest';
 
 /** A promptfoo assertion as written in the config; passed through untouched. */
 export type ExtraAssertion = Record<string, unknown>;
@@ -92,7 +93,7 @@ export function validateScope(scope: FileScope, file: PromptFile, where: string)
       if (rs.evaluators?.includes(name))
         problems.push(`${at}: '${name}' is both required and must-not-match`);
       const ev = file.evaluators.find((e) => e.name === name);
-      if (ev && ev.kind !== 'regex' && ev.kind !== 'string') {
+      if (ev && !kindOf(ev.kind).score) {
         problems.push(
           `${at}.mustNotMatch: '${name}' is a model-graded evaluator; only regex and string evaluators can be inverted`,
         );

@@ -7,7 +7,8 @@
 import * as path from 'node:path';
 import type { Diagnostic } from '../errors/diagnostics';
 import { UserError } from '../errors/diagnostics';
-import type { Evaluator, PromptFile, TestRow } from '../promptfile/model';
+import { kindOf, type Evaluator } from '../evaluators/registry';
+import type { PromptFile, TestRow } from '../promptfile/model';
 import { MODULE_EXT } from '../promptfile/packageRoot';
 import { inertVar, templateText, templatingOn } from '../promptfoo/inert';
 import { ROW_VAR, rowReference, type RowOrigin } from '../promptfoo/row';
@@ -72,13 +73,6 @@ export interface PromptfooTest {
   metadata: { promptfile: RowOrigin; [k: string]: unknown };
 }
 
-const ADAPTER: Record<Evaluator['kind'], string> = {
-  string: `string${MODULE_EXT}:string`,
-  regex: `regex${MODULE_EXT}:regex`,
-  llm: `judge${MODULE_EXT}:judge`,
-  uses: `judge${MODULE_EXT}:judge`,
-};
-
 /** One promptfoo assertion for one evaluator on one row. */
 export function evaluatorAssertion(
   file: PromptFile,
@@ -93,13 +87,15 @@ export function evaluatorAssertion(
     file: file.path,
     evaluatorLine: evaluator.line,
   };
-  if (evaluator.kind === 'llm' || evaluator.kind === 'uses') {
+  const kind = kindOf(evaluator.kind);
+  if (kind.judge) {
     if (suite.grader) config.grader = suite.grader;
     if (suite.judgeThreshold !== undefined) config.judgeThreshold = suite.judgeThreshold;
   }
   return {
     type: 'javascript',
-    value: `file://${path.join(ASSERTIONS_DIR, ADAPTER[evaluator.kind])}`,
+    // A check of the reply is scored by its kind; a model-graded one by the judge adapter, which calls the grader.
+    value: `file://${path.join(ASSERTIONS_DIR, kind.judge ? `judge${MODULE_EXT}:judge` : `evaluator${MODULE_EXT}:evaluate`)}`,
     // promptfoo renders metric names with Nunjucks (a lone `#}` is an error there).
     metric: templateText(
       metricName(evaluator, expect, shared.has(evaluator.name) ? file.name : undefined),

@@ -7,8 +7,10 @@
  *
  * Pure: the caller hands in the environment and the live variant's connection; nothing is called here.
  */
-import type { Evaluator, PromptFile } from '../promptfile/model';
-import { keyVariable, targetFor } from './variant';
+import type { Evaluator } from '../evaluators/registry';
+import type { PromptFile } from '../promptfile/model';
+import { targetFor } from '../promptfile/modelId';
+import { keyVariable } from './variant';
 
 /** A grader configured in promptfooconfig.yaml: a promptfoo provider id and its options. */
 export interface GraderConfig {

@@ -7,8 +7,8 @@ import { partEdges, partOf, type Edge } from './imports';
 
 export const LAYERS: readonly (readonly string[])[] = [
   ['src/errors', 'src/format', 'src/stats'],
-  ['src/promptfile'],
   ['src/evaluators'],
+  ['src/promptfile'],
   ['src/variants', 'src/cassettes', 'src/models'],
   ['src/suite', 'src/promptfoo', 'src/results'],
   ['src/compare', 'src/gate'],

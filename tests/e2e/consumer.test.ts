@@ -89,7 +89,7 @@ describe('the packed package, installed into an empty repository', () => {
       'dist/src/cli/main.js',
       'dist/providers/promptfile.js',
       'dist/prompts/promptfile.js',
-      'dist/assertions/regex.js',
+      'dist/assertions/evaluator.js',
       'dist/extensions/progress.js',
       'schema/prompt-file.schema.json',
       'templates/example.prompt.yml',

@@ -3,13 +3,13 @@
  * is the adapter's; everything here is pure.
  */
 import {
+  BUILTIN_JUDGES,
   builtinJudge,
   builtinJudgeNeeds,
   judgeMessages,
   scoreJudgeAnswer,
+  type LlmJudge,
 } from '../../../src/evaluators/judge';
-import type { LlmJudge } from '../../../src/promptfile/model';
-import { BUILTIN_JUDGES } from '../../../src/promptfile/model';
 
 const fivePoint = builtinJudge('github/similarity');
 

@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { loadPromptFile, loadPromptFileText } from '../../../src/promptfile/load';
 import type { PromptFile } from '../../../src/promptfile/model';
-import { renderTemplate } from '../../../src/promptfile/template';
+import { renderTemplate } from '../../../src/format/template';
 import { renderMessages } from '../../../src/promptfile/messages';
 import { scoreString } from '../../../src/evaluators/string';
 import { builtinJudge, scoreJudgeAnswer } from '../../../src/evaluators/judge';

@@ -1,5 +1,5 @@
 /** Did-you-mean: suggestions for misspelt keys, evaluator names and variables. */
-import { closest, didYouMean, editDistance } from '../../../src/promptfile/suggest';
+import { closest, didYouMean, editDistance } from '../../../src/format/suggest';
 
 describe('edit distance counts typos the way people make them', () => {
   it.each([

@@ -2,7 +2,7 @@
  * Prompt-file templating is literal: `{{name}}` and `{{ name }}` are replaced from the row in one pass, and
  * nothing else is syntax. What the user wrote reaches the model byte for byte.
  */
-import { placeholders, renderTemplate } from '../../../src/promptfile/template';
+import { placeholders, renderTemplate } from '../../../src/format/template';
 
 describe('placeholders are replaced from the row', () => {
   it('replaces {{name}}', () => {

@@ -99,11 +99,11 @@ describe('each applicable evaluator becomes one assertion with its own metric', 
     expect(test?.assert.map((a) => a['metric'])).toEqual(github.evaluators.map((e) => e.name));
   });
 
-  it('sends each kind to its adapter, which exists', () => {
+  it('sends checks of the reply to the evaluator adapter, model-graded kinds to the judge adapter; both exist', () => {
     const values = test?.assert.map((a) => String(a['value'])) ?? [];
     expect(values.map((v) => v.replace(/^.*\/assertions\//, ''))).toEqual([
-      'string.ts:string',
-      'string.ts:string',
+      'evaluator.ts:evaluate',
+      'evaluator.ts:evaluate',
       'judge.ts:judge',
       'judge.ts:judge',
     ]);

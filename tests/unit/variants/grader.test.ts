@@ -4,7 +4,8 @@
  * reaches it. A judge's modelId is only ever sent its own provider family's key.
  */
 import { loadPromptFileText } from '../../../src/promptfile/load';
-import type { Evaluator, PromptFile } from '../../../src/promptfile/model';
+import type { Evaluator } from '../../../src/evaluators/registry';
+import type { PromptFile } from '../../../src/promptfile/model';
 import { resolveGrader, type Connection } from '../../../src/variants/grader';
 
 function load(yaml: string): PromptFile {

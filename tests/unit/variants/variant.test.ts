@@ -10,9 +10,9 @@ import {
   ignoresTemperature,
   keyVariable,
   parseMatrix,
-  targetFor,
   variantLabel,
 } from '../../../src/variants/variant';
+import { targetFor } from '../../../src/promptfile/modelId';
 
 describe('targetFor maps a prompt file model to a promptfoo provider id', () => {
   it.each([
