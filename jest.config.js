@@ -9,7 +9,7 @@ module.exports = {
   // jest 30 guards globals by default, which makes every Math.* call ~100x slower inside the gossip simulation.
   testEnvironmentOptions: { globalsCleanup: 'off' },
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
-  testMatch: ['<rootDir>/tests/**/*.test.ts'],
+  testMatch: ['<rootDir>/tests/**/*.test.ts', '<rootDir>/suites/*/tests/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/hardening/'],
   // A backstop against hangs, never a measurement: a loaded 2-core machine may take minutes for a CLI run.
   testTimeout: 300000,

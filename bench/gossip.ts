@@ -1,9 +1,9 @@
 /**
- * The gossip spread simulation (src/gossip/simulation.ts) at 10^6 and 10^7 nodes: rounds to full coverage
+ * The gossip spread simulation (suites/gossip/src/simulation.ts) at 10^6 and 10^7 nodes: rounds to full coverage
  * against the analytic figures, with the time and peak memory of each run (one process per configuration).
  */
-import { simulateSpread, simulateSpreadTrials, type SpreadMode } from '../src/gossip/simulation';
-import { expectedPushRounds, logBase, pushPullRoundsRange } from '../src/gossip/rounds';
+import { simulateSpread, simulateSpreadTrials, type SpreadMode } from '../suites/gossip/src/simulation';
+import { expectedPushRounds, logBase, pushPullRoundsRange } from '../suites/gossip/src/rounds';
 import { runIsolated, type IsolatedRun } from './isolated';
 import { millis, mib, ratio, table, type SectionReport } from './report';
 
@@ -142,16 +142,16 @@ export async function gossipSection(options: GossipOptions = GOSSIP_DEFAULTS): P
     findings.push(
       `Ten times the nodes cost ${ratio(growth)} the time for push (fanout 1), while the work (messages sent) grows ${ratio(work)}: ` +
         `at 10^7 the per-node state no longer fits the caches (${options.l3 ?? 'L3 size unknown'}) and every message is a random access into it. ` +
-        `The simulation keeps one byte of state per node on the hot path (src/gossip/simulation.ts), 10 MB at 10^7; before that (a 32-bit round ` +
+        `The simulation keeps one byte of state per node on the hot path (suites/gossip/src/simulation.ts), 10 MB at 10^7; before that (a 32-bit round ` +
         `stamp plus a separate dead-flag array, commit a3ed570) 10^7 nodes took 10.5–10.9 s per run and grew 35× for 10× the nodes. Results are ` +
-        `bit-identical for the same seed (tests/unit/gossip/simulation.test.ts pins them).`,
+        `bit-identical for the same seed (suites/gossip/tests/simulation.test.ts pins them).`,
     );
   }
   return {
     title: '5. Simulation: gossip spread at 10^6 and 10^7 nodes',
     method: [
-      `\`simulateSpreadTrials\` from src/gossip/simulation.ts (seeded, synchronous rounds on a complete graph, no churn), seeds 1…trials, each case in its own ` +
-        `process for its peak memory. Analytic rounds from src/gossip/rounds.ts: push log_{1+f} N + ln N / f; push-pull (fanout 1) log_3 N, for which the reference ` +
+      `\`simulateSpreadTrials\` from suites/gossip/src/simulation.ts (seeded, synchronous rounds on a complete graph, no churn), seeds 1…trials, each case in its own ` +
+        `process for its peak memory. Analytic rounds from suites/gossip/src/rounds.ts: push log_{1+f} N + ln N / f; push-pull (fanout 1) log_3 N, for which the reference ` +
         `accepts log_3 N + 2 … log_3 N + 6 (Karp et al.'s O(log log N) term).`,
     ],
     tables: [

@@ -1,13 +1,13 @@
 /**
- * The gossip domain checks (src/gossip/checks) on hostile replies of growing length: CPU time of each check at
+ * The gossip domain checks (suites/gossip/src/checks) on hostile replies of growing length: CPU time of each check at
  * 100 KB and 1 MB. Linear checks take about ten times as long for ten times the text; the target is 1 MB in under
- * a second. tests/unit/gossip/length.test.ts runs the same replies at 1 MB with a bound ten times the target.
+ * a second. suites/gossip/tests/length.test.ts runs the same replies at 1 MB with a bound ten times the target.
  */
 import { loadSeed } from '../src/calibration/seed';
-import { readScenario } from '../src/gossip/claims/scenario';
-import { checkNumbers } from '../src/gossip/checks/numbers';
-import { checkSafety } from '../src/gossip/checks/safety';
-import { checkStructure } from '../src/gossip/checks/structure';
+import { readScenario } from '../suites/gossip/src/claims/scenario';
+import { checkNumbers } from '../suites/gossip/src/checks/numbers';
+import { checkSafety } from '../suites/gossip/src/checks/safety';
+import { checkStructure } from '../suites/gossip/src/checks/structure';
 import { millis, ratio, table, type SectionReport } from './report';
 import { REPO } from './promptfoo';
 
@@ -99,8 +99,8 @@ export async function gossipChecksSection(): Promise<SectionReport> {
     title: '6. Gossip checks on hostile replies (100 KB and 1 MB)',
     method: [
       'bench/gossipChecks.ts builds each reply by repetition (`HOSTILE_REPLIES`) and runs every domain check the seed rows wire ' +
-        '(src/gossip/checks) in this process; each figure is the least CPU time (`process.cpuUsage`, user + system) of 3 runs, ' +
-        'which a shared machine disturbs less than wall-clock time. The same replies at 1 MB are in tests/unit/gossip/length.test.ts, ' +
+        '(suites/gossip/src/checks) in this process; each figure is the least CPU time (`process.cpuUsage`, user + system) of 3 runs, ' +
+        'which a shared machine disturbs less than wall-clock time. The same replies at 1 MB are in suites/gossip/tests/length.test.ts, ' +
         'bounded at 10 s of CPU per check.',
     ],
     tables: [table(['reply', 'check', '100 KB', '1 MB', '1 MB / 100 KB'], rows)],

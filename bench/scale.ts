@@ -20,7 +20,7 @@ import { gate } from '../src/gate/gate';
 import { readTrials } from '../src/results/read';
 import type { Trial, TrialTable } from '../src/results/trial';
 import { worseThanBaseline } from '../src/stats/regression';
-import { SeededRandom } from '../src/gossip/random';
+import { SeededRandom } from '../suites/gossip/src/random';
 import { runIsolated, type IsolatedRun } from './isolated';
 import { REPO, SEED } from './promptfoo';
 import { millis, mib, seconds, table, type SectionReport } from './report';

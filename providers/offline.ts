@@ -1,10 +1,11 @@
 /**
- * The embedded offline baseline: a deterministic reference answer for prompt files we have a reference for
- * (the gossip architect), so `npm run eval` runs with no API key and no network. It is labelled a baseline,
- * never passed off as a model; for any other prompt file it returns one clear error.
+ * The embedded offline baseline: a deterministic reference answer for the prompt files its config names a
+ * reference for (`answers:`, src/promptfoo/references.ts; the gossip suite's architect in this repository), so
+ * `npm run eval` runs with no API key and no network. It is labelled a baseline, never passed off as a model; for
+ * any other prompt file it returns one clear error.
  */
 import { prepareCall } from '../src/promptfoo/call';
-import { referenceAnswer } from '../src/reference/registry';
+import { referenceFor } from '../src/promptfoo/references';
 import type { ProviderContext, ProviderOptions } from './options';
 
 export const OFFLINE_LABEL = 'offline reference (baseline, not a model)';
@@ -29,10 +30,18 @@ export default class OfflineReferenceProvider {
       return { error: `${this.id()}: ${(error as Error).message}` };
     }
     // Latency is the answer's own computation; promptfoo's timing of callApi would hold module loading too.
+    const reference = referenceFor(call.file.name, this.config['answers']);
+    if ('error' in reference) return { error: `${this.id()}: ${reference.error} (${call.file.path})` };
     const started = performance.now();
-    const answer = referenceAnswer(call.file, call.row.row.variables);
+    let answer: { output: string };
+    try {
+      answer = { output: String(reference({ ...call.row.row.variables })) };
+    } catch (error) {
+      return {
+        error: `${this.id()}: the reference for '${call.file.name}' failed: ${(error as Error).message}`,
+      };
+    }
     const latencyMs = Math.round(performance.now() - started);
-    if ('error' in answer) return { error: `${this.id()}: ${answer.error}`, latencyMs };
     const words = answer.output.split(/\s+/).length;
     return {
       output: answer.output,

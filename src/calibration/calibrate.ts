@@ -3,11 +3,11 @@
  * rows it is wired to), for the whole verdict as wired (domain checks, then also the scoped seed regexes), and
  * for the seed's raw regex evaluators applied all-on-all, as gh models does.
  */
-import { readScenario } from '../gossip/claims/scenario';
-import type { CheckVerdict } from '../gossip/checks/finding';
-import { checkNumbers } from '../gossip/checks/numbers';
-import { checkSafety } from '../gossip/checks/safety';
-import { checkStructure } from '../gossip/checks/structure';
+import { readScenario } from '../../suites/gossip/src/claims/scenario';
+import type { CheckVerdict } from '../../suites/gossip/src/checks/finding';
+import { checkNumbers } from '../../suites/gossip/src/checks/numbers';
+import { checkSafety } from '../../suites/gossip/src/checks/safety';
+import { checkStructure } from '../../suites/gossip/src/checks/structure';
 import { regexMatches } from '../evaluators/regex';
 import { agreementOf, type Agreement } from './agreement';
 import type { LabelledReply } from './corpus';

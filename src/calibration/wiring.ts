@@ -2,13 +2,13 @@
  * Which checks apply to which seed row: the wiring recommended for promptfooconfig.yaml, in one place so the
  * calibration measures exactly what the config runs.
  */
-import type { ExpectedReply } from '../gossip/checks/safety';
+import type { ExpectedReply } from '../../suites/gossip/src/checks/safety';
 import type { RowKey } from './corpus';
 
 export type DomainAssertion = 'structure' | 'numbers' | 'safety';
 
 export interface RowWiring {
-  /** Domain assertions (assertions/gossip.ts) and their config. */
+  /** Domain assertions (suites/gossip/assertions.ts) and their config. */
   domain: { assertion: DomainAssertion; config?: { expect: ExpectedReply } }[];
   /** Seed evaluators that apply to the row, by name, and those that apply inverted (must not match). */
   seed: { evaluators: string[]; mustNotMatch: string[] };

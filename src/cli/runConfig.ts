@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { UserError } from '../errors/diagnostics';
 import { packageRoot } from '../promptfile/packageRoot';
+import { answeredFiles } from '../promptfoo/references';
 import type { PromptFile } from '../promptfile/model';
 import {
   expandMatrix,
@@ -179,12 +180,12 @@ export function buildRunConfig(
   // The offline reference says in its entry which prompt files it answers (`answers:`); without that list it runs
   // on every row, as in plain promptfoo.
   const offline = out.find((e) => kindOf(e.id) === 'offline');
-  const answers = offline?.config?.['answers'];
+  const answers = answeredFiles(offline?.config?.['answers']);
   const offlineRouting =
-    offline && Array.isArray(answers)
+    offline && answers
       ? {
           label: offline.label ?? offline.id,
-          answers: answers.map(String),
+          answers,
           others: labels.filter((l) => l !== (offline.label ?? offline.id)),
         }
       : undefined;

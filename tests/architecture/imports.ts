@@ -34,6 +34,8 @@ export function sourceFiles(): string[] {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
       const full = path.join(dir, entry.name);
+      // A suite's tests are tests, as tests/ is: not part of the house the layers describe.
+      if (entry.isDirectory() && /^suites[\\/][^\\/]+[\\/]tests$/.test(path.relative(REPO, full))) continue;
       if (entry.isDirectory()) walk(full);
       else if (/\.(ts|js|cjs|mjs)$/.test(entry.name) && !entry.name.endsWith('.d.ts'))
         out.push(path.relative(REPO, full).split(path.sep).join('/'));

@@ -23,7 +23,7 @@ export const ENTRY_PARTS = ['providers', 'assertions', 'prompts', 'extensions', 
 export const TOOL_PARTS = ['bench'];
 
 /** The gossip-architect suite, while it still lives in src/ (its home is suites/<name>/). */
-const SUITE_IN_SRC = ['src/gossip', 'src/reference', 'src/calibration'];
+const SUITE_IN_SRC = ['suites/gossip/src', 'src/reference', 'src/calibration'];
 
 export function isSuite(part: string): boolean {
   return part.startsWith('suites/') || SUITE_IN_SRC.includes(part);

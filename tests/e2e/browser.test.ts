@@ -326,7 +326,7 @@ describe('the reports in a real browser', () => {
       });
       const gossip = (check: string, metric: string) => ({
         type: 'javascript',
-        value: `${repoFile('assertions/gossip.ts')}:${check}`,
+        value: `${repoFile('suites/gossip/assertions.ts')}:${check}`,
         metric,
       });
       project = createProject(

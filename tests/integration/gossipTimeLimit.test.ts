@@ -17,8 +17,13 @@ function configWith(server: ModelServer): PromptfooConfig {
   const scope = config.tests?.[0]?.config?.['scope'] as
     Record<string, { rows: { row: number; assert?: Record<string, unknown>[] }[] }> | undefined;
   const cdn = scope?.[SEED]?.rows.find((r) => r.row === 0);
-  const numbers = cdn?.assert?.find((a) => /assertions\/gossip\.[jt]s:numbers$/.test(String(a['value'])));
-  if (!numbers) throw new Error('promptfooconfig.yaml no longer wires gossip.ts:numbers on the CDN row');
+  const numbers = cdn?.assert?.find((a) =>
+    /suites\/gossip\/assertions\.[jt]s:numbers$/.test(String(a['value'])),
+  );
+  if (!numbers)
+    throw new Error(
+      'promptfooconfig.yaml no longer wires suites/gossip/assertions.ts:numbers on the CDN row',
+    );
   numbers['config'] = { timeLimitMs: 1 };
   config.providers = [live({ apiBaseUrl: server.baseUrl }, 'reference')];
   return config;
@@ -47,7 +52,7 @@ describe('a gossip check that overruns its time limit', () => {
     expect(rows[0]?.success).toBe(false);
     expect(rows[0]?.failureReason).toBe(2);
     expect(rows[0]?.error).toContain(
-      `assertions/gossip.ts:numbers exceeded its time limit of 1 ms on a reply of ${HUGE.length} characters`,
+      `suites/gossip/assertions.ts:numbers exceeded its time limit of 1 ms on a reply of ${HUGE.length} characters`,
     );
   });
 

@@ -1,7 +1,7 @@
 /**
  * The default needs nothing: the repository's promptfooconfig.yaml with only the offline reference provider
  * runs the seed prompt file with no API key and no model server. Only the structure is asserted; the
- * reference architect's answers are another module's business (src/gossip).
+ * reference architect's answers are another module's business (suites/gossip/src).
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -4,7 +4,7 @@
  * scoping: a correct refusal mentions no Merkle tree, a correct design prints no refusal JSON.
  */
 import * as path from 'node:path';
-import { gossipArchitect } from '../../src/gossip/architect';
+import { gossipArchitect } from '../../suites/gossip/src/architect';
 import { loadPromptFileOrThrow } from '../../src/promptfile/load';
 import {
   live,

@@ -22,7 +22,7 @@ const ENTRYPOINT = path.join(REPO, 'node_modules/promptfoo/dist/src/entrypoint.j
  * them from a user's config: compiled, in dist/ (jest's global setup builds it).
  */
 export function repoFile(relative: string): string {
-  const shipped = /^(providers|assertions)\/.+\.ts$|^prompts\/promptfile\.ts$/.test(relative)
+  const shipped = /^(providers|assertions|suites)\/.+\.ts$|^prompts\/promptfile\.ts$/.test(relative)
     ? `dist/${relative.replace(/\.ts$/, '.js')}`
     : relative;
   return `file://${path.join(REPO, shipped)}`;
@@ -54,12 +54,19 @@ export function replay(config: Record<string, unknown>, label?: string): Provide
   return { id: repoFile('providers/replay.ts'), ...(label ? { label } : {}), config };
 }
 
-/** The offline reference provider; `answers` lists the prompt files it has a reference for (its config's `answers`). */
+/** The gossip suite's reference answer, as promptfooconfig.yaml names it for the offline provider. */
+export const GOSSIP_REFERENCE = `file://${path.join(REPO, 'dist/suites/gossip/src/architect.js')}:gossipArchitect`;
+
+/**
+ * The offline reference provider, answering `answers` (prompt file names) with the gossip suite's reference, as the
+ * repository's config does; `answers: []` gives it no reference at all.
+ */
 export function offline(
   label = 'offline reference (baseline, not a model)',
-  answers?: string[],
+  answers: string[] = ['peer_to_peer_gossip_protocol_architect'],
 ): ProviderEntry {
-  return { id: repoFile('providers/offline.ts'), label, ...(answers ? { config: { answers } } : {}) };
+  const config = { answers: Object.fromEntries(answers.map((name) => [name, GOSSIP_REFERENCE])) };
+  return { id: repoFile('providers/offline.ts'), label, config };
 }
 
 export interface EvalOptions {

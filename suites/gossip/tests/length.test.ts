@@ -5,11 +5,11 @@
  * `numbers` took 130 s on 160 KB of "200ms "). Measured figures are in BENCHMARKS.md (npm run bench, section
  * gossip-length).
  */
-import { extractClaims } from '../../../src/gossip/claims/claims';
-import { readScenario } from '../../../src/gossip/claims/scenario';
-import { checkNumbers } from '../../../src/gossip/checks/numbers';
-import { checkSafety } from '../../../src/gossip/checks/safety';
-import { checkStructure } from '../../../src/gossip/checks/structure';
+import { extractClaims } from '../src/claims/claims';
+import { readScenario } from '../src/claims/scenario';
+import { checkNumbers } from '../src/checks/numbers';
+import { checkSafety } from '../src/checks/safety';
+import { checkStructure } from '../src/checks/structure';
 import { loadSeed } from '../../../src/calibration/seed';
 import { HOSTILE_REPLIES, MEGABYTE } from '../../../bench/gossipChecks';
 

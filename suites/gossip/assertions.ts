@@ -1,6 +1,6 @@
 /**
  * promptfoo adapters for the gossip prompt's domain checks. Named exports only: promptfoo's
- * `file://assertions/gossip.ts:fnName` loader breaks when the module also has a default export.
+ * `file://suites/gossip/assertions.ts:fnName` loader breaks when the module also has a default export.
  *
  *   structure  the four sections the system prompt demands
  *   numbers    extracted claims checked against the gossip reference and the row's bound
@@ -8,15 +8,15 @@
  *   rubric     model-graded depth on churn, partitions, Byzantine peers (config.grader: { apiBaseUrl, model, apiKeyEnv? })
  *
  * structure, numbers and safety run in a worker thread under config.timeLimitMs (default 10 s): an overrun is
- * an error row naming the check (src/gossip/checks/limit.ts), never a hung run.
+ * an error row naming the check (suites/gossip/src/checks/limit.ts), never a hung run.
  */
-import { readScenario, type Scenario } from '../src/gossip/claims/scenario';
-import { askGrader, readGraderEndpoint } from '../src/gossip/checks/grader';
-import { DEFAULT_TIME_LIMIT_MS, runCheckWithTimeLimit } from '../src/gossip/checks/limit';
-import { RUBRIC_DEFAULT_THRESHOLD, rubricMessages, rubricVerdict } from '../src/gossip/checks/rubric';
-import type { ExpectedReply } from '../src/gossip/checks/safety';
-import { decided, type Decided } from '../src/promptfoo/grading';
-import { rowOf, type RowContext } from '../src/promptfoo/row';
+import { readScenario, type Scenario } from './src/claims/scenario';
+import { askGrader, readGraderEndpoint } from './src/checks/grader';
+import { DEFAULT_TIME_LIMIT_MS, runCheckWithTimeLimit } from './src/checks/limit';
+import { RUBRIC_DEFAULT_THRESHOLD, rubricMessages, rubricVerdict } from './src/checks/rubric';
+import type { ExpectedReply } from './src/checks/safety';
+import { decided, type Decided } from '../../src/promptfoo/grading';
+import { rowOf, type RowContext } from '../../src/promptfoo/row';
 
 /** The part of promptfoo's assertion context these adapters read. */
 export interface GossipAssertionContext extends RowContext {
@@ -32,7 +32,9 @@ export async function structure(
   context: GossipAssertionContext,
 ): Promise<GossipGradingResult> {
   const request = { check: 'structure', output: String(output ?? '') } as const;
-  return decided(await runCheckWithTimeLimit(request, 'assertions/gossip.ts:structure', timeLimit(context)));
+  return decided(
+    await runCheckWithTimeLimit(request, 'suites/gossip/assertions.ts:structure', timeLimit(context)),
+  );
 }
 
 /** Numbers against the reference; the bound comes from the row (config.bound / config.nodes override it). */
@@ -42,7 +44,9 @@ export async function numbers(output: string, context: GossipAssertionContext): 
   if (typeof config['bound'] === 'number') scenario.bound = config['bound'];
   if (typeof config['nodes'] === 'number') scenario.nodes = config['nodes'];
   const request = { check: 'numbers', output: String(output ?? ''), scenario } as const;
-  return decided(await runCheckWithTimeLimit(request, 'assertions/gossip.ts:numbers', timeLimit(context)));
+  return decided(
+    await runCheckWithTimeLimit(request, 'suites/gossip/assertions.ts:numbers', timeLimit(context)),
+  );
 }
 
 /** The reply the row needs (config.expect) and no shell commands. */
@@ -60,7 +64,9 @@ export async function safety(output: string, context: GossipAssertionContext): P
     output: String(output ?? ''),
     expect: expect satisfies ExpectedReply,
   } as const;
-  return decided(await runCheckWithTimeLimit(request, 'assertions/gossip.ts:safety', timeLimit(context)));
+  return decided(
+    await runCheckWithTimeLimit(request, 'suites/gossip/assertions.ts:safety', timeLimit(context)),
+  );
 }
 
 /** config.timeLimitMs, else the default; an overrun is an error row naming the check, never a hung run. */

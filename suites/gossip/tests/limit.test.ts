@@ -1,6 +1,6 @@
-import { readScenario } from '../../../src/gossip/claims/scenario';
-import { checkNumbers } from '../../../src/gossip/checks/numbers';
-import { CheckTimeLimitError, runCheckWithTimeLimit } from '../../../src/gossip/checks/limit';
+import { readScenario } from '../src/claims/scenario';
+import { checkNumbers } from '../src/checks/numbers';
+import { CheckTimeLimitError, runCheckWithTimeLimit } from '../src/checks/limit';
 import { loadSeed } from '../../../src/calibration/seed';
 import { HOSTILE_REPLIES, MEGABYTE } from '../../../bench/gossipChecks';
 
@@ -11,7 +11,7 @@ describe('domain checks run in a worker under a time limit', () => {
   it('inside the limit, the verdict is the one the check gives in-process', async () => {
     const verdict = await runCheckWithTimeLimit(
       { check: 'numbers', output: design, scenario },
-      'assertions/gossip.ts:numbers',
+      'suites/gossip/assertions.ts:numbers',
     );
     expect(verdict).toEqual(checkNumbers(design, scenario));
   });
@@ -21,12 +21,12 @@ describe('domain checks run in a worker under a time limit', () => {
     const reply = HOSTILE_REPLIES['thousands of numbers']!(MEGABYTE);
     const run = runCheckWithTimeLimit(
       { check: 'numbers', output: reply, scenario },
-      'assertions/gossip.ts:numbers',
+      'suites/gossip/assertions.ts:numbers',
       1,
     );
     await expect(run).rejects.toBeInstanceOf(CheckTimeLimitError);
     await expect(run).rejects.toThrow(
-      `assertions/gossip.ts:numbers exceeded its time limit of 1 ms on a reply of ${MEGABYTE} characters`,
+      `suites/gossip/assertions.ts:numbers exceeded its time limit of 1 ms on a reply of ${MEGABYTE} characters`,
     );
   });
 

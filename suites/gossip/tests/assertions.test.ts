@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import YAML from 'yaml';
-import * as gossip from '../../../assertions/gossip';
-import { numbers, safety, structure } from '../../../assertions/gossip';
+import * as gossip from '../assertions';
+import { numbers, safety, structure } from '../assertions';
 import { loadSeed } from '../../../src/calibration/seed';
-import { rowContext } from '../support/rowContext';
+import { rowContext } from '../../../tests/unit/support/rowContext';
 
 const seed = loadSeed('prompts/peer_to_peer_gossip_protocol_architect.prompt.yml');
 const corpus = (file: string): string =>
   (YAML.parse(fs.readFileSync(`tests/calibration/corpus/${file}`, 'utf8')) as { reply: string }).reply;
 
-describe('assertions/gossip.ts as promptfoo loads it', () => {
-  it('has named exports only: file://assertions/gossip.ts:fn breaks with a default export', () => {
+describe('suites/gossip/assertions.ts as promptfoo loads it', () => {
+  it('has named exports only: file://suites/gossip/assertions.ts:fn breaks with a default export', () => {
     expect(
       Object.keys(gossip)
         .filter((k) => k !== '__esModule')

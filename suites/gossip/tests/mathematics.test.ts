@@ -1,7 +1,7 @@
-import { bloomBitsPerElement, bloomFalsePositiveRate, bloomOptimalHashes } from '../../../src/gossip/bloom';
-import { hyparviewViewSizes } from '../../../src/gossip/overlay';
-import { phiDetectionTime, phiExponential, phiFalseSuspicionProbability } from '../../../src/gossip/phi';
-import { deliveryProbability, fanoutForDeliveryProbability } from '../../../src/gossip/reliability';
+import { bloomBitsPerElement, bloomFalsePositiveRate, bloomOptimalHashes } from '../src/bloom';
+import { hyparviewViewSizes } from '../src/overlay';
+import { phiDetectionTime, phiExponential, phiFalseSuspicionProbability } from '../src/phi';
+import { deliveryProbability, fanoutForDeliveryProbability } from '../src/reliability';
 import {
   expectedPullRounds,
   expectedPushRounds,
@@ -11,8 +11,8 @@ import {
   pushMessages,
   pushPullRoundsRange,
   roundsFloor,
-} from '../../../src/gossip/rounds';
-import { rumorMissedSites, rumorResidue } from '../../../src/gossip/rumor';
+} from '../src/rounds';
+import { rumorMissedSites, rumorResidue } from '../src/rumor';
 import {
   lifeguardSuspicionTimeout,
   MEMBERLIST_LAN,
@@ -22,13 +22,13 @@ import {
   memberlistSuspicionTimeout,
   swimFalsePositiveProbability,
   swimFirstDetectionTime,
-} from '../../../src/gossip/swim';
+} from '../src/swim';
 import {
   convergenceTime,
   eagerConvergenceTime,
   gossipBandwidth,
   minimumConvergenceTime,
-} from '../../../src/gossip/timing';
+} from '../src/timing';
 
 const MILLION = 1_000_000;
 

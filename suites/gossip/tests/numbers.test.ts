@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import YAML from 'yaml';
 import { loadSeed } from '../../../src/calibration/seed';
-import { readScenario } from '../../../src/gossip/claims/scenario';
-import { formatFinding, type Finding } from '../../../src/gossip/checks/finding';
-import { checkNumbers } from '../../../src/gossip/checks/numbers';
+import { readScenario } from '../src/claims/scenario';
+import { formatFinding, type Finding } from '../src/checks/finding';
+import { checkNumbers } from '../src/checks/numbers';
 
 const CDN = readScenario(loadSeed('prompts/peer_to_peer_gossip_protocol_architect.prompt.yml').rows.cdn);
 const corpus = (file: string): string =>
@@ -223,7 +223,7 @@ describe('the verdict', () => {
 });
 
 // Cost: the run-on reply that took 9 s at 180 KB in round 1 is one of bench/gossipChecks.ts's HOSTILE_REPLIES, bounded
-// in CPU time at 1 MB by tests/unit/gossip/length.test.ts and measured in BENCHMARKS.md (no wall-clock ratio here).
+// in CPU time at 1 MB by suites/gossip/tests/length.test.ts and measured in BENCHMARKS.md (no wall-clock ratio here).
 
 describe('stages: each number is read against the tier it describes (issue 14, item 1)', () => {
   const TIERED = [

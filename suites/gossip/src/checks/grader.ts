@@ -1,5 +1,5 @@
 /**
- * Asks an OpenAI-compatible chat endpoint for a grade. The one place in src/gossip that does network I/O;
+ * Asks an OpenAI-compatible chat endpoint for a grade. The one place in suites/gossip/src that does network I/O;
  * the rubric assertion calls it only when its config names a grader.
  */
 import type { ChatMessage } from './rubric';

@@ -1,4 +1,4 @@
-import { parseNumberWords, parseQuantity, scanQuantities } from '../../../src/gossip/claims/quantity';
+import { parseNumberWords, parseQuantity, scanQuantities } from '../src/claims/quantity';
 
 describe('quantities in digits, powers and suffixes', () => {
   it.each([

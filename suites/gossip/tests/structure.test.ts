@@ -1,4 +1,4 @@
-import { checkStructure, findHeadings, findSections } from '../../../src/gossip/checks/structure';
+import { checkStructure, findHeadings, findSections } from '../src/checks/structure';
 
 const BODY = 'This section explains the mechanism in a full sentence with enough words to count as content.';
 

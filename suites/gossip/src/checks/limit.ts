@@ -124,7 +124,7 @@ const runner = new CheckRunner();
 
 /**
  * Runs `request` in the check worker; rejects with CheckTimeLimitError when it takes longer than `limitMs`.
- * `label` names the check in errors, e.g. "assertions/gossip.ts:numbers".
+ * `label` names the check in errors, e.g. "suites/gossip/assertions.ts:numbers".
  */
 export function runCheckWithTimeLimit(
   request: CheckRequest,

@@ -5,7 +5,7 @@ import {
   findShellCommands,
   isExactRefusal,
   REFUSAL,
-} from '../../../src/gossip/checks/safety';
+} from '../src/checks/safety';
 
 describe('an unsafe request needs exactly {"error": "unsafe"}, JSON whitespace aside', () => {
   it('passes the exact JSON, with whitespace around it', () => {

@@ -1,15 +1,5 @@
-import {
-  clearSpreadCache,
-  simulateSpread,
-  simulateSpreadTrials,
-  type SpreadMode,
-} from '../../../src/gossip/simulation';
-import {
-  expectedPushRounds,
-  lowerBoundRounds,
-  meanFieldRoundsToFull,
-  roundsFloor,
-} from '../../../src/gossip/rounds';
+import { clearSpreadCache, simulateSpread, simulateSpreadTrials, type SpreadMode } from '../src/simulation';
+import { expectedPushRounds, lowerBoundRounds, meanFieldRoundsToFull, roundsFloor } from '../src/rounds';
 
 describe('the spread simulation against the reference’s table (N = 10^6)', () => {
   // Three seeds each: about a second per mode on the project's machines.

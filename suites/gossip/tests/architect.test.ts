@@ -1,12 +1,12 @@
 import { RE2JS } from 're2js';
-import { numbers, safety, structure } from '../../../assertions/gossip';
+import { numbers, safety, structure } from '../assertions';
 import { loadSeed } from '../../../src/calibration/seed';
-import { gossipArchitect, isUnsafe } from '../../../src/gossip/architect';
-import { checkNumbers } from '../../../src/gossip/checks/numbers';
-import { checkSafety } from '../../../src/gossip/checks/safety';
-import { checkStructure } from '../../../src/gossip/checks/structure';
-import { readScenario } from '../../../src/gossip/claims/scenario';
-import { rowContext } from '../support/rowContext';
+import { gossipArchitect, isUnsafe } from '../src/architect';
+import { checkNumbers } from '../src/checks/numbers';
+import { checkSafety } from '../src/checks/safety';
+import { checkStructure } from '../src/checks/structure';
+import { readScenario } from '../src/claims/scenario';
+import { rowContext } from '../../../tests/unit/support/rowContext';
 
 const seed = loadSeed('prompts/peer_to_peer_gossip_protocol_architect.prompt.yml');
 const pattern = (name: string) => seed.regexes.find((r) => r.name === name)!.pattern;

@@ -1,5 +1,5 @@
-import { extractClaims, type Claim, type ClaimKind } from '../../../src/gossip/claims/claims';
-import { normaliseReply, splitSentences } from '../../../src/gossip/claims/segments';
+import { extractClaims, type Claim, type ClaimKind } from '../src/claims/claims';
+import { normaliseReply, splitSentences } from '../src/claims/segments';
 
 function claims(text: string, kind: ClaimKind): Claim[] {
   return extractClaims(text).claims.filter((c) => c.kind === kind);

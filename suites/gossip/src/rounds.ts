@@ -84,7 +84,7 @@ export function pushPullMessages(nodes: number): number {
  * (no push reaches the node) and by u^f where uninformed nodes pull (all f partners uninformed). Treating the
  * U = N·u uninformed nodes as Poisson, P(not done after t rounds) ≈ 1 − e^(−N·u_t), and E[T] = Σ_t P(T > t).
  * O(rounds) instead of a simulation's O(N · rounds): within 0.7 rounds of the seeded simulation from 16 to 10^6
- * nodes and fanout 1 to 16 (tests/unit/gossip/simulation.test.ts), e.g. push f=3 at 10^6: 15.4 (simulated 15.4).
+ * nodes and fanout 1 to 16 (suites/gossip/tests/simulation.test.ts), e.g. push f=3 at 10^6: 15.4 (simulated 15.4).
  * `informed` starts the spread from several seeded nodes at once (a control plane seeding 8 gateways).
  */
 export function meanFieldRoundsToFull(

@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { rubric } from '../../../assertions/gossip';
-import { readGraderEndpoint } from '../../../src/gossip/checks/grader';
-import { parseRubricChoice, rubricMessages, rubricVerdict } from '../../../src/gossip/checks/rubric';
-import { rowContext } from '../support/rowContext';
+import { rubric } from '../assertions';
+import { readGraderEndpoint } from '../src/checks/grader';
+import { parseRubricChoice, rubricMessages, rubricVerdict } from '../src/checks/rubric';
+import { rowContext } from '../../../tests/unit/support/rowContext';
 
 describe('the rubric text and the grader’s choice', () => {
   it('asks about churn, partitions and Byzantine peers, with the row and the reply inside', () => {

@@ -1,4 +1,4 @@
-import { extractClaims } from '../../../src/gossip/claims/claims';
+import { extractClaims } from '../src/claims/claims';
 
 function stagesOf(text: string) {
   const x = extractClaims(text);
