@@ -31,7 +31,6 @@ export function isInterpreted(value: string): boolean {
 /** A row value as a promptfoo var: the string itself, or a String object when promptfoo would interpret it. */
 export function inertVar(value: string): string {
   // A String object where promptfoo's types say string: see the module comment. JSON.stringify writes its text.
-  // eslint-disable-next-line no-new-wrappers
   return isInterpreted(value) ? (new String(value) as unknown as string) : value;
 }
 

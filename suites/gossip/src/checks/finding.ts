@@ -2,24 +2,23 @@
  * Findings and the verdict they add up to. A finding names the claim, the computation and the outcome:
  * `rounds: reply says 3 rounds with fanout 1 at N=1,000,000 (push); lower bound ⌈log2(1e6)⌉ = 20; FAIL`.
  */
+import type { Verdict } from '../../../../src/evaluators/result';
 
-export type Outcome = 'PASS' | 'FAIL' | 'WARN';
+/** How one finding came out; a warning is said but does not fail the check. */
+export type FindingOutcome = 'PASS' | 'FAIL' | 'WARN';
 
 export interface Finding {
   /** Which rule: rounds, time, bound, phi, bloom, swim, ... */
   check: string;
-  outcome: Outcome;
+  outcome: FindingOutcome;
   /** What the reply says and what it was compared with, without the outcome. */
   detail: string;
   /** The sentence the claim came from, when there is one. */
   snippet?: string;
 }
 
-/** A check's verdict in promptfoo's GradingResult shape (pass, score, reason) plus the findings behind it. */
-export interface CheckVerdict {
-  pass: boolean;
-  score: number;
-  reason: string;
+/** A check's verdict, as every evaluator's (pass, score, reason), plus the findings behind it. */
+export interface CheckVerdict extends Verdict {
   findings: Finding[];
 }
 
