@@ -11,19 +11,12 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page, PageScreenshotOptions } from 'playwright-core';
 import { parse } from 'yaml';
-import { REPO, repoFile } from '../integration/harness/run';
-import { startModelServer, type ModelServer } from '../integration/harness/server';
+import { REPO, repoFile } from '../support/eval';
+import { startModelServer, type ModelServer } from '../support/server';
 import { launchChromium, type Browser } from './chromium';
 import { listenersOf, listeningAddresses } from './listeners';
-import {
-  createProject,
-  expectExit,
-  processTree,
-  stopTree,
-  variant,
-  type CliRun,
-  type Project,
-} from './project';
+import { expectExit, processTree, stopTree, type CliRun } from '../support/cli';
+import { createProject, variant, type Project } from '../support/project';
 import { answering, freePort } from './serve';
 
 const FIXTURE = fs.readFileSync(path.join(__dirname, 'fixtures/greeter.prompt.yml'), 'utf8');

@@ -7,39 +7,19 @@
  * project's node_modules/promptfoo is a link to this checkout's copy, the version package-lock pins. Everything of
  * ours comes from the tarball, installed by npm with its own dependencies.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OFFLINE_ENV, REPO, tempDir } from '../integration/harness/run';
-import { startModelServer, type ModelServer } from '../integration/harness/server';
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { runNode } from '../support/cli';
+import { OFFLINE_ENV } from '../support/environment';
+import { REPO, tempDir } from '../support/eval';
+import { startModelServer, type ModelServer } from '../support/server';
 
 /** Runs a command to completion without blocking the event loop (the model server answers from this process). */
-function run(
-  command: string,
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  timeoutMs = 240_000,
-): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 240_000) {
+  const clean = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  return runNode({ command, argv: args, cwd, env: clean, timeoutMs });
 }
 
 describe('the packed package, installed into an empty repository', () => {

@@ -5,9 +5,10 @@
  */
 import * as fs from 'node:fs';
 import { parse, stringify } from 'yaml';
-import { live } from '../integration/harness/run';
-import { startModelServer, type ModelServer } from '../integration/harness/server';
-import { createProject, expectExit, type Project } from './project';
+import { live } from '../support/eval';
+import { startModelServer, type ModelServer } from '../support/server';
+import { expectExit } from '../support/cli';
+import { createProject, type Project } from '../support/project';
 
 const promptFile = (word: string) => `model: openai/gpt-4o-mini
 messages:

@@ -5,8 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startModelServer, type ModelServer } from '../integration/harness/server';
-import { createProject, expectExit, variant, type CliRun, type Project } from './project';
+import { startModelServer, type ModelServer } from '../support/server';
+import { expectExit, type CliRun } from '../support/cli';
+import { createProject, variant, type Project } from '../support/project';
 
 const FIXTURE = fs.readFileSync(path.join(__dirname, 'fixtures/greeter.prompt.yml'), 'utf8');
 const PROMPT_FILE = 'prompts/greeter.prompt.yml';

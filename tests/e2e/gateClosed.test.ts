@@ -8,9 +8,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { startModelServer, type ModelServer } from '../integration/harness/server';
-import { offline, REPO, repoConfig } from '../integration/harness/run';
-import { createProject, expectExit, variant, type CliRun, type Project } from './project';
+import { startModelServer, type ModelServer } from '../support/server';
+import { offline, REPO, repoConfig } from '../support/eval';
+import { expectExit, type CliRun } from '../support/cli';
+import { createProject, variant, type Project } from '../support/project';
 
 const GREETER = fs.readFileSync(path.join(__dirname, 'fixtures/greeter.prompt.yml'), 'utf8');
 const PROMPT_FILE = 'prompts/greeter.prompt.yml';

@@ -2,14 +2,13 @@
  * What `promptfile eval` and `compare` print, through the real CLI (and the real promptfoo CLI) against a model
  * server on 127.0.0.1, and through real shell pipelines: a reader that stops early (`| head -1`) is not an error.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEAD_BASE_URL, live, OFFLINE_ENV, REPO } from '../integration/harness/run';
-import { startModelServer, type ModelServer } from '../integration/harness/server';
-import { createProject, expectExit, type CliRun, type Project } from './project';
-
-const CLI = path.join(REPO, 'bin/promptfile.js');
+import { live, REPO } from '../support/eval';
+import { startModelServer, type ModelServer } from '../support/server';
+import { expectExit, PROMPTFILE_BIN, runNode, type CliRun } from '../support/cli';
+import { isolatedEnv } from '../support/environment';
+import { createProject, type Project } from '../support/project';
 
 /** gh models' own case (cmd/eval/eval_test.go, "json output format"): the first row passes, the second fails. */
 const GH_JSON_OUTPUT = `name: JSON Test Evaluation
@@ -46,27 +45,15 @@ interface PipelineRun extends CliRun {
  * Runs `promptfile ARGS | READER` in a real bash pipeline in the project, with the project's environment. The
  * status is promptfile's own; stdout is what the reader passed on, stderr promptfile's (unless ARGS redirect it).
  */
-function pipeline(project: Project, args: string, reader: string): Promise<PipelineRun> {
-  const env = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    HOME: project.configDir,
-    PROMPTFOO_CONFIG_DIR: project.configDir,
-    OPENAI_BASE_URL: DEAD_BASE_URL,
-    ...OFFLINE_ENV,
-  };
-  const script = `"${process.execPath}" "${CLI}" ${args} | ${reader}; echo "status=\${PIPESTATUS[0]}" >&2`;
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script], { cwd: project.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const status = Number(/status=(\d+)\s*$/.exec(stderr)?.[1] ?? NaN);
-      resolve({ code, stdout, stderr, status });
-    });
+async function pipeline(project: Project, args: string, reader: string): Promise<PipelineRun> {
+  const script = `"${process.execPath}" "${PROMPTFILE_BIN}" ${args} | ${reader}; echo "status=\${PIPESTATUS[0]}" >&2`;
+  const run = await runNode({
+    command: 'bash',
+    argv: ['-c', script],
+    cwd: project.dir,
+    env: isolatedEnv(project.configDir),
   });
+  return { ...run, status: Number(/status=(\d+)\s*$/.exec(run.stderr)?.[1] ?? NaN) };
 }
 
 /** A results file of promptfoo's format with `variants` columns: the fixture's rows under many labels. */
@@ -338,33 +325,15 @@ function progressLines(text: string): [number, number, number][] {
  * Runs `promptfile ARGS` in the project under a pseudo-terminal (util-linux `script`), as a person at a terminal
  * runs it; returns everything the terminal received.
  */
-function inTerminal(project: Project, args: string): Promise<PipelineRun> {
-  const env = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    HOME: project.configDir,
-    PROMPTFOO_CONFIG_DIR: project.configDir,
-    OPENAI_BASE_URL: DEAD_BASE_URL,
-    TERM: 'xterm',
-    COLUMNS: '200',
-    ...OFFLINE_ENV,
-  };
-  const command = `"${process.execPath}" "${CLI}" ${args}; echo "status=$?"`;
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', command, '/dev/null'], {
-      cwd: project.dir,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const status = Number(/status=(\d+)\s*$/.exec(stdout)?.[1] ?? NaN);
-      resolve({ code, stdout, stderr, status });
-    });
+async function inTerminal(project: Project, args: string): Promise<PipelineRun> {
+  const command = `"${process.execPath}" "${PROMPTFILE_BIN}" ${args}; echo "status=$?"`;
+  const run = await runNode({
+    command: 'script',
+    argv: ['-qec', command, '/dev/null'],
+    cwd: project.dir,
+    env: isolatedEnv(project.configDir, { TERM: 'xterm', COLUMNS: '200' }),
   });
+  return { ...run, status: Number(/status=(\d+)\s*$/.exec(run.stdout)?.[1] ?? NaN) };
 }
 
 describe('eval shows its progress and why each failed row failed', () => {

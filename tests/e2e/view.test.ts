@@ -6,20 +6,20 @@
  * browser and with forged headers, while the report itself still works (tests/e2e/browser.test.ts).
  */
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { OFFLINE_ENV, REPO, tempDir } from '../integration/harness/run';
-import { startModelServer, type ModelServer } from '../integration/harness/server';
+import { isolatedEnv } from '../support/environment';
+import { REPO, tempDir } from '../support/eval';
+import { startModelServer, type ModelServer } from '../support/server';
 import { launchChromium, type Browser } from './chromium';
 import { listenersOf } from './listeners';
-import { createProject, expectExit, processTree, stopTree, variant, type Project } from './project';
+import { expectExit, processTree, PROMPTFOO_ENTRYPOINT, startNode, stopTree } from '../support/cli';
+import { createProject, variant, type Project } from '../support/project';
 import { answering, freePort } from './serve';
 
 const FIXTURE = fs.readFileSync(path.join(__dirname, 'fixtures/greeter.prompt.yml'), 'utf8');
-const ENTRYPOINT = path.join(REPO, 'node_modules/promptfoo/dist/src/entrypoint.js');
 
 interface Answer {
   status: number;
@@ -186,29 +186,20 @@ describe('promptfile view is safe from web pages', () => {
 
     beforeAll(async () => {
       rawPort = await freePort();
-      raw = spawn(
-        process.execPath,
-        [
+      raw = startNode({
+        argv: [
           '--require',
           path.join(REPO, 'bin/loopback.cjs'),
-          ENTRYPOINT,
+          PROMPTFOO_ENTRYPOINT,
           'view',
           '--port',
           String(rawPort),
           '--no',
         ],
-        {
-          cwd: project.dir,
-          env: {
-            PATH: process.env['PATH'],
-            HOME: project.configDir,
-            PROMPTFOO_CONFIG_DIR: project.configDir,
-            ...OFFLINE_ENV,
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-          detached: true,
-        },
-      );
+        cwd: project.dir,
+        env: isolatedEnv(project.configDir),
+        timeoutMs: 24 * 3600_000,
+      }).child;
       await answering(rawPort, '/api/results', raw);
     });
 

@@ -11,9 +11,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { scoreRegex } from '../../src/evaluators/regex';
-import { live } from '../integration/harness/run';
-import { filesContaining, promptfile, readResults, workspace, type CliRun, type Workspace } from './cli';
-import { startFaultServer, type FaultServer } from './faultServer';
+import { live } from '../support/eval';
+import { KILLED, type CliRun } from '../support/cli';
+import { filesContaining, promptfile, readResults, workspace, type Workspace } from '../support/workspace';
+import { startModelServer, type ModelServer } from '../support/server';
 
 const CANARY = `canary-${randomBytes(8).toString('hex')}`;
 const KEY = `sk-abuse-${randomBytes(8).toString('hex')}`;
@@ -47,14 +48,14 @@ const REDOS_REPLY = `${'a'.repeat(ONE_MB)}!`;
 
 const TEMPLATE_PATH = 'prompts/{{ env.PROMPTFILE_CANARY }}.prompt.yml';
 
-let server: FaultServer;
+let server: ModelServer;
 let ws: Workspace;
 let run: CliRun;
 let marker: string;
 
 beforeAll(async () => {
-  server = await startFaultServer((r) =>
-    r.text.startsWith('REDOS') ? { kind: 'reply', text: REDOS_REPLY } : { kind: 'reply', text: r.text },
+  server = await startModelServer((r) =>
+    r.text.startsWith('REDOS') ? { text: REDOS_REPLY } : { text: r.text },
   );
   ws = workspace({
     files: {
@@ -151,7 +152,7 @@ describe('row values reach the model as data through promptfile eval', () => {
     expect(filesContaining(ws.dir, KEY)).toEqual([]);
     expect(run.stdout + run.stderr).not.toContain(CANARY);
     expect(run.stdout + run.stderr).not.toContain(KEY);
-    expect(server.requests.map((r) => r.raw + r.url).join('\n')).not.toContain(CANARY);
+    expect(server.requests.map((r) => r.raw + r.path).join('\n')).not.toContain(CANARY);
   });
 
   test('no control character from the data reaches the console', () => {
@@ -166,7 +167,7 @@ describe('evaluator patterns that backtrack catastrophically finish quickly', ()
     );
     expect(row?.failureReason).toBe(1);
     // Backtracking over 1 MB would run for hours; the run ended by itself (it was not killed at the 120 s limit).
-    expect(run.stderr).not.toContain('[test] killed');
+    expect(run.stderr).not.toContain(KILLED);
     expect(run.code).not.toBeNull();
   });
 
@@ -292,7 +293,7 @@ describe('hostile prompt files: promptfile check exits 2 with a clear line each,
     expect(check.stdout).toContain(`0 of ${Object.keys(HOSTILE).length} prompt files valid`);
     expect(check.stderr).not.toMatch(/internal error|\n\s+at /);
     // Seconds expected; an alias bomb or a deep document would not finish at all before the 60 s limit kills it.
-    expect(check.stderr).not.toContain('[test] killed');
+    expect(check.stderr).not.toContain(KILLED);
   });
 
   test.each(Object.keys(HOSTILE))('%s', (name) => {

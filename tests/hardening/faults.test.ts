@@ -7,8 +7,9 @@
  * Limits for the run: timeoutMs 3000, retryBudgetMs 8000, maxRetries 3 (the default).
  */
 import { parse, stringify } from 'yaml';
-import { live, runEval, variantOf, type EvalRun, type RowResult } from '../integration/harness/run';
-import { plan, startFaultServer, type FaultServer, type FaultRequest, type Step } from './faultServer';
+import { live, runEval, variantOf, type EvalRun, type RowResult } from '../support/eval';
+import { KILLED } from '../support/cli';
+import { plan, startModelServer, type ModelServer, type LoggedRequest, type Reply } from '../support/server';
 
 const TIMEOUT_MS = 3000;
 const BUDGET_MS = 8000;
@@ -21,35 +22,34 @@ const FIVE_MB = 5 * 1024 * 1024;
 const ORDER_OF_MAGNITUDE = 10;
 const RUN_LIMIT_MS = 150_000;
 
-const ok: Step = { kind: 'reply', text: 'recovered' };
-const rateLimited = (retryAfter?: string): Step => ({
-  kind: 'status',
+const ok: Reply = { text: 'recovered' };
+const rateLimited = (retryAfter?: string): Reply => ({
   status: 429,
-  ...(retryAfter ? { retryAfter } : {}),
+  ...(retryAfter ? { headers: { 'retry-after': retryAfter } } : {}),
 });
 
 /** The fault plan per row: the n-th request for a row gets the n-th step; the last step repeats. */
-const FAULTS: Record<string, Step[]> = {
-  ok: [{ kind: 'reply', text: 'fine' }],
+const FAULTS: Record<string, Reply[]> = {
+  ok: [{ text: 'fine' }],
   rate_limited_once: [rateLimited('1'), ok],
   rate_limited_always: [rateLimited('1')],
   rate_limited_for_an_hour: [rateLimited('3600')],
   rate_limited_without_header: [rateLimited(), ok],
-  quota_exhausted: [{ kind: 'status', status: 429, code: 'insufficient_quota' }],
-  server_error: [{ kind: 'status', status: 500 }],
-  unavailable_once: [{ kind: 'status', status: 503, retryAfter: '1' }, ok],
-  unavailable_always: [{ kind: 'status', status: 503 }],
-  reset_once: [{ kind: 'reset' }, ok],
-  reset_always: [{ kind: 'reset' }],
-  cut_mid_body_once: [{ kind: 'cut-body' }, ok],
-  hang: [{ kind: 'hang' }],
-  trickle_past_timeout: [{ kind: 'trickle', chunks: 10, intervalMs: 500 }],
-  slow_within_timeout: [{ kind: 'reply', text: 'late but fine', delayMs: 1500 }],
-  truncated_json: [{ kind: 'truncated-json' }],
-  not_json: [{ kind: 'not-json' }],
-  not_json_5mb: [{ kind: 'not-json', bytes: FIVE_MB }],
-  empty_choices: [{ kind: 'empty-choices' }],
-  oversized_5mb: [{ kind: 'oversized', bytes: FIVE_MB }],
+  quota_exhausted: [{ status: 429, code: 'insufficient_quota' }],
+  server_error: [{ status: 500 }],
+  unavailable_once: [{ status: 503, headers: { 'retry-after': '1' } }, ok],
+  unavailable_always: [{ status: 503 }],
+  reset_once: [{ fault: 'reset' }, ok],
+  reset_always: [{ fault: 'reset' }],
+  cut_mid_body_once: [{ fault: 'cut-body' }, ok],
+  hang: [{ fault: 'hang' }],
+  trickle_past_timeout: [{ text: 'slowly, but surely', trickle: { chunks: 10, intervalMs: 500 } }],
+  slow_within_timeout: [{ text: 'late but fine', delayMs: 1500 }],
+  truncated_json: [{ fault: 'truncated-json' }],
+  not_json: [{ fault: 'not-json' }],
+  not_json_5mb: [{ fault: 'not-json', bytes: FIVE_MB }],
+  empty_choices: [{ fault: 'empty-choices' }],
+  oversized_5mb: [{ text: 'x'.repeat(FIVE_MB) }],
 };
 
 /** How each row must end, and how many requests it may make. */
@@ -99,27 +99,27 @@ const PROMPT_FILE = stringify({
   evaluators: [{ name: 'Answers', type: 'regex', pattern: '\\S' }],
 });
 
-let server: FaultServer;
+let server: ModelServer;
 let run: EvalRun;
 /** promptfoo's per-row latency (ms), which the harness's RowResult leaves out. */
 type Row = RowResult & { latencyMs?: number };
 const rows = new Map<string, Row>();
-const requestsFor = (c: string): FaultRequest[] => server.requests.filter((r) => caseOf(r.text) === c);
+const requestsFor = (c: string): LoggedRequest[] => server.requests.filter((r) => caseOf(r.text) === c);
 const gaps = (c: string): number[] =>
   requestsFor(c)
     .map((r, i, all) => r.at - (all[i - 1]?.at ?? r.at))
     .slice(1);
 
 /** A second run whose limits come from the provider config instead of the environment. */
-let configured: { server: FaultServer; run: EvalRun };
-const CONFIGURED_FAULTS: Record<string, Step[]> = {
+let configured: { server: ModelServer; run: EvalRun };
+const CONFIGURED_FAULTS: Record<string, Reply[]> = {
   rate_limited_always: [rateLimited('1')],
-  hang: [{ kind: 'hang' }],
+  hang: [{ fault: 'hang' }],
 };
 
 beforeAll(async () => {
-  server = await startFaultServer(plan((r) => caseOf(r.text), FAULTS));
-  const configuredServer = await startFaultServer(plan((r) => caseOf(r.text), CONFIGURED_FAULTS));
+  server = await startModelServer(plan((r) => caseOf(r.text), FAULTS));
+  const configuredServer = await startModelServer(plan((r) => caseOf(r.text), CONFIGURED_FAULTS));
   const [main, other] = await Promise.all([
     runEval({
       files: { 'prompts/faults.prompt.yml': PROMPT_FILE },
@@ -172,7 +172,7 @@ function outcome(r: Row | undefined): string {
 describe('under every fault the run completes and every row ends with an output or a labelled error', () => {
   test('the run finishes on its own, well before any hung connection would', () => {
     expect(run.results).toBeDefined();
-    expect(run.stderr).not.toContain('[harness] killed');
+    expect(run.stderr).not.toContain(KILLED);
     expect(run.code).toBe(100); // errors count as failures for promptfoo's pass-rate threshold
   });
 

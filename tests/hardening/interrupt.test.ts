@@ -14,7 +14,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { live } from '../integration/harness/run';
+import { live } from '../support/eval';
+import { type CliRun } from '../support/cli';
 import {
   filesUnder,
   promptfile,
@@ -22,13 +23,12 @@ import {
   readResults,
   startPromptfile,
   workspace,
-  type CliRun,
   type Workspace,
-} from './cli';
-import { startFaultServer, type FaultServer } from './faultServer';
+} from '../support/workspace';
+import { startModelServer, type ModelServer } from '../support/server';
 
 const ROWS = 6;
-const servers: FaultServer[] = [];
+const servers: ModelServer[] = [];
 afterAll(() => Promise.all(servers.map((s) => s.close())));
 const REPLY_MS = 800;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -60,7 +60,7 @@ function alive(pid: number): boolean {
 
 interface Interrupted {
   ws: Workspace;
-  server: FaultServer;
+  server: ModelServer;
   first: CliRun;
   /** Rows the server had answered when the signal went out. */
   answeredBefore: number;
@@ -76,7 +76,7 @@ interface Interrupted {
 
 /** Starts a recording run against a slow server, interrupts it after 3 answers, and takes stock. */
 async function interrupt(how: 'ctrl-c' | 'kill-group' | 'kill-all'): Promise<Interrupted> {
-  const server = await startFaultServer(() => ({ kind: 'reply', text: 'a slow answer', delayMs: REPLY_MS }));
+  const server = await startModelServer(() => ({ text: 'a slow answer', delayMs: REPLY_MS }));
   servers.push(server);
   const ws = workspace({
     files: {

@@ -8,9 +8,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
-import { live } from '../integration/harness/run';
-import { startModelServer, type LoggedRequest, type ModelServer } from '../integration/harness/server';
-import { filesContaining, promptfile, workspace, type CliRun, type Workspace } from './cli';
+import { live } from '../support/eval';
+import { startModelServer, type LoggedRequest, type ModelServer } from '../support/server';
+import { type CliRun } from '../support/cli';
+import { filesContaining, promptfile, workspace, type Workspace } from '../support/workspace';
 
 const secret = (label: string) => `sk-judgekeys-${label}${randomBytes(12).toString('hex')}`;
 const OPENAI_KEY = secret('openai-');

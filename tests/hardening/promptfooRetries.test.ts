@@ -3,18 +3,18 @@
  * behind our provider doing its own retries and timeouts (src/variants/retry.ts). If promptfoo changes, these fail
  * and the reasoning in docs/hardening.md must be checked again.
  */
-import { runEval, type EvalRun, type PromptfooConfig, type RowResult } from '../integration/harness/run';
-import { plan, startFaultServer, type FaultServer, type Step } from './faultServer';
+import { runEval, type EvalRun, type PromptfooConfig, type RowResult } from '../support/eval';
+import { plan, startModelServer, type ModelServer, type Reply } from '../support/server';
 
-const FAULTS: Record<string, Step[]> = {
-  rate_limited_always: [{ kind: 'status', status: 429, retryAfter: '0' }],
-  unavailable_always: [{ kind: 'status', status: 503 }],
-  server_error: [{ kind: 'status', status: 500 }],
-  trickle_3s: [{ kind: 'trickle', chunks: 6, intervalMs: 500 }],
+const FAULTS: Record<string, Reply[]> = {
+  rate_limited_always: [{ status: 429, headers: { 'retry-after': '0' } }],
+  unavailable_always: [{ status: 503 }],
+  server_error: [{ status: 500 }],
+  trickle_3s: [{ text: 'slowly, but surely', trickle: { chunks: 6, intervalMs: 500 } }],
 };
 const caseOf = (text: string) => /CASE=(\w+);/.exec(text)?.[1];
 
-/** A plain promptfoo config: promptfoo's built-in OpenAI provider pointed at the fault server. */
+/** A plain promptfoo config: promptfoo's built-in OpenAI provider pointed at the test model server (tests/support/server.ts). */
 function plainConfig(baseUrl: string, cases: string[]): PromptfooConfig {
   // Plain promptfoo tests (vars), not the promptfile test generator the harness's type describes.
   return {
@@ -25,7 +25,7 @@ function plainConfig(baseUrl: string, cases: string[]): PromptfooConfig {
 }
 
 /** Aborts `graceMs` after `server` has seen its first request. */
-function afterFirstRequest(server: FaultServer, graceMs: number): AbortSignal {
+function afterFirstRequest(server: ModelServer, graceMs: number): AbortSignal {
   const controller = new AbortController();
   const poll = setInterval(() => {
     if (server.requests.length === 0) return;
@@ -36,15 +36,15 @@ function afterFirstRequest(server: FaultServer, graceMs: number): AbortSignal {
   return controller.signal;
 }
 
-let faults: FaultServer;
-let slow: FaultServer;
+let faults: ModelServer;
+let slow: ModelServer;
 let run: EvalRun;
 let hourLong: EvalRun;
 const rows = new Map<string, RowResult>();
 
 beforeAll(async () => {
-  faults = await startFaultServer(plan((r) => caseOf(r.text), FAULTS));
-  slow = await startFaultServer(() => ({ kind: 'status', status: 429, retryAfter: '3600' }));
+  faults = await startModelServer(plan((r) => caseOf(r.text), FAULTS));
+  slow = await startModelServer(() => ({ status: 429, headers: { 'retry-after': '3600' } }));
   const env = { OPENAI_API_KEY: 'sk-plain', REQUEST_TIMEOUT_MS: '1000' };
   [run, hourLong] = await Promise.all([
     runEval({
@@ -89,7 +89,7 @@ describe("promptfoo's OpenAI provider on its own (0.121.20)", () => {
 
   test('waits as long as Retry-After says, with no cap: Retry-After 3600 is still waiting when the run is killed', () => {
     expect(hourLong.results).toBeUndefined();
-    expect(hourLong.stderr).toContain('[harness] killed on request: 5000 ms after the first request');
+    expect(hourLong.stderr).toContain('killed on request: 5000 ms after the first request');
     expect(slow.requests).toHaveLength(1);
   });
 

@@ -9,17 +9,17 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { live } from '../integration/harness/run';
+import { live } from '../support/eval';
+import { type CliRun } from '../support/cli';
 import {
   filesContaining,
   filesUnder,
   promptfile,
   readResults,
   workspace,
-  type CliRun,
   type Workspace,
-} from './cli';
-import { startFaultServer, type FaultServer, type FaultRequest } from './faultServer';
+} from '../support/workspace';
+import { startModelServer, type ModelServer, type LoggedRequest } from '../support/server';
 
 const secret = (label: string) => `sk-hardening-${label}${randomBytes(12).toString('hex')}`;
 const ENV_KEY = secret('');
@@ -27,22 +27,22 @@ const CONFIG_KEY = secret('cfg-');
 const GRADER_KEY = secret('grader-');
 const KEYS = { ENV_KEY, CONFIG_KEY, GRADER_KEY };
 
-const authorization = (r: FaultRequest) => String(r.headers['authorization'] ?? '');
+const authorization = (r: LoggedRequest) => String(r.headers['authorization'] ?? '');
 
-let server: FaultServer;
+let server: ModelServer;
 let ws: Workspace;
 const runs: Record<string, CliRun> = {};
 
 beforeAll(async () => {
-  server = await startFaultServer((r) => {
-    if (r.model === 'grader-model') return { kind: 'reply', text: 'yes' };
+  server = await startModelServer((r) => {
+    if (r.model === 'grader-model') return { text: 'yes' };
     // A careless proxy: it echoes the caller's Authorization header, in an answer and in a 401 page.
     if (r.model === 'echo-model' && r.text.includes('row one'))
-      return { kind: 'reply', text: `you sent ${authorization(r)}` };
+      return { text: `you sent ${authorization(r)}` };
     if (r.model === 'echo-model' && r.text.includes('row two')) {
-      return { kind: 'status', status: 401, message: `Incorrect API key provided: ${authorization(r)}` };
+      return { status: 401, text: `Incorrect API key provided: ${authorization(r)}` };
     }
-    return { kind: 'reply', text: `an answer to: ${r.text}` };
+    return { text: `an answer to: ${r.text}` };
   });
   ws = workspace({
     files: {
@@ -195,7 +195,7 @@ describe('the model server saw each key only where it belongs', () => {
     expect(server.requests.length).toBeGreaterThan(0);
     for (const r of server.requests) {
       const elsewhere = [
-        r.url,
+        r.path,
         r.raw,
         ...r.rawHeaders.filter((_, i, all) => !/^authorization$/i.test(all[i - (i % 2)] ?? '')),
       ].join('\n');

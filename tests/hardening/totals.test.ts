@@ -6,28 +6,29 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { live } from '../integration/harness/run';
-import { promptfile, readResults, variantOf, workspace, type CliRun, type Workspace } from './cli';
-import { startFaultServer, type FaultServer, type Step } from './faultServer';
+import { live } from '../support/eval';
+import { type CliRun } from '../support/cli';
+import { promptfile, readResults, variantOf, workspace, type Workspace } from '../support/workspace';
+import { startModelServer, type ModelServer, type Reply } from '../support/server';
 
-const ROWS: Record<string, Step> = {
-  pass: { kind: 'reply', text: 'ROW OK' },
-  fail: { kind: 'reply', text: 'not what was asked' },
-  server_error: { kind: 'status', status: 500 },
-  hang: { kind: 'hang' },
-  empty_choices: { kind: 'empty-choices' },
+const ROWS: Record<string, Reply> = {
+  pass: { text: 'ROW OK' },
+  fail: { text: 'not what was asked' },
+  server_error: { status: 500 },
+  hang: { fault: 'hang' },
+  empty_choices: { fault: 'empty-choices' },
 };
 const VARIANTS = ['alpha', 'beta'];
 const REPEATS = 3;
 const rowOf = (text: string) => /ROW=(\w+);/.exec(text)?.[1] ?? '';
 
-let server: FaultServer;
+let server: ModelServer;
 let ws: Workspace;
 let evalRun: CliRun;
 let results: ReturnType<typeof readResults>['results'];
 
 beforeAll(async () => {
-  server = await startFaultServer((r) => ROWS[rowOf(r.text)] ?? { kind: 'status', status: 404 });
+  server = await startModelServer((r) => ROWS[rowOf(r.text)] ?? { status: 404 });
   ws = workspace({
     files: {
       'prompts/totals.prompt.yml': stringify({

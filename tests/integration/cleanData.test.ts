@@ -12,8 +12,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { live, repoFile, runEval, tempDir, verdicts, type EvalRun, type RowResult } from './harness/run';
-import { startModelServer, type LoggedRequest, type ModelServer } from './harness/server';
+import { live, repoFile, runEval, tempDir, verdicts, type EvalRun, type RowResult } from '../support/eval';
+import { startModelServer, type LoggedRequest, type ModelServer } from '../support/server';
 
 const CANARY = `canary-${randomBytes(12).toString('hex')}`;
 const LOCAL_CONTENT = `LOCAL-FILE-CONTENT-${randomBytes(6).toString('hex')}`;

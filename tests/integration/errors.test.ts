@@ -6,8 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { live, runEval, variantOf, verdict, type EvalRun, type RowResult } from './harness/run';
-import { startModelServer, type ModelServer } from './harness/server';
+import { live, runEval, variantOf, verdict, type EvalRun, type RowResult } from '../support/eval';
+import { startModelServer, type ModelServer } from '../support/server';
 
 const FIXTURE = fs.readFileSync(path.join(__dirname, 'fixtures/beta.prompt.yml'), 'utf8');
 const BROKEN_ROW = 'beta row one';
@@ -75,7 +75,7 @@ describe('errors are labelled, never silent', () => {
   ])('%s: a key from %s counts as set, and is the one sent', (variant, _where, key) => {
     const rows = (run.results?.results ?? []).filter((r) => variantOf(r) === variant);
     expect(rows.map((r) => verdict(r)).sort()).toEqual([
-      `ERROR: ${variant}: API error: 500 Internal Server Error\n{"error":{"message":"scripted outage","type":"server_error","code":500}}`,
+      `ERROR: ${variant}: API error: 500 Internal Server Error\n{"error":{"message":"scripted outage","type":"server_error","code":"server_error"}}`,
       'PASS',
       'PASS',
     ]);

@@ -10,8 +10,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { live, repoFile, runEval, tempDir, type EvalRun } from './harness/run';
-import { startModelServer, type LoggedRequest, type ModelServer } from './harness/server';
+import { live, repoFile, runEval, tempDir, type EvalRun } from '../support/eval';
+import { startModelServer, type LoggedRequest, type ModelServer } from '../support/server';
 
 const SEED = Number(process.env['PROMPTFILE_FUZZ_SEED'] ?? randomInt(2 ** 31));
 const CANARY = `canary-${randomBytes(12).toString('hex')}`;

@@ -6,9 +6,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createProject, expectExit, type CliRun, type Project } from '../e2e/project';
-import { live, REPO } from './harness/run';
-import { startModelServer, type LoggedRequest, type ModelServer } from './harness/server';
+import { expectExit, type CliRun } from '../support/cli';
+import { createProject, type Project } from '../support/project';
+import { live, REPO } from '../support/eval';
+import { startModelServer, type LoggedRequest, type ModelServer } from '../support/server';
 
 /** gh models' own case (cmd/eval/eval_test.go, "eval with responseFormat and jsonSchema"), verbatim. */
 const GH_JSON_SCHEMA = `name: JSON Schema Evaluation

@@ -2,8 +2,15 @@
  * The gossip domain checks under promptfoo's real CLI: a check that overruns its time limit ends as an error
  * row that names the check, the other rows are graded as usual, and the run finishes.
  */
-import { live, repoConfig, runEval, type EvalRun, type PromptfooConfig, type RowResult } from './harness/run';
-import { startModelServer, type ModelServer } from './harness/server';
+import {
+  live,
+  repoConfig,
+  runEval,
+  type EvalRun,
+  type PromptfooConfig,
+  type RowResult,
+} from '../support/eval';
+import { startModelServer, type ModelServer } from '../support/server';
 
 const SEED = 'prompts/peer_to_peer_gossip_protocol_architect.prompt.yml';
 /** 1 MB that no check can read in 1 ms. */

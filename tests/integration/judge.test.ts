@@ -11,8 +11,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readTrials } from '../../src/results/read';
-import { live, replay, runEval, tempDir, type EvalRun, type RowResult } from './harness/run';
-import { startModelServer, type LoggedRequest, type ModelServer } from './harness/server';
+import { live, replay, runEval, tempDir, type EvalRun, type RowResult } from '../support/eval';
+import { startModelServer, type LoggedRequest, type ModelServer } from '../support/server';
 
 const FIXTURE = fs.readFileSync(path.join(__dirname, 'fixtures/judged.prompt.yml'), 'utf8');
 const CANARY = `canary-${randomBytes(8).toString('hex')}`;

@@ -15,8 +15,8 @@ import {
   verdicts,
   type EvalRun,
   type RowResult,
-} from './harness/run';
-import { startModelServer, type ModelServer } from './harness/server';
+} from '../support/eval';
+import { startModelServer, type ModelServer } from '../support/server';
 
 const FIXTURE = fs.readFileSync(path.join(__dirname, 'fixtures/one_row.prompt.yml'), 'utf8');
 const MODELS = ['gpt-4o', 'gpt-4o-mini'];

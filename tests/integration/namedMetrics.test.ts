@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { live, runEval, variantOf, type EvalRun } from './harness/run';
-import { startModelServer, type ModelServer } from './harness/server';
+import { live, runEval, variantOf, type EvalRun } from '../support/eval';
+import { startModelServer, type ModelServer } from '../support/server';
 
 const FIXTURE = fs.readFileSync(path.join(__dirname, 'fixtures/named_metrics.prompt.yml'), 'utf8');
 const EVALUATORS = ['Greets', 'Names the topic', 'Gives a number'];

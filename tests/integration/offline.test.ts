@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO, repoConfig, runEval, type EvalRun } from './harness/run';
+import { REPO, repoConfig, runEval, type EvalRun } from '../support/eval';
 
 const SEED = 'prompts/peer_to_peer_gossip_protocol_architect.prompt.yml';
 

@@ -7,9 +7,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseResults } from '../../src/results/parse';
-import { createProject, expectExit, type CliRun, type Project } from '../e2e/project';
-import { live, offline, REPO } from './harness/run';
-import { startModelServer, type ModelServer } from './harness/server';
+import { expectExit, type CliRun } from '../support/cli';
+import { createProject, type Project } from '../support/project';
+import { live, offline, REPO } from '../support/eval';
+import { startModelServer, type ModelServer } from '../support/server';
 
 const SEED = 'prompts/peer_to_peer_gossip_protocol_architect.prompt.yml';
 const OFFLINE = 'offline reference (baseline, not a model)';

@@ -6,8 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { live, runEval, tempDir, type EvalRun } from './harness/run';
-import { startModelServer, type ModelServer } from './harness/server';
+import { live, runEval, tempDir, type EvalRun } from '../support/eval';
+import { startModelServer, type ModelServer } from '../support/server';
 
 const FILE = [
   'name: one-copy',

@@ -16,8 +16,8 @@ import {
   type EvalRun,
   type PromptfooConfig,
   type RowResult,
-} from './harness/run';
-import { startModelServer, type LoggedRequest, type ModelServer } from './harness/server';
+} from '../support/eval';
+import { startModelServer, type LoggedRequest, type ModelServer } from '../support/server';
 
 const SEED = 'prompts/peer_to_peer_gossip_protocol_architect.prompt.yml';
 const SEED_ROWS = loadPromptFileOrThrow(path.join(__dirname, '../..', SEED)).file.rows;

@@ -11,8 +11,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { live, runEval, tempDir, verdicts, type EvalRun } from './harness/run';
-import { startModelServer, type LoggedRequest, type ModelServer } from './harness/server';
+import { live, runEval, tempDir, verdicts, type EvalRun } from '../support/eval';
+import { startModelServer, type LoggedRequest, type ModelServer } from '../support/server';
 
 const CANARY = `canary-${randomBytes(12).toString('hex')}`;
 const LOCAL_CONTENT = `LOCAL-FILE-CONTENT-${randomBytes(6).toString('hex')}`;

@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { live, runEval, verdicts, type EvalRun } from './harness/run';
-import { startModelServer, type LoggedMessage, type ModelServer } from './harness/server';
+import { live, runEval, verdicts, type EvalRun } from '../support/eval';
+import { startModelServer, type LoggedMessage, type ModelServer } from '../support/server';
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
 

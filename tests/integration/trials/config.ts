@@ -4,8 +4,8 @@
  * the model script that serves it, so a run has every outcome we read: passes, assertion failures, a model
  * error, differences between variants, and repeats that differ.
  */
-import type { PromptfooConfig } from '../harness/run';
-import type { LoggedRequest, Script } from '../harness/server';
+import type { PromptfooConfig } from '../../support/eval';
+import type { LoggedRequest, Script } from '../../support/server';
 
 const PROMPT_FILE = 'prompts/gossip.prompt.yml';
 

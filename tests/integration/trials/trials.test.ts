@@ -6,8 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readTrials } from '../../../src/results/read';
 import { Trial } from '../../../src/results/trial';
-import { runEval, tempDir } from '../harness/run';
-import { startModelServer } from '../harness/server';
+import { runEval, tempDir } from '../../support/eval';
+import { startModelServer } from '../../support/server';
 import { fixtureConfig, modelScript } from './config';
 
 const FIXTURE = path.resolve(__dirname, '../../fixtures/results/repeat3.json');

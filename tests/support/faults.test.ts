@@ -1,13 +1,13 @@
 /**
- * The fault server itself: each fault must be what it claims on the wire, or the tests built on it prove nothing.
+ * The test model server's faults: each must be what it claims on the wire, or the tests built on it prove nothing.
  */
-import { plan, startFaultServer, type FaultServer, type Step } from './faultServer';
+import { plan, startModelServer, type ModelServer, type Reply } from './server';
 
-let server: FaultServer;
-let next: Step = { kind: 'reply' };
+let server: ModelServer;
+let next: Reply = { text: 'ok' };
 
 beforeAll(async () => {
-  server = await startFaultServer(() => next);
+  server = await startModelServer(() => next);
 });
 afterAll(() => server.close());
 
@@ -20,58 +20,58 @@ function chat(user = 'hello', signal?: AbortSignal) {
   });
 }
 
-describe('the fault server answers each request with the scripted fault', () => {
+describe('the model server answers each request with the scripted fault', () => {
   test('reply: an OpenAI chat completion with the text', async () => {
-    next = { kind: 'reply', text: 'hi there' };
+    next = { text: 'hi there' };
     const body = (await (await chat()).json()) as { choices: { message: { content: string } }[] };
     expect(body.choices[0]?.message.content).toBe('hi there');
   });
 
   test('status: 429 with Retry-After and an OpenAI error body; 503 and 500 likewise', async () => {
-    next = { kind: 'status', status: 429, retryAfter: '7' };
+    next = { status: 429, headers: { 'retry-after': '7' } };
     const res = await chat();
     expect([res.status, res.headers.get('retry-after')]).toEqual([429, '7']);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('rate_limit_exceeded');
-    next = { kind: 'status', status: 429, code: 'insufficient_quota' };
+    next = { status: 429, code: 'insufficient_quota' };
     expect(((await (await chat()).json()) as { error: { code: string } }).error.code).toBe(
       'insufficient_quota',
     );
     for (const status of [500, 503]) {
-      next = { kind: 'status', status };
+      next = { status };
       expect((await chat()).status).toBe(status);
     }
   });
 
   test('reset: the connection is dropped before any byte', async () => {
-    next = { kind: 'reset' };
+    next = { fault: 'reset' };
     await expect(chat()).rejects.toThrow('fetch failed');
   });
 
   test('cut-body: headers promise a full body, half arrives, then the connection drops', async () => {
-    next = { kind: 'cut-body' };
+    next = { fault: 'cut-body' };
     const res = await chat();
     expect(res.status).toBe(200);
     await expect(res.text()).rejects.toThrow();
   });
 
   test('hang: no answer at all', async () => {
-    next = { kind: 'hang' };
+    next = { fault: 'hang' };
     await expect(chat('x', AbortSignal.timeout(300))).rejects.toThrow();
   });
 
   test('truncated-json, not-json and empty-choices are complete HTTP 200 answers with a broken body', async () => {
-    next = { kind: 'truncated-json' };
+    next = { fault: 'truncated-json' };
     await expect((await chat()).json()).rejects.toThrow();
-    next = { kind: 'not-json', bytes: 1000 };
+    next = { fault: 'not-json', bytes: 1000 };
     const page = await (await chat()).text();
     expect(page).toHaveLength(1000);
     expect(page).toMatch(/^<html>/);
-    next = { kind: 'empty-choices' };
+    next = { fault: 'empty-choices' };
     expect(((await (await chat()).json()) as { choices: unknown[] }).choices).toEqual([]);
   });
 
   test('trickle: headers at once, the body spread over time', async () => {
-    next = { kind: 'trickle', text: 'slow', chunks: 4, intervalMs: 100 };
+    next = { text: 'slow', trickle: { chunks: 4, intervalMs: 100 } };
     const started = Date.now();
     const res = await chat();
     // The headers arrived while the server was still sending the body: an event, not a timing.
@@ -82,21 +82,21 @@ describe('the fault server answers each request with the scripted fault', () => 
   });
 
   test('delayMs holds any step back', async () => {
-    next = { kind: 'reply', delayMs: 200 };
+    next = { text: 'ok', delayMs: 200 };
     const started = Date.now();
     await (await chat()).text();
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
   });
 
   test('oversized: a 5 MB answer', async () => {
-    next = { kind: 'oversized', bytes: 5 * 1024 * 1024 };
+    next = { text: 'x'.repeat(5 * 1024 * 1024) };
     const body = (await (await chat()).json()) as { choices: { message: { content: string } }[] };
     expect(body.choices[0]?.message.content).toHaveLength(5 * 1024 * 1024);
   });
 
   test('the log keeps raw header lines, the body and arrival times in order', async () => {
     const before = server.requests.length;
-    next = { kind: 'reply' };
+    next = { text: 'ok' };
     await (await chat('logged')).text();
     const r = server.requests[before];
     expect(r?.rawHeaders).toEqual(expect.arrayContaining(['authorization', 'Bearer sk-test']));
@@ -109,14 +109,18 @@ describe('the fault server answers each request with the scripted fault', () => 
 describe('plan: the n-th request for a key gets the n-th step, whatever the arrival order', () => {
   test('each key walks its own list and then repeats the last step', () => {
     const script = plan((r) => r.text, {
-      a: [{ kind: 'status', status: 429 }, { kind: 'reply' }],
-      b: [{ kind: 'hang' }],
+      a: [{ status: 429 }, { text: 'ok' }],
+      b: [{ fault: 'hang' }],
     });
-    const kinds = ['a', 'b', 'a', 'a', 'c'].map(
-      (text, index) =>
-        script({ index, at: 0, method: 'POST', url: '/', rawHeaders: [], headers: {}, raw: '', text }, [])
-          .kind,
-    );
-    expect(kinds).toEqual(['status', 'hang', 'reply', 'reply', 'reply']);
+    const request = (text: string, index: number) =>
+      ({ index, at: 0, method: 'POST', path: '/', rawHeaders: [], headers: {}, raw: '', text }) as never;
+    const replies = ['a', 'b', 'a', 'a', 'c'].map((text, index) => script(request(text, index), []));
+    expect(replies).toEqual([
+      { status: 429 },
+      { fault: 'hang' },
+      { text: 'ok' },
+      { text: 'ok' },
+      { text: 'ok' },
+    ]);
   });
 });

@@ -2,7 +2,7 @@
  * The model stand-in itself: it must log exactly what clients send and inject each scripted fault, or the
  * integration tests built on it prove nothing.
  */
-import { startModelServer, type ModelServer, type Reply } from './harness/server';
+import { startModelServer, type ModelServer, type Reply } from './server';
 
 function chat(server: ModelServer, user: string, extra: Record<string, unknown> = {}) {
   return fetch(`${server.baseUrl}/chat/completions`, {

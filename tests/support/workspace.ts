@@ -2,17 +2,11 @@
  * Runs the `promptfile` CLI (bin/promptfile.js) the way a user would, in a throwaway workspace with a private
  * PROMPTFOO_CONFIG_DIR and no inherited environment, and finds bytes in every file a run leaves behind.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  configFor,
-  DEAD_BASE_URL,
-  OFFLINE_ENV,
-  REPO,
-  tempDir,
-  type ProviderEntry,
-} from '../integration/harness/run';
+import { PROMPTFILE_BIN, PROMPTFOO_ENTRYPOINT, startNode, type CliRun, type RunningCli } from './cli';
+import { isolatedEnv } from './environment';
+import { configFor, tempDir, type ProviderEntry } from './eval';
 
 /** A directory holding promptfooconfig.yaml and prompt files, with promptfoo's own directory inside it. */
 export interface Workspace {
@@ -37,29 +31,8 @@ export function workspace(options: {
     fs.writeFileSync(path.join(dir, rel), content);
   }
   fs.writeFileSync(path.join(dir, 'promptfooconfig.yaml'), configFor(options.providers, options.suite));
-  const env = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    HOME: configDir,
-    PROMPTFOO_CONFIG_DIR: configDir,
-    OPENAI_BASE_URL: DEAD_BASE_URL,
-    ...OFFLINE_ENV,
-    ...options.env,
-  };
+  const env = isolatedEnv(configDir, options.env);
   return { dir, configDir, env };
-}
-
-export interface CliRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  durationMs: number;
-}
-
-/** A started CLI process: signal it, or wait for it. */
-export interface RunningCli {
-  child: ChildProcess;
-  done: Promise<CliRun>;
 }
 
 /** Starts `promptfile <args>` in the workspace, in its own process group (so a test can signal the group). */
@@ -69,40 +42,17 @@ export function startPromptfile(
   env: Record<string, string> = {},
   timeoutMs = 120_000,
 ): RunningCli {
-  return start(ws, [path.join(REPO, 'bin/promptfile.js'), ...args], env, timeoutMs);
+  return startNode({ argv: [PROMPTFILE_BIN, ...args], cwd: ws.dir, env: { ...ws.env, ...env }, timeoutMs });
 }
 
 /** Runs promptfoo's own CLI (`promptfoo <args>`) in the workspace, with the same private config directory. */
 export function promptfoo(ws: Workspace, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return start(ws, [path.join(REPO, 'node_modules/promptfoo/dist/src/entrypoint.js'), ...args], env, 150_000)
-    .done;
-}
-
-function start(ws: Workspace, argv: string[], env: Record<string, string>, timeoutMs: number): RunningCli {
-  const started = Date.now();
-  const child = spawn(process.execPath, argv, {
+  return startNode({
+    argv: [PROMPTFOO_ENTRYPOINT, ...args],
     cwd: ws.dir,
     env: { ...ws.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => {
-    stderr += `\n[test] killed after ${timeoutMs} ms\n`;
-    child.kill('SIGKILL');
-  }, timeoutMs);
-  const done = new Promise<CliRun>((resolve, reject) => {
-    child.on('error', reject);
-    // 'exit', not 'close': a promptfoo child that outlived its parent would hold the pipes open.
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      setTimeout(() => resolve({ code, signal, stdout, stderr, durationMs: Date.now() - started }), 50);
-    });
-  });
-  return { child, done };
+    timeoutMs: 150_000,
+  }).done;
 }
 
 /** Runs `promptfile <args>` to the end. */

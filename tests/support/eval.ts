@@ -6,15 +6,15 @@
  * offline flags and what the test passes, so no real key or base URL can leak in, and OpenAI traffic goes to
  * a dead loopback port unless the test points it at its server.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
+import { PROMPTFOO_ENTRYPOINT, runNode } from './cli';
+import { isolatedEnv } from './environment';
 
 /** The repository root. */
-export const REPO = path.resolve(__dirname, '../../..');
-const ENTRYPOINT = path.join(REPO, 'node_modules/promptfoo/dist/src/entrypoint.js');
+export const REPO = path.resolve(__dirname, '../..');
 
 /**
  * A `file://` reference to a file of this repository, e.g. `repoFile('providers/replay.ts')`. The plugin's entry
@@ -27,9 +27,6 @@ export function repoFile(relative: string): string {
     : relative;
   return `file://${path.join(REPO, shipped)}`;
 }
-
-/** Where OpenAI calls go when a test names no server: a loopback port nothing listens on. */
-export const DEAD_BASE_URL = 'http://127.0.0.1:9/v1';
 
 /** A promptfoo provider entry. */
 export interface ProviderEntry {
@@ -154,15 +151,6 @@ export interface EvalRun {
   durationMs: number;
 }
 
-/** What every test run of promptfoo gets: no telemetry, update checks, sharing, notices or colour. */
-export const OFFLINE_ENV = {
-  PROMPTFOO_DISABLE_TELEMETRY: '1',
-  PROMPTFOO_DISABLE_UPDATE: '1',
-  PROMPTFOO_DISABLE_SHARING: '1',
-  PROMPTFOO_DISABLE_RUNTIME_WARNINGS: '1',
-  NO_COLOR: '1',
-};
-
 /**
  * Every directory a test file creates lives under one root, removed after the file's tests (the harness is
  * imported by test files, so jest's afterAll is in scope). PROMPTFILE_KEEP_RUNS=1 keeps them for a
@@ -234,19 +222,13 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
   const out = path.join(dir, 'results.json');
   fs.rmSync(out, { force: true });
 
-  const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    HOME: configDir,
-    PROMPTFOO_CONFIG_DIR: configDir,
-    OPENAI_BASE_URL: DEAD_BASE_URL,
-    ...OFFLINE_ENV,
-  };
+  const env = isolatedEnv(configDir);
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
   const args = [
-    ENTRYPOINT,
+    PROMPTFOO_ENTRYPOINT,
     'eval',
     '-c',
     'promptfooconfig.yaml',
@@ -256,50 +238,16 @@ export async function runEval(options: EvalOptions): Promise<EvalRun> {
     'results.json',
     ...(options.args ?? []),
   ];
-  const started = Date.now();
-  const { code, stdout, stderr } = await spawnCollect(
-    args,
-    dir,
+  const { code, stdout, stderr, durationMs } = await runNode({
+    argv: args,
+    cwd: dir,
     env,
-    options.timeoutMs ?? 180_000,
-    options.signal,
-  );
-  const durationMs = Date.now() - started;
+    timeoutMs: options.timeoutMs ?? 180_000,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const resultsText = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
   const results = resultsText ? (JSON.parse(resultsText) as { results: EvalResults }).results : undefined;
   return { code, stdout, stderr, results, resultsText, dir, configDir, durationMs };
-}
-
-function spawnCollect(
-  args: string[],
-  cwd: string,
-  env: Record<string, string>,
-  timeoutMs: number,
-  signal?: AbortSignal,
-) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => {
-      stderr += `\n[harness] killed after ${timeoutMs} ms\n`;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    signal?.addEventListener('abort', () => {
-      stderr += `\n[harness] killed on request: ${String(signal.reason)}\n`;
-      child.kill('SIGKILL');
-    });
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
 }
 
 /** The variant (column) a row belongs to: its provider's label, else the provider's id(). */

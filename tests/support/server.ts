@@ -1,11 +1,13 @@
 /**
- * A scriptable OpenAI-compatible chat server on 127.0.0.1 (random port), standing in for every model API in
- * integration tests. It logs every request and answers with whatever the test's script returns for it. It speaks
- * Anthropic's Messages API too (`/v1/messages`), so a test can point ANTHROPIC_BASE_URL at it.
+ * The one fake model API of the tests: an OpenAI-compatible chat server on 127.0.0.1 (random port) that also speaks
+ * Anthropic's Messages API (`/v1/messages`), standing in for every model API in integration, e2e and hardening tests.
+ * It logs every request (body, raw header lines, when it arrived, when its response finished and its connection
+ * closed) and answers with whatever the test's script returns for it.
  *
- * A script reply is either the assistant's text or a `Reply`: text plus status, headers, delay, or a fault
- * (connection reset, hang until the client gives up, a body that is not JSON). New faults are one more
- * `fault` kind here; tests only change their scripts.
+ * A script answers with the assistant's text or a `Reply`: text plus status, headers, delay, usage, or one of the
+ * faults (a reset connection, a hang, a body cut short or trickled, a body that is not JSON, no choices). New faults
+ * are one more `fault` here; tests only change their scripts. `plan` keys replies by row, so promptfoo's concurrency
+ * cannot reorder them. (bench/server.ts is a deliberately minimal server of its own: the benchmark measures it.)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -20,6 +22,14 @@ export interface LoggedMessage {
 export interface LoggedRequest {
   /** 0-based arrival order. */
   index: number;
+  /** Milliseconds since the server started, when the request body had fully arrived. */
+  at: number;
+  /** Milliseconds since the server started, when the whole response had been handed to the socket; unset if never. */
+  finishedAt?: number;
+  /** Milliseconds since the server started, when the connection that carried the request closed. */
+  closedAt?: number;
+  /** The raw header lines, name and value alternating, exactly as received. */
+  rawHeaders: string[];
   method: string;
   path: string;
   headers: Record<string, string | string[] | undefined>;
@@ -34,27 +44,45 @@ export interface LoggedRequest {
   system: string;
   /** Content of the user messages, joined with a blank line. */
   user: string;
+  /** Every message's content, joined with newlines. */
+  text: string;
+  /** What the script answered. */
+  reply?: Reply;
 }
 
 /** Faults a script can inject; `status` with `headers` covers 429 + Retry-After, 500 and 503. */
 export type Fault =
   /** Destroy the socket without answering (ECONNRESET on the client). */
   | 'reset'
-  /** Never answer; the client times out. */
+  /** Never answer; the connection stays open until the client gives up or the server closes. */
   | 'hang'
-  /** Answer 200 with a body that is not JSON. */
-  | 'bad-json';
+  /** Answer 200 with a JSON content type and a body that is not JSON. */
+  | 'bad-json'
+  /** Answer 200 with a proxy's HTML error page, `bytes` long when given. */
+  | 'not-json'
+  /** A complete HTTP 200 whose JSON body is cut short: `{"id":"x","choices":[{"mess`. */
+  | 'truncated-json'
+  /** Send status, headers and half of a completion promising the full Content-Length, then destroy the socket. */
+  | 'cut-body'
+  /** A valid completion with `choices: []`. */
+  | 'empty-choices';
 
 /** What the server sends back for one request. */
 export interface Reply {
-  /** The assistant's message content (default ''). */
+  /** The assistant's message content (default ''); for a non-2xx status, the error message. */
   text?: string;
-  /** HTTP status (default 200). A non-2xx status sends an OpenAI-style error body with `text` as its message. */
+  /** HTTP status (default 200). A non-2xx status sends an OpenAI-style error body. */
   status?: number;
   headers?: Record<string, string>;
+  /** An error body's type and code (default rate_limit_exceeded for 429, server_error otherwise). */
+  code?: string;
   /** Milliseconds to wait before answering. */
   delayMs?: number;
   fault?: Fault;
+  /** The length of a `not-json` page. */
+  bytes?: number;
+  /** Send the completion in `chunks` pieces, `intervalMs` apart, after the headers go out at once. */
+  trickle?: { chunks: number; intervalMs: number };
   /** Token counts to report (default 10 prompt, 5 completion); total is their sum. */
   usage?: { prompt: number; completion: number };
 }
@@ -64,6 +92,32 @@ export type Script = (
   request: LoggedRequest,
   log: readonly LoggedRequest[],
 ) => string | Reply | Promise<string | Reply>;
+
+/**
+ * A stateful script: the request's key (e.g. a row marker found in its messages) selects a list of replies, and the
+ * n-th request with that key gets the n-th (the last one repeats). Keys without a plan get `otherwise`. Keyed by row
+ * rather than by arrival order, so promptfoo's concurrency cannot reorder the plan.
+ */
+export function plan(
+  keyOf: (r: LoggedRequest) => string | undefined,
+  replies: Record<string, Reply[]>,
+  otherwise: Reply = { text: 'ok' },
+): Script {
+  const seen = new Map<string, number>();
+  return (request) => {
+    const key = keyOf(request);
+    const list = key === undefined ? undefined : replies[key];
+    if (!key || !list || list.length === 0) return otherwise;
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    return list[Math.min(n, list.length - 1)] as Reply;
+  };
+}
+
+/** The requests whose messages contain `marker`. */
+export function requestsFor(server: ModelServer, marker: string): LoggedRequest[] {
+  return server.requests.filter((r) => r.text.includes(marker));
+}
 
 /** A running server. */
 export interface ModelServer {
@@ -89,7 +143,7 @@ function textOf(content: unknown): string {
   return content === undefined ? '' : JSON.stringify(content);
 }
 
-function logged(index: number, req: IncomingMessage, raw: string): LoggedRequest {
+function logged(index: number, at: number, req: IncomingMessage, raw: string): LoggedRequest {
   let body: Record<string, unknown> | undefined;
   try {
     body = JSON.parse(raw) as Record<string, unknown>;
@@ -104,6 +158,8 @@ function logged(index: number, req: IncomingMessage, raw: string): LoggedRequest
   }));
   return {
     index,
+    at,
+    rawHeaders: [...req.rawHeaders],
     method: req.method ?? '',
     path: req.url ?? '',
     headers: { ...req.headers },
@@ -119,16 +175,24 @@ function logged(index: number, req: IncomingMessage, raw: string): LoggedRequest
       .filter((m) => m.role === 'user')
       .map((m) => m.content)
       .join('\n\n'),
+    text: messages.map((m) => m.content).join('\n'),
   };
 }
 
-function completion(request: LoggedRequest, text: string, usage = { prompt: 10, completion: 5 }): string {
+function completion(
+  request: LoggedRequest,
+  text: string,
+  usage = { prompt: 10, completion: 5 },
+  choices = true,
+): string {
   return JSON.stringify({
     id: `chatcmpl-${request.index}`,
     object: 'chat.completion',
     created: 0,
     model: request.model ?? 'unknown',
-    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+    choices: choices
+      ? [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }]
+      : [],
     usage: {
       prompt_tokens: usage.prompt,
       completion_tokens: usage.completion,
@@ -157,29 +221,70 @@ function apiOf(path: string): 'openai' | 'anthropic' | undefined {
   return undefined;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 async function answer(
   res: ServerResponse,
   socket: Socket,
   request: LoggedRequest,
   reply: Reply,
 ): Promise<void> {
-  if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
-  if (reply.fault === 'reset') {
-    socket.destroy();
+  if (reply.delayMs) await sleep(reply.delayMs);
+  if (socket.destroyed) return;
+  const json = { 'content-type': 'application/json' };
+  const status = reply.status ?? 200;
+  const anthropic = apiOf(request.path) === 'anthropic';
+  const body = (text: string) =>
+    anthropic ? message(request, text, reply.usage) : completion(request, text, reply.usage);
+  switch (reply.fault) {
+    case 'reset':
+      socket.destroy();
+      return;
+    case 'hang':
+      return;
+    case 'bad-json':
+      res.writeHead(200, json).end('{"choices": [ this is not json');
+      return;
+    case 'not-json': {
+      const page = '<html><body><h1>502 Bad Gateway</h1></body></html>';
+      const padding = ' '.repeat(Math.max(0, (reply.bytes ?? page.length) - page.length));
+      res.writeHead(200, { 'content-type': 'text/html' }).end(page + padding);
+      return;
+    }
+    case 'truncated-json':
+      res.writeHead(200, json).end('{"id":"chatcmpl-fault","choices":[{"mess');
+      return;
+    case 'cut-body': {
+      const whole = body('this answer is cut off in the middle');
+      res.writeHead(200, { ...json, 'content-length': String(Buffer.byteLength(whole)) });
+      res.write(whole.slice(0, Math.floor(whole.length / 2)));
+      setTimeout(() => socket.destroy(), 20);
+      return;
+    }
+    case 'empty-choices':
+      res.writeHead(200, json).end(completion(request, '', reply.usage, false));
+      return;
+    case undefined:
+      break;
+  }
+  if (status >= 400) {
+    const type = reply.code ?? (status === 429 ? 'rate_limit_exceeded' : 'server_error');
+    const error = { message: reply.text ?? `scripted ${status}`, type, code: type };
+    res.writeHead(status, { ...json, ...reply.headers }).end(JSON.stringify({ error }));
     return;
   }
-  if (reply.fault === 'hang') return;
-  const status = reply.status ?? 200;
-  res.writeHead(status, { 'content-type': 'application/json', ...reply.headers });
-  if (reply.fault === 'bad-json') res.end('{"choices": [ this is not json');
-  else if (status >= 400)
-    res.end(
-      JSON.stringify({
-        error: { message: reply.text ?? `scripted ${status}`, type: 'server_error', code: status },
-      }),
-    );
-  else if (apiOf(request.path) === 'anthropic') res.end(message(request, reply.text ?? '', reply.usage));
-  else res.end(completion(request, reply.text ?? '', reply.usage));
+  const text = body(reply.text ?? '');
+  res.writeHead(status, { ...json, ...reply.headers });
+  if (!reply.trickle) {
+    res.end(text);
+    return;
+  }
+  const size = Math.ceil(text.length / reply.trickle.chunks);
+  for (let i = 0; i < text.length && !socket.destroyed; i += size) {
+    res.write(text.slice(i, i + size));
+    await sleep(reply.trickle.intervalMs);
+  }
+  if (!socket.destroyed) res.end();
 }
 
 /**
@@ -188,13 +293,21 @@ async function answer(
  */
 export async function startModelServer(script: Script = () => 'ok'): Promise<ModelServer> {
   let current = script;
+  const started = Date.now();
   const requests: LoggedRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const request = logged(requests.length, req, Buffer.concat(chunks).toString('utf8'));
+      const request = logged(
+        requests.length,
+        Date.now() - started,
+        req,
+        Buffer.concat(chunks).toString('utf8'),
+      );
       requests.push(request);
+      req.socket.once('close', () => (request.closedAt = Date.now() - started));
+      res.once('finish', () => (request.finishedAt = Date.now() - started));
       if (!apiOf(request.path)) {
         res
           .writeHead(404, { 'content-type': 'application/json' })
@@ -203,7 +316,10 @@ export async function startModelServer(script: Script = () => 'ok'): Promise<Mod
       }
       Promise.resolve()
         .then(() => current(request, requests))
-        .then((r) => answer(res, req.socket, request, typeof r === 'string' ? { text: r } : r))
+        .then((r) => {
+          request.reply = typeof r === 'string' ? { text: r } : r;
+          return answer(res, req.socket, request, request.reply);
+        })
         .catch((error: unknown) => {
           if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ error: { message: `test script threw: ${String(error)}` } }));
