@@ -3,7 +3,7 @@
  * 100 KB and 1 MB. Linear checks take about ten times as long for ten times the text; the target is 1 MB in under
  * a second. suites/gossip/tests/length.test.ts runs the same replies at 1 MB with a bound ten times the target.
  */
-import { loadSeed } from '../src/calibration/seed';
+import { loadSeed } from '../suites/gossip/src/calibration/seed';
 import { readScenario } from '../suites/gossip/src/claims/scenario';
 import { checkNumbers } from '../suites/gossip/src/checks/numbers';
 import { checkSafety } from '../suites/gossip/src/checks/safety';

@@ -22,11 +22,9 @@ export const ENTRY_PARTS = ['providers', 'assertions', 'prompts', 'extensions', 
 /** Measurement code: may use anything, is used by nothing. */
 export const TOOL_PARTS = ['bench'];
 
-/** The gossip-architect suite, while it still lives in src/ (its home is suites/<name>/). */
-const SUITE_IN_SRC = ['suites/gossip/src', 'src/reference', 'src/calibration'];
-
+/** Suites live in suites/<name>/: they may import the plugin, which imports none of them. */
 export function isSuite(part: string): boolean {
-  return part.startsWith('suites/') || SUITE_IN_SRC.includes(part);
+  return part.startsWith('suites/');
 }
 
 export function rankOf(part: string): number | undefined {

@@ -286,8 +286,11 @@ describe('the reports in a real browser', () => {
   describe('one number per metric: the web report, its exports and promptfile agree', () => {
     const ARCHITECT = fs.readFileSync(path.join(__dirname, 'fixtures/architect.prompt.yml'), 'utf8');
     const reply = (file: string) =>
-      (parse(fs.readFileSync(path.join(REPO, 'tests/calibration/corpus', file), 'utf8')) as { reply: string })
-        .reply;
+      (
+        parse(fs.readFileSync(path.join(REPO, 'suites/gossip/calibration/corpus', file), 'utf8')) as {
+          reply: string;
+        }
+      ).reply;
     /** Passes every check. */
     const GOOD = reply('cdn-pass-01-two-level-markdown.yaml');
     /** Sound but over the row's bound: the numbers check fails while most of its findings hold. */

@@ -1,6 +1,6 @@
 import { RE2JS } from 're2js';
 import { numbers, safety, structure } from '../assertions';
-import { loadSeed } from '../../../src/calibration/seed';
+import { loadSeed } from '../src/calibration/seed';
 import { gossipArchitect, isUnsafe } from '../src/architect';
 import { checkNumbers } from '../src/checks/numbers';
 import { checkSafety } from '../src/checks/safety';

@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import YAML from 'yaml';
 import * as gossip from '../assertions';
 import { numbers, safety, structure } from '../assertions';
-import { loadSeed } from '../../../src/calibration/seed';
+import { loadSeed } from '../src/calibration/seed';
 import { rowContext } from '../../../tests/unit/support/rowContext';
 
 const seed = loadSeed('prompts/peer_to_peer_gossip_protocol_architect.prompt.yml');
 const corpus = (file: string): string =>
-  (YAML.parse(fs.readFileSync(`tests/calibration/corpus/${file}`, 'utf8')) as { reply: string }).reply;
+  (YAML.parse(fs.readFileSync(`suites/gossip/calibration/corpus/${file}`, 'utf8')) as { reply: string })
+    .reply;
 
 describe('suites/gossip/assertions.ts as promptfoo loads it', () => {
   it('has named exports only: file://suites/gossip/assertions.ts:fn breaks with a default export', () => {

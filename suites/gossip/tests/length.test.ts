@@ -10,7 +10,7 @@ import { readScenario } from '../src/claims/scenario';
 import { checkNumbers } from '../src/checks/numbers';
 import { checkSafety } from '../src/checks/safety';
 import { checkStructure } from '../src/checks/structure';
-import { loadSeed } from '../../../src/calibration/seed';
+import { loadSeed } from '../src/calibration/seed';
 import { HOSTILE_REPLIES, MEGABYTE } from '../../../bench/gossipChecks';
 
 const scenario = readScenario(loadSeed('prompts/peer_to_peer_gossip_protocol_architect.prompt.yml').rows.cdn);

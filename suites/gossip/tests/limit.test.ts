@@ -1,7 +1,7 @@
 import { readScenario } from '../src/claims/scenario';
 import { checkNumbers } from '../src/checks/numbers';
 import { CheckTimeLimitError, runCheckWithTimeLimit } from '../src/checks/limit';
-import { loadSeed } from '../../../src/calibration/seed';
+import { loadSeed } from '../src/calibration/seed';
 import { HOSTILE_REPLIES, MEGABYTE } from '../../../bench/gossipChecks';
 
 const scenario = readScenario(loadSeed('prompts/peer_to_peer_gossip_protocol_architect.prompt.yml').rows.cdn);

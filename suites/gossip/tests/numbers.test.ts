@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import YAML from 'yaml';
-import { loadSeed } from '../../../src/calibration/seed';
+import { loadSeed } from '../src/calibration/seed';
 import { readScenario } from '../src/claims/scenario';
 import { formatFinding, type Finding } from '../src/checks/finding';
 import { checkNumbers } from '../src/checks/numbers';
 
 const CDN = readScenario(loadSeed('prompts/peer_to_peer_gossip_protocol_architect.prompt.yml').rows.cdn);
 const corpus = (file: string): string =>
-  (YAML.parse(fs.readFileSync(`tests/calibration/corpus/${file}`, 'utf8')) as { reply: string }).reply;
+  (YAML.parse(fs.readFileSync(`suites/gossip/calibration/corpus/${file}`, 'utf8')) as { reply: string })
+    .reply;
 
 function findings(text: string, check?: string): Finding[] {
   return checkNumbers(text, CDN).findings.filter((f) => check === undefined || f.check === check);

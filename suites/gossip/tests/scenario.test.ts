@@ -1,5 +1,5 @@
 import { readScenario } from '../src/claims/scenario';
-import { loadSeed } from '../../../src/calibration/seed';
+import { loadSeed } from '../src/calibration/seed';
 
 const seed = loadSeed('prompts/peer_to_peer_gossip_protocol_architect.prompt.yml');
 

@@ -1,5 +1,5 @@
 /**
- * The labelled calibration corpus: one YAML file per reply under tests/calibration/corpus/, each with
+ * The labelled calibration corpus: one YAML file per reply under suites/gossip/calibration/corpus/, each with
  * `row: cdn|empty|injection`, `label: pass|fail`, `why: ...` and `reply: |`.
  */
 import fs from 'node:fs';

@@ -2,16 +2,16 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { agreementOf } from '../../../src/calibration/agreement';
-import { calibrate } from '../../../src/calibration/calibrate';
-import { loadCorpus } from '../../../src/calibration/corpus';
-import { loadSeed } from '../../../src/calibration/seed';
-import { renderCalibration } from '../../../src/calibration/table';
+import { agreementOf } from '../src/calibration/agreement';
+import { calibrate } from '../src/calibration/calibrate';
+import { loadCorpus } from '../src/calibration/corpus';
+import { loadSeed } from '../src/calibration/seed';
+import { renderCalibration } from '../src/calibration/table';
 
 const seed = loadSeed('prompts/peer_to_peer_gossip_protocol_architect.prompt.yml');
 
 describe('the labelled corpus', () => {
-  const corpus = loadCorpus('tests/calibration/corpus');
+  const corpus = loadCorpus('suites/gossip/calibration/corpus');
 
   it('has at least 36 replies across the three seed rows, each with a reason for its label', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(36);
@@ -34,7 +34,7 @@ describe('the labelled corpus', () => {
     expect(ghModels.accuracy).toBeLessThan(whole.accuracy);
     const markdown = renderCalibration(report, {
       title: '## Corpus',
-      corpusDir: 'tests/calibration/corpus',
+      corpusDir: 'suites/gossip/calibration/corpus',
       perReply: true,
     });
     expect(markdown).toContain('| checker | rows | n | accuracy | precision | recall |');
@@ -49,7 +49,7 @@ describe('the labelled corpus', () => {
 
 describe('holdout 3 is frozen (issue 14): measured once, never edited', () => {
   it('holds the 53 replies committed in f5f6376, byte for byte', () => {
-    const dir = 'tests/calibration/holdout3';
+    const dir = 'suites/gossip/calibration/holdout3';
     const hash = crypto.createHash('sha256');
     for (const file of fs.readdirSync(dir).sort()) {
       hash.update(`${file}\0`);

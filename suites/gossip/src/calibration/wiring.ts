@@ -2,7 +2,7 @@
  * Which checks apply to which seed row: the wiring recommended for promptfooconfig.yaml, in one place so the
  * calibration measures exactly what the config runs.
  */
-import type { ExpectedReply } from '../../suites/gossip/src/checks/safety';
+import type { ExpectedReply } from '../checks/safety';
 import type { RowKey } from './corpus';
 
 export type DomainAssertion = 'structure' | 'numbers' | 'safety';

@@ -3,12 +3,12 @@
  * rows it is wired to), for the whole verdict as wired (domain checks, then also the scoped seed regexes), and
  * for the seed's raw regex evaluators applied all-on-all, as gh models does.
  */
-import { readScenario } from '../../suites/gossip/src/claims/scenario';
-import type { CheckVerdict } from '../../suites/gossip/src/checks/finding';
-import { checkNumbers } from '../../suites/gossip/src/checks/numbers';
-import { checkSafety } from '../../suites/gossip/src/checks/safety';
-import { checkStructure } from '../../suites/gossip/src/checks/structure';
-import { regexMatches } from '../evaluators/regex';
+import { readScenario } from '../claims/scenario';
+import type { CheckVerdict } from '../checks/finding';
+import { checkNumbers } from '../checks/numbers';
+import { checkSafety } from '../checks/safety';
+import { checkStructure } from '../checks/structure';
+import { regexMatches } from '../../../../src/evaluators/regex';
 import { agreementOf, type Agreement } from './agreement';
 import type { LabelledReply } from './corpus';
 import type { Seed } from './seed';
