@@ -15,7 +15,7 @@ import { discoverPromptFiles } from '../src/promptfile/discover';
 import { loadPromptFile } from '../src/promptfile/load';
 import { generateTests } from '../src/suite/generate';
 import { buildBaseline, readBaseline, serializeBaseline } from '../src/gate/baseline';
-import { compare } from '../src/gate/compare';
+import { compare } from '../src/compare/compare';
 import { gate } from '../src/gate/gate';
 import { readTrials } from '../src/results/read';
 import type { Trial, TrialTable } from '../src/results/trial';

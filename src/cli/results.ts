@@ -14,7 +14,7 @@ import {
   readBaseline,
   serializeBaseline,
 } from '../gate/baseline';
-import { compare } from '../gate/compare';
+import { compare } from '../compare/compare';
 import { gate, type GateOptions } from '../gate/gate';
 import { renderCompare } from '../report/compare';
 import { renderGate } from '../report/gate';

@@ -1,5 +1,5 @@
 /** What `promptfile eval` prints: each row's verdict per variant, then the comparison table. */
-import { compare } from '../gate/compare';
+import { compare } from '../compare/compare';
 import { renderCompare } from '../report/compare';
 import type { TrialTable } from '../results/trial';
 

@@ -10,7 +10,7 @@
 import { fileError, readUserFile } from '../results/fileError';
 import { TrialTable } from '../results/trial';
 import { controlCharacter } from '../results/visible';
-import { Tally, tallyAttempts, tallyTrials } from './tally';
+import { Tally, tallyAttempts, tallyTrials } from '../results/tally';
 
 /** The schema version this code writes and reads. */
 export const BASELINE_SCHEMA_VERSION = 2;

@@ -13,7 +13,7 @@
 import { RowRef, TrialTable } from '../results/trial';
 import { Baseline, naturalCompare } from './baseline';
 import { GateFailure, listKeys, Location } from './failure';
-import { TallyTable } from './tally';
+import { TallyTable } from '../results/tally';
 
 /** Why an evaluator of a variant has no baseline, when it was accepted as new. */
 export type NewBecause = 'variant' | 'evaluator' | 'rows';

@@ -3,7 +3,7 @@
  * find them (gate.ts, coverage.ts, lowered.ts) and the renderers in src/report.
  */
 import { Counts } from '../stats/fisher';
-import { Tally } from './tally';
+import { Tally } from '../results/tally';
 
 /** The name a variant's row verdict goes by in checks, reports and baseline changes. */
 export const ROW_VERDICT = '(row verdict: every evaluator passes)';

@@ -40,11 +40,11 @@ import { detectableDrop, TARGET_POWER } from '../stats/power';
 import { RegressionTest, worseThanBaseline } from '../stats/regression';
 import { formatCount, formatInterval, formatP, formatRate } from '../format/numbers';
 import { Baseline } from './baseline';
-import { Rate, rateOf } from './compare';
+import { Rate, rateOf } from '../compare/compare';
 import { coverage, deterministicVariants } from './coverage';
 import { GateFailure, KIND_NAMES, listKeys, Location, ROW_VERDICT } from './failure';
 import { BaselineChange, baselineChanges } from './lowered';
-import { Tally, tallyAttempts, tallyTrials } from './tally';
+import { Tally, tallyAttempts, tallyTrials } from '../results/tally';
 
 export { ROW_VERDICT } from './failure';
 export type { GateFailure, Location } from './failure';

@@ -6,7 +6,7 @@
  */
 import { Baseline, BaselineEvaluator } from './baseline';
 import { ROW_VERDICT } from './failure';
-import { Tally } from './tally';
+import { Tally } from '../results/tally';
 
 /** One variant x evaluator (or row verdict) whose expectation differs. */
 export interface BaselineChange {

@@ -1,7 +1,7 @@
 /**
  * Renders a comparison of variants as a terminal table, Markdown or JSON.
  */
-import { CompareResult, PairedComparison, PairVerdict, Rate } from '../gate/compare';
+import { CompareResult, PairedComparison, PairVerdict, Rate } from '../compare/compare';
 import { escapeMarkdown } from './escape';
 import {
   formatCost,

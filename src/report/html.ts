@@ -3,7 +3,7 @@
  * a Content-Security-Policy forbids anything else), to open locally or upload as a CI artifact.
  * Stable `data-testid`s: `verdict`, `variant-column`, `metric-cell`, `rate-chart`, `rate-bar`.
  */
-import { CompareResult, Rate, VariantSummary } from '../gate/compare';
+import { CompareResult, Rate, VariantSummary } from '../compare/compare';
 import { escapeHtml as h } from './escape';
 import {
   formatCost,

@@ -1,4 +1,4 @@
-import { compare } from '../../../src/gate/compare';
+import { compare } from '../../../src/compare/compare';
 import { renderCompare } from '../../../src/report/compare';
 import { times, trialTable } from '../gate/build';
 

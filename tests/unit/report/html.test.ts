@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { compare } from '../../../src/gate/compare';
+import { compare } from '../../../src/compare/compare';
 import { readTrials } from '../../../src/results/read';
 import { renderReport } from '../../../src/report/html';
 import { times, trialTable } from '../gate/build';

@@ -2,7 +2,7 @@
  * Counting trials: per variant, per evaluator, per row. The one place where outcomes become numbers,
  * shared by compare, baselines and the gate so they cannot disagree about what a "trial" is.
  */
-import { Attempt, Trial } from '../results/trial';
+import { Attempt, Trial } from './trial';
 
 /** `trials` counts graded trials (pass or fail); errors are counted apart, since nothing was measured. */
 export interface Tally {

@@ -1,6 +1,6 @@
 import { fisherExact } from '../../../src/stats/fisher';
-import { compare } from '../../../src/gate/compare';
-import { times, trialTable } from './build';
+import { compare } from '../../../src/compare/compare';
+import { times, trialTable } from '../gate/build';
 
 const A = 'gpt-4o · T=0.2';
 const B = 'gpt-4o · T=1';

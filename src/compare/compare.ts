@@ -17,7 +17,7 @@ import { Counts, stratifiedExact } from '../stats/fisher';
 import { Z_95 } from '../stats/wilson';
 import { Interval, wilsonInterval } from '../stats/wilson';
 import { formatP } from '../format/numbers';
-import { Tally, count, emptyTally } from './tally';
+import { Tally, count, emptyTally } from '../results/tally';
 
 /** Counts with the pass rate (passes / graded trials; null with none) and its Wilson 95% interval. */
 export interface Rate extends Tally {
