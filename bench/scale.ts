@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { discoverPromptFiles } from '../src/promptfile/discover';
 import { loadPromptFile } from '../src/promptfile/load';
-import { generateTests } from '../src/suite/generate';
+import { generateTests } from '../src/promptfoo/generate';
 import { buildBaseline, readBaseline, serializeBaseline } from '../src/gate/baseline';
 import { compare } from '../src/compare/compare';
 import { gate } from '../src/gate/gate';
@@ -547,7 +547,7 @@ export async function scaleSection(options: ScaleOptions = SCALE_DEFAULTS): Prom
       method: [
         `${files} generated prompt files (the seed's messages, variables and four evaluators, ${rowsPerFile} rows each with distinct values) in ${files / 100} directories. ` +
           `The generator runs the plugin's own modules, not promptfoo: \`loadPromptFile\` (parse with positions, JSON Schema, semantic checks) on every file, ` +
-          `then \`generateTests\` from src/suite/generate.ts with \`files:\` pointing at the directory, as promptfoo calls it.`,
+          `then \`generateTests\` from src/promptfoo/generate.ts with \`files:\` pointing at the directory, as promptfoo calls it.`,
         `Results: ${resultRows.toLocaleString('en')} promptfoo result rows (2 variants × ${(files * resultRowsPerFile).toLocaleString('en')} rows, 3 evaluators each; every row shaped and ` +
           `sized like the ones promptfoo 0.121.20 writes for the seed through the plugin, ~9 KB), with a 5-point drop on one evaluator for the second variant, ` +
           `written as ${shards} shard files; and a baseline from an independent run without the drop. Then \`readTrials\` + \`compare\`, and \`readTrials\` + \`readBaseline\` + \`gate\`, ` +

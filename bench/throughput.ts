@@ -111,7 +111,7 @@ export async function throughput(options: ThroughputOptions = THROUGHPUT_DEFAULT
   if (capped.length > 0) {
     findings.push(
       `**The plugin never has more than ${Math.max(...capped.map((r) => r.run.peakInFlight))} calls in flight, whatever \`-j\` says** ` +
-        `(peak in flight at -j ${capped.map((r) => r.jobs).join(' and ')}). providers/delegate.ts calls the model through a second, CommonJS copy of promptfoo ` +
+        `(peak in flight at -j ${capped.map((r) => r.jobs).join(' and ')}). src/promptfoo/delegate.ts calls the model through a second, CommonJS copy of promptfoo ` +
         `(\`require('promptfoo')\`). promptfoo's fetch sizes its undici connection pool per origin from \`PROMPTFOO_FETCH_CONNECTIONS\`, else from its own ` +
         `\`state.maxConcurrency\` (set by the CLI's \`-j\`), else 4 (\`getConnectionPoolSize\` in dist/src/fetch-*.cjs). The CLI sets \`-j\` on its own copy only, ` +
         `so the plugin's copy keeps a pool of 4 and the other calls queue for a connection.` +
@@ -119,7 +119,7 @@ export async function throughput(options: ThroughputOptions = THROUGHPUT_DEFAULT
           ? ` With \`PROMPTFOO_FETCH_CONNECTIONS=${headline.jobs}\` in the environment the same run reaches ${headFixed.run.peakInFlight} in flight and ` +
             `${ratio(headFixed.idealMs / headFixed.run.wallMs)} of the bound (${seconds(headFixed.run.wallMs)} instead of ${seconds(head?.run.wallMs ?? NaN)}).`
           : '') +
-        ` Suggested fix (providers/delegate.ts, in \`load()\` before the first call): \`process.env.PROMPTFOO_FETCH_CONNECTIONS ??= '64'\` ` +
+        ` Suggested fix (src/promptfoo/delegate.ts, in \`load()\` before the first call): \`process.env.PROMPTFOO_FETCH_CONNECTIONS ??= '64'\` ` +
         `(undici opens pool connections only on demand, so a large cap costs nothing at lower -j), or take the figure from the provider's config.`,
     );
   }

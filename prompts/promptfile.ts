@@ -5,8 +5,8 @@
  * Named exports only: promptfoo's `file.ts:name` loader breaks on modules that also export a default.
  */
 import { renderPrompt } from '../src/promptfoo/prompt';
-import { generateTests } from '../src/suite/generate';
-import type { SuiteConfig } from '../src/suite/tests';
+import { generateTests } from '../src/promptfoo/generate';
+import type { SuiteConfig } from '../src/promptfoo/tests';
 
 /** The prompt function: the row's prompt file's messages, placeholders filled literally. */
 export const render = renderPrompt;

@@ -5,7 +5,7 @@ import * as jsYaml from 'js-yaml';
 import { formatDiagnostic, UserError } from '../errors/diagnostics';
 import { loadPromptFile } from '../promptfile/load';
 import type { PromptFile } from '../promptfile/model';
-import { visible } from '../results/visible';
+import { visible } from '../format/visible';
 import { parseArgs, stringFlag } from './args';
 import type { Output } from './output';
 import { configuredPatterns, selectPaths, strictIn } from './promptFiles';

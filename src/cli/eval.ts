@@ -21,14 +21,14 @@ import {
 } from '../results/manifest';
 import { ghModelsJson } from '../report/ghJson';
 import { readTrials } from '../results/read';
-import { visible } from '../results/visible';
+import { visible } from '../format/visible';
 import { parseMatrix } from '../variants/variant';
 import { numberFlag, parseArgs, stringFlag } from './args';
 import type { Output, Stream } from './output';
 import { configuredPatterns, loadEach, safePromptFiles, strictIn } from './promptFiles';
 import { isPromptfooProgress, Progress } from './progress';
-import { isPromptfooHint, runPromptfoo } from './promptfoo';
-import { buildRunConfig } from './runConfig';
+import { isPromptfooHint, runPromptfoo } from '../promptfoo/cli';
+import { buildRunConfig } from '../promptfoo/runConfig';
 import { summarise } from './summary';
 
 export const EVAL_HELP = `Usage: promptfile eval [FILES...] [options] [-- promptfoo eval flags]

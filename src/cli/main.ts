@@ -3,7 +3,7 @@
  * prints its stack.
  */
 import { formatDiagnostic, isUserError, type UserError } from '../errors/diagnostics';
-import { visible } from '../results/visible';
+import { visible } from '../format/visible';
 import { check } from './check';
 import { evaluate } from './eval';
 import { consoleOutput, type Output } from './output';

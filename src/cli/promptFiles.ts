@@ -11,9 +11,9 @@ import { discoverPromptFiles, DEFAULT_PATTERNS } from '../promptfile/discover';
 import { formatDiagnostic } from '../errors/diagnostics';
 import { loadPromptFile } from '../promptfile/load';
 import type { PromptFile } from '../promptfile/model';
-import type { SuiteConfig } from '../suite/tests';
+import type { SuiteConfig } from '../promptfoo/tests';
 import { fileError } from '../results/fileError';
-import { controlCharacter, visible } from '../results/visible';
+import { controlCharacter, visible } from '../format/visible';
 import type { Output } from './output';
 
 /** `paths`, unchanged, when none has a control character; else a UserError naming the first, escaped. */

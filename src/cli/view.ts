@@ -8,7 +8,7 @@ import { packageRoot } from '../promptfile/packageRoot';
 import { privateSocket, startViewGuard, type ViewGuard } from '../promptfoo/view';
 import { numberFlag, parseArgs } from './args';
 import type { Output } from './output';
-import { runPromptfoo } from './promptfoo';
+import { runPromptfoo } from '../promptfoo/cli';
 
 export const VIEW_HELP = `Usage: promptfile view [--port N] [--open]
 

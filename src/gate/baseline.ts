@@ -9,7 +9,7 @@
  */
 import { fileError, readUserFile } from '../results/fileError';
 import { TrialTable } from '../results/trial';
-import { controlCharacter } from '../results/visible';
+import { controlCharacter } from '../format/visible';
 import { Tally, tallyAttempts, tallyTrials } from '../results/tally';
 
 /** The schema version this code writes and reads. */

@@ -31,7 +31,7 @@
 import { UserError } from '../errors/diagnostics';
 import { shardProblems } from '../results/manifest';
 import { Attempt, Trial, TrialTable } from '../results/trial';
-import { controlCharacter } from '../results/visible';
+import { controlCharacter } from '../format/visible';
 import { atLevel } from '../stats/alternative';
 import { Counts } from '../stats/fisher';
 import { holm } from '../stats/holm';

@@ -4,7 +4,7 @@
  * Why not promptfoo's own OpenAI provider: a provider file that imports promptfoo gets a second copy of its modules
  * under the CLI (about 0.85 s of start-up per eval, measured in BENCHMARKS.md, and twice the memory), and that copy
  * needs its cache, retries and connection pool switched off to behave. This client is one fetch per attempt; retries
- * and timeouts stay in providers/delegate.ts. It reads the provider config as promptfoo's OpenAI provider does (same
+ * and timeouts stay in src/promptfoo/delegate.ts. It reads the provider config as promptfoo's OpenAI provider does (same
  * keys, same environment variables, same precedence), and sends only what the config sets. A config with any key it
  * does not know (tools, functions, file:// formats, ...) is not its to serve: `openAiChatClient` returns undefined and
  * the call goes through promptfoo's provider as before.

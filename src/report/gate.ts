@@ -2,7 +2,7 @@
  * Renders a gate verdict: Markdown for `$GITHUB_STEP_SUMMARY`, plain text for logs, workflow annotations, JUnit XML.
  */
 import { BaselineChange, GateCheck, GateVerdict } from '../gate/gate';
-import { visible } from '../results/visible';
+import { visible } from '../format/visible';
 import { gateAnnotations } from './annotations';
 import { escapeMarkdown } from './escape';
 import { formatCount, formatInterval, formatPValue, formatRate } from '../format/numbers';

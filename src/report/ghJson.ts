@@ -136,7 +136,7 @@ function evaluationResult(t: Trial, file: PromptFile | undefined): GhEvaluationR
 
 /**
  * The evaluator's name as its prompt file writes it: the metric of an evaluator whose name another file of the run
- * shares is `NAME [file name]` (suite/tests.ts), and the test result names the file already.
+ * shares is `NAME [file name]` (src/promptfoo/tests.ts), and the test result names the file already.
  */
 function ownName(metric: string, file: PromptFile | undefined): string {
   if (file === undefined) return metric;

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileError } from './fileError';
-import { visible } from './visible';
+import { visible } from '../format/visible';
 
 /** The file name of a manifest, in the directory of the results it describes. */
 export const MANIFEST_FILE = 'manifest.json';

@@ -24,7 +24,7 @@ import { renderedText } from '../promptfoo/inert';
 import { fileError } from './fileError';
 import { MIXED_REFERENCE_LABEL } from '../variants/variant';
 import { Attempt, Outcome, RowRef, Trial, Usage } from './trial';
-import { visible } from './visible';
+import { visible } from '../format/visible';
 
 /** One parsed results file, before repeats are numbered across files. */
 export interface ResultsFile {

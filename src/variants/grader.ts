@@ -154,7 +154,7 @@ function envOf(variant: Connection): { env?: Record<string, string | undefined> 
 /** What a call to `target` with `config` would authenticate with, named for people: a variable, or the config. */
 function keyName(target: string, config: Record<string, unknown>): string | undefined {
   const named = config['apiKeyEnvar'];
-  // `promptfile eval` moves a key written in promptfooconfig.yaml into PROMPTFILE_API_KEY_<n> (src/cli/runConfig.ts).
+  // `promptfile eval` moves a key written in promptfooconfig.yaml into PROMPTFILE_API_KEY_<n> (src/promptfoo/runConfig.ts).
   if (
     typeof config['apiKey'] === 'string' ||
     (typeof named === 'string' && /^PROMPTFILE_API_KEY_\d+$/.test(named))

@@ -1,6 +1,6 @@
 /**
  * When a failed model call is tried again, and for how long a call may run. Pure: the loop that sleeps and calls
- * lives in providers/delegate.ts.
+ * lives in src/promptfoo/delegate.ts.
  *
  * Measured on promptfoo 0.121.20 (docs/hardening.md): its OpenAI provider retries a 429 up to 4 times, waiting
  * whatever Retry-After says with no cap (`Retry-After: 86400` would stall a run for a day per retry); its

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { generateTests } from '../../../src/suite/generate';
+import { generateTests } from '../../../src/promptfoo/generate';
 import { isUserError } from '../../../src/errors/diagnostics';
 
 const GOOD =

@@ -7,7 +7,7 @@ import { isUserError } from '../../../src/errors/diagnostics';
 import { loadPromptFileOrThrow } from '../../../src/promptfile/load';
 import type { PromptFile } from '../../../src/promptfile/model';
 import { planRow, scopeFor, validateScope, type FileScope } from '../../../src/suite/scope';
-import { checkScopeTargets } from '../../../src/suite/tests';
+import { checkScopeTargets } from '../../../src/promptfoo/tests';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SEED_PATH = 'prompts/peer_to_peer_gossip_protocol_architect.prompt.yml';

@@ -13,7 +13,7 @@ import {
   evaluatorAssertion,
   testsForFile,
   type EvaluatorAssertionConfig,
-} from '../../../src/suite/tests';
+} from '../../../src/promptfoo/tests';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SEED_PATH = 'prompts/peer_to_peer_gossip_protocol_architect.prompt.yml';

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { UserError } from '../errors/diagnostics';
 import { packageRoot } from '../promptfile/packageRoot';
-import { answeredFiles } from '../promptfoo/references';
+import { answeredFiles } from './references';
 import type { PromptFile } from '../promptfile/model';
 import {
   expandMatrix,
@@ -233,7 +233,7 @@ function isGenerator(t: unknown): t is { path: string; config?: Record<string, u
 
 /**
  * A provider's config without a literal `apiKey`: our live provider gets `apiKeyEnvar` naming a variable set in
- * `env` (providers/delegate.ts resolves it for every target family), a replay needs no key at all.
+ * `env` (src/promptfoo/delegate.ts resolves it for every target family), a replay needs no key at all.
  */
 function keyless(entry: ProviderEntry, env: Record<string, string>): Record<string, unknown> | undefined {
   const kind = kindOf(entry.id);

@@ -13,10 +13,10 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import * as path from 'node:path';
-import { openAiChatClient, type ChatClient, type ModelResponse } from '../src/models/openaiChat';
-import type { ChatMessage } from '../src/promptfile/messages';
-import { decide, DEFAULT_LIMITS, type CallLimits, type Failure } from '../src/variants/retry';
-import { keyVariable } from '../src/variants/variant';
+import { openAiChatClient, type ChatClient, type ModelResponse } from '../models/openaiChat';
+import type { ChatMessage } from '../promptfile/messages';
+import { decide, DEFAULT_LIMITS, type CallLimits, type Failure } from '../variants/retry';
+import { keyVariable } from '../variants/variant';
 
 export type DelegateResponse = ModelResponse;
 
@@ -230,7 +230,7 @@ function failureOf(response: DelegateResponse & { timedOut?: boolean }): Failure
 
 /**
  * promptfoo's `apiKeyEnvar` for every target family: only its OpenAI-style providers read it themselves.
- * `promptfile eval` relies on it to keep literal keys out of the config promptfoo stores (src/cli/runConfig.ts).
+ * `promptfile eval` relies on it to keep literal keys out of the config promptfoo stores (src/promptfoo/runConfig.ts).
  */
 function withKeyFromEnvar(
   config: Record<string, unknown>,

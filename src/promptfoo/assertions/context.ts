@@ -1,6 +1,6 @@
 /** The part of promptfoo's assertion context our adapters read. */
-import type { EvaluatorAssertionConfig } from '../src/suite/tests';
-import type { RowContext } from '../src/promptfoo/row';
+import type { EvaluatorAssertionConfig } from '../tests';
+import type { RowContext } from '../row';
 
 export interface AssertionContext extends RowContext {
   config?: EvaluatorAssertionConfig & Record<string, unknown>;

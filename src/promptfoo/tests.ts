@@ -10,11 +10,11 @@ import { UserError } from '../errors/diagnostics';
 import { kindOf, type Evaluator } from '../evaluators/registry';
 import type { PromptFile, TestRow } from '../promptfile/model';
 import { MODULE_EXT } from '../promptfile/packageRoot';
-import { inertVar, templateText, templatingOn } from '../promptfoo/inert';
-import { ROW_VAR, rowReference, type RowOrigin } from '../promptfoo/row';
+import { inertVar, templateText, templatingOn } from './inert';
+import { ROW_VAR, rowReference, type RowOrigin } from './row';
 import type { GraderConfig } from '../variants/grader';
 import { fileReferenceLabel } from '../variants/variant';
-import { rowIdentities, rowIdentity } from './identity';
+import { rowIdentities, rowIdentity } from '../suite/identity';
 import {
   planRow,
   scopeFor,
@@ -22,7 +22,7 @@ import {
   type ExtraAssertion,
   type RowPlan,
   type ScopeConfig,
-} from './scope';
+} from '../suite/scope';
 
 /** Where our promptfoo assertion adapters live; absolute so the config may sit anywhere. */
 export const ASSERTIONS_DIR = path.resolve(__dirname, '../../assertions');

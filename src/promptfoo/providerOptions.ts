@@ -1,10 +1,10 @@
 /** What promptfoo hands our providers, and how their config splits into variant overrides and pass-through. */
-import type { PromptFile } from '../src/promptfile/model';
-import type { RowContext } from '../src/promptfoo/row';
-import { connectionOf, type Connection } from '../src/variants/grader';
-import { LIMIT_KEYS } from '../src/variants/retry';
-import { targetFor } from '../src/promptfile/modelId';
-import type { VariantOverrides } from '../src/variants/variant';
+import type { PromptFile } from '../promptfile/model';
+import type { RowContext } from './row';
+import { connectionOf, type Connection } from '../variants/grader';
+import { LIMIT_KEYS } from '../variants/retry';
+import { targetFor } from '../promptfile/modelId';
+import type { VariantOverrides } from '../variants/variant';
 
 export interface ProviderOptions {
   id?: string;
