@@ -1,21 +1,22 @@
 /** What promptfoo hands our providers, and how their config splits into variant overrides and pass-through. */
 import type { PromptFile } from '../promptfile/model';
 import type { RowContext } from './row';
+import type { CallApiContextParams, ProviderOptions as PromptfooProviderOptions } from './types';
 import { connectionOf, type Connection } from '../variants/grader';
 import { LIMIT_KEYS } from '../variants/retry';
 import { targetFor } from '../promptfile/modelId';
 import type { VariantOverrides } from '../variants/variant';
 
-export interface ProviderOptions {
-  id?: string;
+/**
+ * What promptfoo constructs our providers with (its ProviderOptions): the id, the entry's config, and `env`
+ * (promptfooconfig.yaml's `env:` merged with the entry's own, which wins over process.env, as in promptfoo).
+ */
+export type ProviderOptions = Pick<PromptfooProviderOptions, 'id' | 'env'> & {
   config?: Record<string, unknown>;
-  /** promptfooconfig.yaml's `env:` merged with the provider entry's own `env:`; wins over process.env, as in promptfoo. */
-  env?: Record<string, string | undefined>;
-}
+};
 
-export interface ProviderContext extends RowContext {
-  repeatIndex?: number;
-}
+/** What promptfoo calls our providers with: the row's context and which repeat this call is. */
+export type ProviderContext = RowContext & Pick<CallApiContextParams, 'repeatIndex'>;
 
 const OURS = new Set([
   'model',

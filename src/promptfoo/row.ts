@@ -7,7 +7,7 @@
 import type { PromptFile, TestRow } from '../promptfile/model';
 import { promptFileAt } from './files';
 import { varText } from './inert';
-import type { VarValue } from './types';
+import type { CallApiContextParams } from './types';
 
 /** The var naming a test's row: `prompts/x.prompt.yml#2` (the prompt file, `#`, the 0-based row index). */
 export const ROW_VAR = '__promptfile';
@@ -40,11 +40,11 @@ export interface RowInFile {
   origin: RowOrigin;
 }
 
-/** The parts of promptfoo's prompt-function, provider and assertion contexts a row is found from. */
-export interface RowContext {
-  vars?: Record<string, VarValue>;
-  test?: { vars?: Record<string, VarValue>; metadata?: Record<string, unknown> };
-}
+/**
+ * The parts of promptfoo's prompt-function, provider and assertion contexts a row is found from: the vars and the
+ * test case, typed as promptfoo's provider context types them.
+ */
+export type RowContext = Partial<Pick<CallApiContextParams, 'vars' | 'test'>>;
 
 /**
  * The row a prompt-function call, provider call or assertion belongs to, looked up in its prompt file (loaded once per
