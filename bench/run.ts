@@ -53,7 +53,7 @@ const PROFILING_NOTES = [
     `promptfoo loads the compiled dist/; section 1 measures what is left.`,
   `- **The connection-pool cap, fixed in 3eab9de.** The second copy sized its connection pool from its own \`state.maxConcurrency\`, which the CLI's ` +
     `\`-j\` never reaches, so it fell back to 4: the plugin never had more than 4 calls in flight. Measured here before the fix: 2,001 calls × 100 ms at ` +
-    `-j 16 took 60–74 s (0.17–0.21 of the bound) against 24–27 s with \`PROMPTFOO_FETCH_CONNECTIONS=16\`. providers/delegate.ts still sets that ` +
+    `-j 16 took 60–74 s (0.17–0.21 of the bound) against 24–27 s with \`PROMPTFOO_FETCH_CONNECTIONS=16\`. src/promptfoo/delegate.ts still sets that ` +
     `variable for the families that go through promptfoo's providers; section 2 reruns the plugin with the pool sized by the environment whenever it sees the cap again.`,
   `- **\`generateTests\` on 100,000 rows** retains ~320 MiB after a forced GC (~3.2 KB per test); GC is ~40% of its time; YAML parsing most of the rest.`,
 ];
