@@ -29,9 +29,12 @@ export function summarise(
  */
 export function rowsTable(table: TrialTable): string {
   const lines = ['Rows'];
+  // In the order people read them: by file and line (a row's key is a content hash, which orders nothing).
   const attempts = [...table.attempts].sort(
     (a, b) =>
-      a.row.key.localeCompare(b.row.key, 'en', { numeric: true }) ||
+      (a.row.file ?? a.row.label).localeCompare(b.row.file ?? b.row.label, 'en', { numeric: true }) ||
+      (a.row.line ?? 0) - (b.row.line ?? 0) ||
+      a.row.key.localeCompare(b.row.key) ||
       a.variant.localeCompare(b.variant) ||
       a.repeat - b.repeat,
   );
