@@ -10,6 +10,7 @@ function attempt(file: string, line: number, key: string): Attempt {
     row: { key, label: `${file}:${line}`, file, line },
     repeat: 0,
     outcome: 'pass',
+    source: 'results.json',
     usage,
   };
 }
