@@ -17,7 +17,7 @@ import { generateTests } from '../src/promptfoo/generate';
 import { buildBaseline, readBaseline, serializeBaseline } from '../src/gate/baseline';
 import { compare } from '../src/compare/compare';
 import { gate } from '../src/gate/gate';
-import { readTrials } from '../src/results/read';
+import { readTrials } from '../src/promptfoo/readResults';
 import type { Trial, TrialTable } from '../src/results/trial';
 import { worseThanBaseline } from '../src/stats/regression';
 import { SeededRandom } from '../suites/gossip/src/random';

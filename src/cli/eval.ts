@@ -20,7 +20,7 @@ import {
   type ShardManifest,
 } from '../results/manifest';
 import { ghModelsJson } from '../report/ghJson';
-import { readTrials } from '../results/read';
+import { readTrials } from '../promptfoo/readResults';
 import { visible } from '../format/visible';
 import { parseMatrix } from '../variants/variant';
 import { numberFlag, parseArgs, stringFlag } from './args';

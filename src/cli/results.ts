@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors/diagnostics';
 import { fileError } from '../results/fileError';
-import { readTrials } from '../results/read';
+import { readTrials } from '../promptfoo/readResults';
 import {
   baselineProblem,
   buildBaseline,

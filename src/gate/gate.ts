@@ -5,7 +5,7 @@
  * - the results are one whole run: every shard present once, all of one run (results/manifest.ts);
  * - the baseline it judges by is the base branch's: a proposed baseline (`baseline` with `previousBaseline`) that
  *   lowers an expectation fails unless accepted (`acceptLowered`), and is not used until it is (lowered.ts);
- * - the run has graded trials at all; no call ended without output or grading (results/parse.ts makes those errors);
+ * - the run has graded trials at all; no call ended without output or grading (promptfoo/parseResults.ts makes those errors);
  * - the run covers the baseline and the baseline covers the run: no baseline row, evaluator or variant missing, no
  *   variant, evaluator or row without a baseline unless accepted as new (`acceptNew`, implied without a baseline),
  *   and then under a floor (coverage.ts);

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 
-/** How a call ended, as the results table will count it (results/parse.ts): no output at all is an error too. */
+/** How a call ended, as the results table will count it (promptfoo/parseResults.ts): no output at all is an error too. */
 export type CallOutcome = 'pass' | 'fail' | 'error';
 
 /** One finished call. */

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readTrials } from '../../src/results/read';
+import { readTrials } from '../../src/promptfoo/readResults';
 import { live, replay, runEval, tempDir, type EvalRun, type RowResult } from '../support/eval';
 import { startModelServer, type LoggedRequest, type ModelServer } from '../support/server';
 

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseResults } from '../../src/results/parse';
+import { parseResults } from '../../src/promptfoo/parseResults';
 import { expectExit, type CliRun } from '../support/cli';
 import { createProject, type Project } from '../support/project';
 import { live, offline, REPO } from '../support/eval';

@@ -61,7 +61,7 @@ export async function judge(output: string, context: AssertionContext & { provid
   return decided(scoreJudgeAnswer(definition, text, judgeThreshold));
 }
 
-/** A row the grader did not judge: failed for promptfoo, an error for promptfile's results (src/results/parse.ts). */
+/** A row the grader did not judge: failed for promptfoo, an error for promptfile's results (src/promptfoo/parseResults.ts). */
 function notGraded(reason: string) {
   return { pass: false, score: 0, reason, metadata: { gradingError: reason } };
 }

@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { readTrials } from '../../../src/results/read';
+import { readTrials } from '../../../src/promptfoo/readResults';
 import { Trial } from '../../../src/results/trial';
 import { runEval, tempDir } from '../../support/eval';
 import { startModelServer } from '../../support/server';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../../../src/errors/diagnostics';
 import { buildBaseline, parseBaseline, readBaseline, serializeBaseline } from '../../../src/gate/baseline';
-import { readTrials } from '../../../src/results/read';
+import { readTrials } from '../../../src/promptfoo/readResults';
 import { trialTable } from './build';
 
 const FIXTURE = path.resolve(__dirname, '../../fixtures/results/repeat3.json');

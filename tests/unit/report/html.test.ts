@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { compare } from '../../../src/compare/compare';
-import { readTrials } from '../../../src/results/read';
+import { readTrials } from '../../../src/promptfoo/readResults';
 import { renderReport } from '../../../src/report/html';
 import { times, trialTable } from '../gate/build';
 

@@ -1,5 +1,5 @@
-import { parseResults } from '../../../src/results/parse';
-import { mergeResults } from '../../../src/results/merge';
+import { parseResults } from '../../../src/promptfoo/parseResults';
+import { mergeResults } from '../../../src/promptfoo/mergeResults';
 
 type Row = Record<string, unknown>;
 

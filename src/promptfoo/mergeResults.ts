@@ -3,9 +3,9 @@
  * Repeats continue across files: if shard 1 holds 3 repeats of a row for a variant, shard 2's first is repeat 3,
  * so every (variant, row, repeat, evaluator) stays one distinct trial.
  */
-import { fileError } from './fileError';
-import { ResultsFile } from './parse';
-import { TrialTable } from './trial';
+import { fileError } from '../results/fileError';
+import { ResultsFile } from './parseResults';
+import { TrialTable } from '../results/trial';
 
 /** Merges files in the order given. The same eval twice is refused: it would count every trial twice. */
 export function mergeResults(files: readonly ResultsFile[]): TrialTable {

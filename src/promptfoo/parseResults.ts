@@ -20,10 +20,10 @@
  * Names (variants, evaluators, prompt-file paths) pass through `visible`, so none can span lines in a report.
  */
 import { createHash } from 'node:crypto';
-import { renderedText } from '../promptfoo/inert';
-import { fileError } from './fileError';
+import { renderedText } from './inert';
+import { fileError } from '../results/fileError';
 import { MIXED_REFERENCE_LABEL } from '../variants/variant';
-import { Attempt, Outcome, RowRef, Trial, Usage } from './trial';
+import { Attempt, Outcome, RowRef, Trial, Usage } from '../results/trial';
 import { visible } from '../format/visible';
 
 /** One parsed results file, before repeats are numbered across files. */

@@ -2,11 +2,11 @@
  * The file edge of the results module: reads promptfoo results files and hands them to the pure parser and merger.
  */
 import { UserError } from '../errors/diagnostics';
-import { fileError, readUserFile } from './fileError';
-import { readManifest, type ShardedFile } from './manifest';
-import { mergeResults } from './merge';
-import { parseResults, type ResultsFile } from './parse';
-import { TrialTable } from './trial';
+import { fileError, readUserFile } from '../results/fileError';
+import { readManifest, type ShardedFile } from '../results/manifest';
+import { mergeResults } from './mergeResults';
+import { parseResults, type ResultsFile } from './parseResults';
+import { TrialTable } from '../results/trial';
 
 /**
  * Reads one or more `promptfoo eval -o *.json` files (shards of one eval are merged) into a trial table, with the

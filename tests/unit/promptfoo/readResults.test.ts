@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../../../src/errors/diagnostics';
-import { readTrials } from '../../../src/results/read';
+import { readTrials } from '../../../src/promptfoo/readResults';
 
 const FIXTURE = path.resolve(__dirname, '../../fixtures/results/repeat3.json');
 
