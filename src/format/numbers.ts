@@ -15,6 +15,11 @@ export function formatP(p: number): string {
   return value.startsWith('<') ? `p ${value}` : `p = ${value}`;
 }
 
+/** A significance level to two significant digits, however small: `0.05`, `0.0004`. */
+export function formatLevel(level: number): string {
+  return String(Number(level.toPrecision(2)));
+}
+
 /** `0.003`, `0.21`, `< 0.001`, `1`. Three decimals below 0.1, so a value near 0.05 is not rounded across it. */
 export function formatPValue(p: number): string {
   if (p < 0.001) return '< 0.001';

@@ -28,6 +28,7 @@ export type GateFailure = { message: string; location?: Location } & (
   | { kind: 'unfloored'; variant: string; evaluator: string }
   | { kind: 'kind-changed'; variant: string }
   | { kind: 'shards' }
+  | { kind: 'sequential'; variant?: string }
   | { kind: 'lowered'; variant: string; evaluator: string; before?: Tally; after?: Tally }
   | { kind: 'regression'; variant: string; evaluator: string; before: Counts; after: Counts; p: number }
   | { kind: 'changed'; variant: string; evaluator: string; row: string }
@@ -50,6 +51,7 @@ export const KIND_NAMES: Record<GateFailure['kind'], string> = {
   unfloored: 'new evaluator(s) with no floor',
   'kind-changed': 'variant(s) no longer deterministic',
   shards: 'shard problem(s)',
+  sequential: 'sequential run problem(s)',
   lowered: 'lowered expectation(s)',
   regression: 'regression(s)',
   changed: 'deterministic change(s)',

@@ -38,13 +38,15 @@ import { holm } from '../stats/holm';
 import { dropUpperBound } from '../stats/difference';
 import { detectableDrop, TARGET_POWER } from '../stats/power';
 import { RegressionTest, worseThanBaseline } from '../stats/regression';
-import { formatCount, formatInterval, formatP, formatRate } from '../format/numbers';
+import { formatCount, formatInterval, formatLevel, formatP, formatRate } from '../format/numbers';
 import { Baseline } from './baseline';
 import { Rate, rateOf } from '../compare/compare';
 import { coverage, deterministicVariants } from './coverage';
 import { GateFailure, KIND_NAMES, listKeys, Location, ROW_VERDICT } from './failure';
 import { BaselineChange, baselineChanges } from './lowered';
 import { Tally, tallyAttempts, tallyTrials } from '../results/tally';
+import { alphaAt, designProblem, type SequentialDesign } from '../stats/sequential';
+import { replayLooks, type VariantLooks } from './sequential';
 
 export { ROW_VERDICT } from './failure';
 export type { GateFailure, Location } from './failure';
@@ -117,6 +119,8 @@ export interface GateCheck {
   dropBound?: number;
   /** A primary that can neither see a drop of the gate's maximum nor rule one out. */
   underpowered?: boolean;
+  /** A primary of a sequential run (`eval --until-decided`): its looks, as the gate recomputed them. */
+  looks?: VariantLooks;
   /** Baseline total, when the baseline has this pair. */
   before?: Tally;
   /** This run's counts and rate; undefined when the run lacks the pair. */
@@ -142,6 +146,8 @@ export interface GateVerdict {
   alpha: number;
   maxErrorRate: number;
   hasBaseline: boolean;
+  /** The sequential design the run followed (`eval --until-decided`), as its manifest records it. */
+  sequential?: SequentialDesign;
   /** How floors were checked: `evidence` (upper bound below the floor fails) or `prove` (lower bound must reach it). */
   floorMode: 'evidence' | 'prove';
   /** Sentences about the baseline every report shows (e.g. that it gates no model). */
@@ -330,21 +336,78 @@ export function gate(
     ...(check.location && { location: check.location }),
   });
 
-  // The primary family: Holm at alpha.
+  // The primary family: Holm at alpha; or, for a sequential run, each look at the alpha it spends (Bonferroni over
+  // the variants), recomputed from the calls.
   const family = checks.filter((c) => c.role === 'primary' && testable(c));
-  const familyTests = family.map((c) => {
-    const { before, after } = rowsOf(c);
-    return worseThanBaseline(before, after);
-  });
-  const familyAdjusted = holm(familyTests.map((t) => t.p));
-  family.forEach((check, i) => {
-    const test = familyTests[i] as RegressionTest;
-    const pAdjusted = familyAdjusted[i] ?? 1;
-    check.regression = { ...test, pAdjusted };
-    if (!atLevel(pAdjusted, alpha)) return;
-    check.regressed = true;
-    failures.push(regressionFailure(check, test, pAdjusted));
-  });
+  const design = sequentialDesignOf(table, failures);
+  const sequential = design && {
+    ...design,
+    alpha,
+    drop: Math.min(design.drop, maxDetectableDrop),
+  };
+  /** The level a variant's secondaries are tested at once its primary is rejected. */
+  const secondaryLevel = new Map<string, number>();
+  if (sequential) {
+    for (const check of family) {
+      const { before, after } = rowsOf(check);
+      const test = worseThanBaseline(before, after);
+      check.regression = { ...test, pAdjusted: test.p };
+      const rows = check.evaluator === ROW_VERDICT ? baseline?.rowVerdicts?.[check.variant]?.rows : undefined;
+      if (!rows) {
+        failures.push({
+          kind: 'sequential',
+          variant: check.variant,
+          message: `${check.variant} ran until decided, but the baseline has no row verdicts for it to decide by; rebuild the baseline with this version.`,
+        });
+        continue;
+      }
+      const looks = replayLooks(check.variant, table.attempts, rows, sequential, family.length);
+      check.looks = looks;
+      const at = looks.tests[looks.tests.length - 1];
+      if (looks.problem) {
+        failures.push({
+          kind: 'sequential',
+          variant: check.variant,
+          message: `${looks.problem}; the gate cannot tell which looks were taken. Run eval --until-decided again.`,
+        });
+      } else if (looks.decision === 'regressed' && at) {
+        check.regressed = true;
+        secondaryLevel.set(check.variant, at.level);
+        failures.push({
+          ...regressionFailure(check, test, at.p),
+          message:
+            `The row verdict regressed for ${check.variant} at look ${looks.look} of ${sequential.looks.length} ` +
+            `(${looks.repeats} repeats per row): ${describe(test.before)} in the baseline, ${describe(test.after)} now ` +
+            `(one-sided exact test over ${test.rows} shared row${test.rows === 1 ? '' : 's'}, ${formatP(at.p)}, at or below ` +
+            `this look's level ${formatLevel(at.level)}, alpha ${alpha} spent over ${sequential.looks.length} looks).`,
+        });
+      } else if (looks.decision === 'continue' && at) {
+        failures.push({
+          kind: 'sequential',
+          variant: check.variant,
+          message:
+            `${check.variant} stopped at look ${looks.look} of ${sequential.looks.length} (${looks.repeats} repeats per row) ` +
+            `before its verdict was decided: regression ${formatP(at.p)}, above ${formatLevel(at.level)}, and a drop of ` +
+            `${formatRate(sequential.drop)} not ruled out (${formatP(at.pFine)}, above ${formatLevel(at.levelFine)}). Run eval --until-decided to its end.`,
+        });
+      }
+    }
+  } else {
+    const familyTests = family.map((c) => {
+      const { before, after } = rowsOf(c);
+      return worseThanBaseline(before, after);
+    });
+    const familyAdjusted = holm(familyTests.map((t) => t.p));
+    family.forEach((check, i) => {
+      const test = familyTests[i] as RegressionTest;
+      const pAdjusted = familyAdjusted[i] ?? 1;
+      check.regression = { ...test, pAdjusted };
+      if (!atLevel(pAdjusted, alpha)) return;
+      check.regressed = true;
+      secondaryLevel.set(check.variant, alpha);
+      failures.push(regressionFailure(check, test, pAdjusted));
+    });
+  }
 
   // Secondaries: Holm within the variant; they fail the gate only behind a rejected primary (serial gatekeeping).
   for (const variant of gatekept) {
@@ -354,12 +417,12 @@ export function gate(
       return worseThanBaseline(before, after);
     });
     const adjusted = holm(tests.map((t) => t.p));
-    const open = primaries.some((p) => p.variant === variant && p.regressed);
+    const open = secondaryLevel.get(variant);
     secondaries.forEach((check, i) => {
       const test = tests[i] as RegressionTest;
       const pAdjusted = adjusted[i] ?? 1;
       check.regression = { ...test, pAdjusted };
-      if (!open || !atLevel(pAdjusted, alpha)) return;
+      if (open === undefined || !atLevel(pAdjusted, open)) return;
       check.regressed = true;
       failures.push(regressionFailure(check, test, pAdjusted));
     });
@@ -387,7 +450,8 @@ export function gate(
   }
 
   // Power: what drop each check can see; a primary that cannot see maxDetectableDrop fails the gate.
-  const level = alpha / Math.max(1, family.length);
+  const level =
+    (sequential ? alphaAt(sequential, sequential.looks.length) : alpha) / Math.max(1, family.length);
   for (const check of sizeChecks ? checks : []) {
     if (!testable(check) || (check.role === 'secondary' && !gatekept.has(check.variant))) continue;
     const { before, after } = rowsOf(check);
@@ -401,7 +465,10 @@ export function gate(
     // Enough either way: the test could see the drop, or the data already rule it out (the run is shown to be at
     // most that much worse), so a regression of that size would not have passed unseen.
     const sees = check.detectableDrop !== null && check.detectableDrop <= maxDetectableDrop;
-    const rulesOut = bound !== undefined && bound < maxDetectableDrop;
+    // A sequential variant stopped early as fine has ruled the drop out by its own exact test.
+    const stoppedFine =
+      check.looks?.decision === 'fine' && check.looks.look < (sequential?.looks.length ?? 0);
+    const rulesOut = stoppedFine || (bound !== undefined && bound < maxDetectableDrop);
     if (check.role !== 'primary' || maxDetectableDrop >= 1 || sees || rulesOut) continue;
     check.underpowered = true;
     failures.push({
@@ -475,6 +542,7 @@ export function gate(
     alpha,
     maxErrorRate,
     hasBaseline: baseline !== undefined,
+    ...(sequential && { sequential }),
     floorMode: proveFloors ? 'prove' : 'evidence',
     notes: covered.notes,
     baselineChanges: changes,
@@ -483,6 +551,31 @@ export function gate(
     checks,
     failures,
   };
+}
+
+/**
+ * The sequential design the run's manifest records, if it ran until decided. Results that disagree about it (some
+ * sequential, some not, or two designs) are a failure: the looks could not be recomputed.
+ */
+function sequentialDesignOf(table: TrialTable, failures: GateFailure[]): SequentialDesign | undefined {
+  const files = table.shards ?? [];
+  const designs = files.map((f) => f.manifest?.sequential);
+  const found = designs.filter((d): d is SequentialDesign => d !== undefined);
+  if (found.length === 0) return undefined;
+  if (files.length > 1) {
+    failures.push({
+      kind: 'sequential',
+      message: `A run until decided is one results file; got ${files.length} (${files.map((f) => f.source).join(', ')}).`,
+    });
+    return undefined;
+  }
+  const design = found[0] as SequentialDesign;
+  const problem = designProblem(design);
+  if (problem) {
+    failures.push({ kind: 'sequential', message: `The run's sequential design cannot be used: ${problem}.` });
+    return undefined;
+  }
+  return design;
 }
 
 /** The row of `variant` whose calls failed most (ties: the first), for a row verdict's annotation. */

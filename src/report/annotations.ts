@@ -56,6 +56,8 @@ function title(failure: GateFailure): string {
       return `No longer deterministic: ${failure.variant}`;
     case 'shards':
       return 'Incomplete run';
+    case 'sequential':
+      return failure.variant ? `Sequential run: ${failure.variant}` : 'Sequential run';
     case 'lowered':
       return `Lowered expectation: ${failure.evaluator} (${failure.variant})`;
     case 'unknown-floor':

@@ -112,6 +112,35 @@ function floorsNote(verdict: GateVerdict): string {
     : 'A floor fails when the Wilson 95% upper bound is below it.';
 }
 
+/**
+ * For a run until decided: the design, and where each variant stopped and why, as the gate recomputed it (the
+ * table's p is then each variant's test on all its calls, unadjusted; the decision was taken look by look).
+ */
+function sequentialLines(verdict: GateVerdict): string[] {
+  const design = verdict.sequential;
+  if (!design) return [];
+  const lines = [
+    `Sequential run: looks after ${design.looks.join(', ')} repeats per row; alpha ${verdict.alpha} spent over them ` +
+      `(alpha × t^${design.rho}), split over the variants; a variant stops as fine once a drop of ${formatRate(design.drop)} is ruled out.`,
+  ];
+  for (const check of verdict.checks) {
+    const looks = check.looks;
+    if (!looks || looks.problem) continue;
+    const how =
+      looks.decision === 'regressed'
+        ? 'regressed'
+        : looks.decision === 'fine'
+          ? looks.look < design.looks.length
+            ? `fine (a ${formatRate(design.drop)} drop ruled out)`
+            : 'not regressed at the last look'
+          : 'undecided';
+    lines.push(
+      `${check.variant}: ${how} at look ${looks.look} of ${design.looks.length} (${looks.repeats} repeats per row).`,
+    );
+  }
+  return lines;
+}
+
 function gateMarkdown(verdict: GateVerdict): string {
   const md = (cells: string[]) => `| ${cells.map(escapeMarkdown).join(' | ')} |`;
   const parts = [
@@ -120,6 +149,8 @@ function gateMarkdown(verdict: GateVerdict): string {
     escapeMarkdown(verdict.summary),
   ];
   for (const note of verdict.notes) parts.push('', escapeMarkdown(note));
+  const sequential = sequentialLines(verdict);
+  if (sequential.length > 0) parts.push('', ...sequential.map((l) => `- ${escapeMarkdown(l)}`));
   if (verdict.failures.length > 0) {
     parts.push('', '### Problems', '');
     for (const f of verdict.failures) {
@@ -159,7 +190,7 @@ function gateMarkdown(verdict: GateVerdict): string {
 }
 
 function gateText(verdict: GateVerdict): string {
-  const parts = [verdict.summary, ...verdict.notes];
+  const parts = [verdict.summary, ...verdict.notes, ...sequentialLines(verdict)];
   if (verdict.failures.length > 0) {
     parts.push('', 'Problems:');
     for (const f of verdict.failures) {

@@ -76,7 +76,9 @@ export function gateJunit(verdict: GateVerdict): string {
               ? 'run has trials'
               : f.kind === 'shards'
                 ? 'every shard of one run'
-                : `${f.kind}: ${'evaluator' in f ? `${f.evaluator} (${f.variant})` : f.variant}`,
+                : f.kind === 'sequential' && !f.variant
+                  ? 'sequential design'
+                  : `${f.kind}: ${'evaluator' in f ? `${f.evaluator} (${f.variant})` : f.variant}`,
         classname: 'gate',
         failures: [f],
       })),

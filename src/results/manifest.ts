@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileError } from './fileError';
 import { visible } from '../format/visible';
+import { designProblem, type SequentialDesign } from '../stats/sequential';
 
 /** The file name of a manifest, in the directory of the results it describes. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -26,6 +27,11 @@ export interface ShardManifest {
   /** The results file it describes, relative to the manifest, and that file's SHA-256. */
   results: string;
   sha256: string;
+  /**
+   * Set when the run went until decided (`eval --until-decided`): the look schedule and boundaries it followed, so
+   * the gate can replay every look. Such a run is one shard (1/1).
+   */
+  sequential?: SequentialDesign;
 }
 
 /** One results file as the gate received it, with the manifest found beside it. */
@@ -107,6 +113,19 @@ function validManifest(document: unknown, file: string): ShardManifest {
       file,
       'not a shard manifest (expected schemaVersion 1, runId, shard {index, count}, rows, results, sha256)',
     );
+  if (m.sequential !== undefined) {
+    const s = m.sequential as Partial<SequentialDesign> | null;
+    const fraction = (x: unknown) => typeof x === 'number' && x > 0 && x < 1;
+    const problem =
+      typeof s !== 'object' ||
+      s === null ||
+      !Array.isArray(s.looks) ||
+      !fraction(s.alpha) ||
+      !fraction(s.drop)
+        ? 'expected looks, alpha, drop, rho and beta'
+        : designProblem(s as SequentialDesign);
+    if (problem) throw fileError(file, `its sequential design is not usable: ${problem}`, 'sequential');
+  }
   return m as ShardManifest;
 }
 
