@@ -13,6 +13,8 @@ import { gate } from '../src/gate/gate';
 import { planAssumed } from '../src/gate/plan';
 import type { Attempt, Trial, TrialTable } from '../src/results/trial';
 import { seeded, type Random } from '../src/stats/random';
+import { replayLooks } from '../src/gate/sequential';
+import { SEQUENTIAL_BUDGET, sequentialDesign, type SequentialDesign } from '../src/stats/sequential';
 import { median, table, type SectionReport } from './report';
 
 /** One simulated design. */
@@ -132,10 +134,116 @@ export function simulateGate(
   };
 }
 
+/** What a batch of simulated runs until decided showed. */
+export interface SequentialFigures extends GateFigures {
+  /** Mean model calls per run, and the fixed design's calls per run for comparison. */
+  meanCalls: number;
+  fixedCalls: number;
+  /** Runs the gate found stopped before they were decided (eval and gate disagreeing); must be 0. */
+  undecided: number;
+}
+
+/**
+ * Runs until decided, as `eval --until-decided` takes them, each gated by `gate()` as shipped (which replays every
+ * look from the calls): each look draws the undecided variants' next repeats, replays the looks (gate/sequential.ts,
+ * as eval does) and stops the variants decided. The baseline is the fixed design's, as in simulateGate.
+ */
+export function simulateSequential(
+  design: GateDesign,
+  sequential: SequentialDesign,
+  change: Change,
+  baselines: number,
+  runsPerBaseline: number,
+  seed = 1,
+): SequentialFigures {
+  const random = seeded(seed);
+  const perBaseline: number[] = [];
+  let calls = 0;
+  let undecided = 0;
+  for (let b = 0; b < baselines; b++) {
+    const baseline = drawBaseline(design, random);
+    let failed = 0;
+    for (let i = 0; i < runsPerBaseline; i++) {
+      const table: TrialTable = { trials: [], attempts: [], sources: ['sim'] };
+      let active = new Set(Array.from({ length: design.variants }, (_, v) => `variant ${v + 1}`));
+      let done = 0;
+      for (let k = 1; k <= sequential.looks.length && active.size > 0; k++) {
+        const look = drawRun(
+          { ...design, repeats: (sequential.looks[k - 1] as number) - done },
+          change,
+          random,
+        );
+        for (const a of look.attempts)
+          if (active.has(a.variant)) table.attempts.push({ ...a, repeat: a.repeat + done });
+        for (const t of look.trials)
+          if (active.has(t.variant)) table.trials.push({ ...t, repeat: t.repeat + done });
+        done = sequential.looks[k - 1] as number;
+        active = new Set(
+          [...active].filter(
+            (v) =>
+              replayLooks(
+                v,
+                table.attempts,
+                baseline.rowVerdicts?.[v]?.rows ?? {},
+                sequential,
+                design.variants,
+              ).decision === 'continue',
+          ),
+        );
+      }
+      calls += table.attempts.length;
+      const keys = [...new Set(table.attempts.map((a) => a.row.key))];
+      const verdict = gate(
+        {
+          ...table,
+          shards: [
+            {
+              source: 'sim',
+              rowKeys: keys,
+              rowCount: keys.length,
+              manifest: {
+                schemaVersion: 1,
+                runId: 'sim',
+                shard: { index: 1, count: 1 },
+                rows: { from: 0, to: keys.length, total: keys.length, keys },
+                results: 'sim',
+                sha256: '',
+                sequential,
+              },
+            },
+          ],
+        },
+        baseline,
+        { alpha: sequential.alpha, sizeChecks: false, maxDetectableDrop: sequential.drop },
+      );
+      if (verdict.failures.some((f) => f.kind === 'regression')) failed++;
+      if (verdict.failures.some((f) => f.kind === 'sequential')) undecided++;
+    }
+    perBaseline.push(failed / runsPerBaseline);
+  }
+  return {
+    regressionRate: perBaseline.reduce((a, b) => a + b, 0) / Math.max(1, perBaseline.length),
+    perBaseline,
+    callsPerRun: Math.max(...sequential.looks) * design.rows * design.variants,
+    meanCalls: calls / Math.max(1, baselines * runsPerBaseline),
+    fixedCalls: design.rows * design.repeats * design.variants,
+    undecided,
+  };
+}
+
+/** The sequential design for `design`: SEQUENTIAL_BUDGET times its fixed repeats, in the default looks. */
+export function sequentialFor(design: GateDesign): SequentialDesign {
+  return sequentialDesign({
+    maxRepeat: Math.round(SEQUENTIAL_BUDGET * design.repeats),
+    alpha: design.alpha ?? 0.05,
+  });
+}
+
 /** The designs and changes the bench and the test measure, at a given number of simulated gates. */
 export function gateSection(size: { baselines: number; runs: number }): {
   design: GateDesign;
-  rows: { scenario: string; figures: GateFigures }[];
+  sequential: SequentialDesign;
+  rows: { scenario: string; figures: GateFigures; sequential: SequentialFigures }[];
 } {
   // Ten evaluators at 98% each: a row verdict of 81.7%. The repeats are what plan asks for with two variants,
   // the baseline one run of that size (plan's assumption when there is no baseline yet).
@@ -150,11 +258,14 @@ export function gateSection(size: { baselines: number; runs: number }): {
     ['every row 15 points worse (row verdict)', { kind: 'rows', drop: 0.15 }],
     ['one evaluator 15 points worse on every row', { kind: 'evaluator', drop: 0.15 }],
   ];
+  const sequential = sequentialFor(design);
   return {
     design,
+    sequential,
     rows: scenarios.map(([scenario, change], i) => ({
       scenario,
       figures: simulateGate(design, change, size.baselines, size.runs, 100 + i),
+      sequential: simulateSequential(design, sequential, change, size.baselines, size.runs, 200 + i),
     })),
   };
 }
@@ -163,9 +274,11 @@ export function gateSection(size: { baselines: number; runs: number }): {
 export async function gatePowerSection(): Promise<SectionReport> {
   const started = Date.now();
   const size = { baselines: 40, runs: 200 };
-  const { design, rows } = gateSection(size);
+  const { design, sequential, rows } = gateSection(size);
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const [none, everyRow] = rows.map((r) => r.figures);
+  const [seqNone, seqEveryRow, seqOne] = rows.map((r) => r.sequential);
+  const share = (f: SequentialFigures | undefined) => (f ? f.meanCalls / f.fixedCalls : 1);
   const worstBaseline = Math.max(...(none?.perBaseline ?? [0]));
   // A baseline "over alpha": its runs failed more than 5% plus two standard errors of the runs' own noise.
   const noise = 2 * Math.sqrt((0.05 * 0.95) / size.runs);
@@ -195,6 +308,25 @@ export async function gatePowerSection(): Promise<SectionReport> {
           String(r.figures.callsPerRun),
         ]),
       ),
+      `Until decided (\`eval --until-decided --max-repeat ${Math.max(...sequential.looks)}\`, looks after ${sequential.looks.join(', ')} repeats per row; the same baselines' design, gated by the same \`gate()\`, which replays the looks):`,
+      table(
+        [
+          'change in variant 1',
+          'gate fails on a regression',
+          'worst baseline',
+          'mean model calls per run',
+          'of the fixed design',
+          'runs the gate found stopped undecided',
+        ],
+        rows.map((r) => [
+          r.scenario,
+          pct(r.sequential.regressionRate),
+          pct(Math.max(...r.sequential.perBaseline)),
+          r.sequential.meanCalls.toFixed(0),
+          pct(share(r.sequential)),
+          String(r.sequential.undecided),
+        ]),
+      ),
     ],
     findings: [
       `With no change the gate failed ${pct(none?.regressionRate ?? 0)} of runs over all ${design.variants} variants × ${design.evaluators} evaluators ` +
@@ -205,7 +337,13 @@ export async function gatePowerSection(): Promise<SectionReport> {
         'The exact tests are conservative on discrete counts, which is why the average sits well under alpha.',
       `A 15-point drop on every row was caught ${pct(everyRow?.regressionRate ?? 0)} of the time (target 80%); one evaluator 15 points worse ` +
         `(${pct(rows[2]?.figures.regressionRate ?? 0)}) moves the row verdict by 15 × 0.98⁹ = 12.5 points. ` +
-        '`eval --until-decided` (sequential sampling) is not built yet: every figure here is the fixed design.',
+        'These are the fixed design: every run pays for every repeat.',
+      `Until decided, the same gate caught the 15-point drop ${pct(seqEveryRow?.regressionRate ?? 0)} of the time for ${pct(share(seqEveryRow))} of the fixed design's calls, ` +
+        `and spent ${pct(share(seqNone))} of them when nothing changed (false alarms ${pct(seqNone?.regressionRate ?? 0)}; one evaluator 15 points worse: ` +
+        `${pct(seqOne?.regressionRate ?? 0)} for ${pct(share(seqOne))}). The budget is ${SEQUENTIAL_BUDGET} times the fixed repeats: the union bound spends ` +
+        'alpha over the looks, so the last look tests at less than the full alpha, and the budget buys that back; a variant that is clearly fine or ' +
+        'clearly regressed stops at the look that shows it, so most runs never reach it. The false-alarm rate is at most alpha by proof (stats/sequential.ts: ' +
+        'each look exact at its spent level, union bound over looks and variants, futility non-binding); the simulation shows by how much it is below.',
     ],
     targets: [
       {
@@ -225,6 +363,24 @@ export async function gatePowerSection(): Promise<SectionReport> {
         measured: pct(everyRow?.regressionRate ?? 0),
         target: '≥ 80%',
         met: (everyRow?.regressionRate ?? 0) >= 0.8,
+      },
+      {
+        name: 'Until decided: false alarms, no change',
+        measured: pct(seqNone?.regressionRate ?? 0),
+        target: '≤ 5%',
+        met: (seqNone?.regressionRate ?? 1) <= 0.05,
+      },
+      {
+        name: 'Until decided: power, 15-point drop on every row of 3',
+        measured: pct(seqEveryRow?.regressionRate ?? 0),
+        target: '≥ 80%',
+        met: (seqEveryRow?.regressionRate ?? 0) >= 0.8,
+      },
+      {
+        name: 'Until decided: expected calls, of the fixed design (no change / 15-point drop)',
+        measured: `${pct(share(seqNone))} / ${pct(share(seqEveryRow))}`,
+        target: '≤ 70%',
+        met: share(seqNone) <= 0.7 && share(seqEveryRow) <= 0.7,
       },
     ],
     seconds: (Date.now() - started) / 1000,

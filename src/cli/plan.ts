@@ -6,6 +6,7 @@ import { formatCount, formatRate } from '../format/numbers';
 import { textTable } from '../report/table';
 import { numberFlag, parseArgs, stringFlag } from './args';
 import { Output } from './output';
+import { SEQUENTIAL_BUDGET } from '../stats/sequential';
 
 export const PLAN_HELP = `Usage: promptfile plan --baseline FILE [options]
        promptfile plan --rows N --rate R [--variants V] [options]
@@ -94,6 +95,11 @@ function render(plan: Plan): string {
   if (plan.lines.some((l) => l.repeatsNeeded === null))
     notes.push(
       `"> ${plan.maxRepeat}": the baseline itself is too small to show the drop; merge more runs into it (promptfile baseline --merge).`,
+    );
+  const needed = plan.lines.flatMap((l) => (l.repeatsNeeded === null ? [] : [l.repeatsNeeded]));
+  if (needed.length > 0)
+    notes.push(
+      `Until decided: promptfile eval --until-decided --max-repeat ${Math.round(SEQUENTIAL_BUDGET * Math.max(...needed))} (${SEQUENTIAL_BUDGET} times the repeats) stops each variant once decided, most runs well before that.`,
     );
   if (rows.length === 0) return ['No variant needs sizing.', ...notes.slice(1)].join('\n');
   return `${textTable(header, rows)}\n\n${notes.join('\n')}`;

@@ -321,7 +321,12 @@ export function gate(
         : run.get(c.variant)?.get(c.evaluator)
       )?.rows ?? new Map<string, Tally>(),
   });
-  const regressionFailure = (check: GateCheck, test: RegressionTest, pAdjusted: number): GateFailure => ({
+  const regressionFailure = (
+    check: GateCheck,
+    test: RegressionTest,
+    pAdjusted: number,
+    level: number = alpha,
+  ): GateFailure => ({
     kind: 'regression',
     variant: check.variant,
     evaluator: check.evaluator,
@@ -332,7 +337,7 @@ export function gate(
       `${check.evaluator === ROW_VERDICT ? 'The row verdict' : `"${check.evaluator}"`} regressed for ${check.variant}: ` +
       `${describe(test.before)} in the baseline, ${describe(test.after)} now ` +
       `(one-sided exact test${test.method === 'stratified' ? ` over ${test.rows} shared row${test.rows === 1 ? '' : 's'}` : ''}, ` +
-      `Holm-adjusted ${formatP(pAdjusted)}, alpha ${alpha}${check.role === 'secondary' ? ', after its row verdict regressed' : ''}).`,
+      `Holm-adjusted ${formatP(pAdjusted)}, ${level === alpha ? `alpha ${alpha}` : `level ${formatLevel(level)}`}${check.role === 'secondary' ? ', after its row verdict regressed' : ''}).`,
     ...(check.location && { location: check.location }),
   });
 
@@ -376,8 +381,8 @@ export function gate(
         failures.push({
           ...regressionFailure(check, test, at.p),
           message:
-            `The row verdict regressed for ${check.variant} at look ${looks.look} of ${sequential.looks.length} ` +
-            `(${looks.repeats} repeats per row): ${describe(test.before)} in the baseline, ${describe(test.after)} now ` +
+            `The row verdict regressed for ${check.variant} at look ${looks.decidedAt} of ${sequential.looks.length} ` +
+            `(${sequential.looks[looks.decidedAt - 1]} repeats per row): ${describe(test.before)} in the baseline, ${describe(test.after)} now ` +
             `(one-sided exact test over ${test.rows} shared row${test.rows === 1 ? '' : 's'}, ${formatP(at.p)}, at or below ` +
             `this look's level ${formatLevel(at.level)}, alpha ${alpha} spent over ${sequential.looks.length} looks).`,
         });
@@ -424,7 +429,7 @@ export function gate(
       check.regression = { ...test, pAdjusted };
       if (open === undefined || !atLevel(pAdjusted, open)) return;
       check.regressed = true;
-      failures.push(regressionFailure(check, test, pAdjusted));
+      failures.push(regressionFailure(check, test, pAdjusted, open));
     });
   }
 
@@ -466,9 +471,11 @@ export function gate(
     // most that much worse), so a regression of that size would not have passed unseen.
     const sees = check.detectableDrop !== null && check.detectableDrop <= maxDetectableDrop;
     // A sequential variant stopped early as fine has ruled the drop out by its own exact test.
-    const stoppedFine =
-      check.looks?.decision === 'fine' && check.looks.look < (sequential?.looks.length ?? 0);
-    const rulesOut = stoppedFine || (bound !== undefined && bound < maxDetectableDrop);
+    // One stopped as regressed saw its drop.
+    const decided =
+      (check.looks?.decision === 'fine' && check.looks.look < (sequential?.looks.length ?? 0)) ||
+      check.looks?.decision === 'regressed';
+    const rulesOut = decided || (bound !== undefined && bound < maxDetectableDrop);
     if (check.role !== 'primary' || maxDetectableDrop >= 1 || sees || rulesOut) continue;
     check.underpowered = true;
     failures.push({

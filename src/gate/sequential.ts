@@ -15,8 +15,10 @@ export interface VariantLooks {
   look: number;
   /** Repeats per row at that look. */
   repeats: number;
-  /** The decision of every look up to `look`, in order; the first `regressed` ends the variant. */
+  /** The decision of every look up to `look`, in order; the first `regressed` ends them. */
   tests: LookTest[];
+  /** The look that decided (`tests.length`): earlier than `look` when a regression showed before the calls ended. */
+  decidedAt: number;
   /** The variant's verdict: regressed at some look, fine (ruled out a drop, or the last look passed), or open. */
   decision: LookTest['decision'];
   /** Why its calls do not fit the design (rows with different numbers of repeats, or not a look's number). */
@@ -47,6 +49,7 @@ export function replayLooks(
     look: 0,
     repeats: Math.max(0, repeats),
     tests: [],
+    decidedAt: 0,
     decision: 'continue',
     problem,
   });
@@ -72,7 +75,7 @@ export function replayLooks(
     if (test.decision === 'regressed') break;
   }
   const last = tests[tests.length - 1];
-  return { variant, look, repeats, tests, decision: last?.decision ?? 'continue' };
+  return { variant, look, repeats, tests, decidedAt: tests.length, decision: last?.decision ?? 'continue' };
 }
 
 function counts(t: Tally): Counts {

@@ -134,8 +134,9 @@ function sequentialLines(verdict: GateVerdict): string[] {
             ? `fine (a ${formatRate(design.drop)} drop ruled out)`
             : 'not regressed at the last look'
           : 'undecided';
+    const at = looks.decidedAt || looks.look;
     lines.push(
-      `${check.variant}: ${how} at look ${looks.look} of ${design.looks.length} (${looks.repeats} repeats per row).`,
+      `${check.variant}: ${how} at look ${at} of ${design.looks.length} (${design.looks[at - 1] ?? looks.repeats} repeats per row).`,
     );
   }
   return lines;
