@@ -303,7 +303,7 @@ export async function evaluate(argv: string[], out: Output): Promise<number> {
         keys: [...new Set(table.attempts.map((a) => a.row.key))],
       },
       results: path.basename(jsonFile),
-      sha256: resultsHash(fs.readFileSync(jsonFile, 'utf8')),
+      sha256: resultsHash(jsonFile),
       ...(sequentialRecord && { sequential: sequentialRecord }),
     };
     fs.writeFileSync(manifestPath, serializeManifest(manifest));

@@ -102,7 +102,7 @@ export function compareCommand(argv: string[], out: Output): number {
   if (args.flags['help']) return (out.log(COMPARE_HELP), 0);
   const alpha = numberFlag(args, 'alpha', 'compare', (n) => n > 0 && n < 1);
   const result = compare(
-    readTrials(inputs(args.positional, 'compare')),
+    readTrials(inputs(args.positional, 'compare'), { details: false }),
     alpha === undefined ? {} : { alpha },
   );
   const text = renderCompare(
@@ -125,7 +125,7 @@ export function baselineCommand(argv: string[], out: Output): number {
   if (args.flags['help']) return (out.log(BASELINE_HELP), 0);
   const file = stringFlag(args, 'output');
   if (!file) throw new UserError('promptfile baseline: say where to write it with -o baselines/NAME.json');
-  const table = readTrials(inputs(args.positional, 'baseline'));
+  const table = readTrials(inputs(args.positional, 'baseline'), { details: false });
   if (table.trials.length === 0)
     throw new UserError(
       'promptfile baseline: the results hold no trials; refusing to write an empty baseline',
@@ -201,7 +201,7 @@ export function gateCommand(argv: string[], out: Output): number {
       );
     }
   }
-  const table = readTrials(inputs(args.positional, 'gate'));
+  const table = readTrials(inputs(args.positional, 'gate'), { details: false });
   const verdict = gate(table, baselinePath ? readBaseline(baselinePath) : undefined, options);
   out.log(renderGate(verdict, 'text'));
   const summary = stringFlag(args, 'summary');
@@ -222,7 +222,10 @@ export function reportCommand(argv: string[], out: Output): number {
   write(
     file,
     renderReport(
-      compare(readTrials(inputs(args.positional, 'report')), alpha === undefined ? {} : { alpha }),
+      compare(
+        readTrials(inputs(args.positional, 'report'), { details: false }),
+        alpha === undefined ? {} : { alpha },
+      ),
     ),
   );
   out.error(`promptfile report: wrote ${file}`);

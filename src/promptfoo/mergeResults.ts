@@ -7,7 +7,10 @@ import { fileError } from '../results/fileError';
 import { ResultsFile } from './parseResults';
 import { TrialTable } from '../results/trial';
 
-/** Merges files in the order given. The same eval twice is refused: it would count every trial twice. */
+/**
+ * Merges files in the order given, renumbering their repeats in place. The same eval twice is refused: it would
+ * count every trial twice.
+ */
 export function mergeResults(files: readonly ResultsFile[]): TrialTable {
   const evals = new Map<string, string>();
   for (const file of files) {
@@ -28,13 +31,16 @@ export function mergeResults(files: readonly ResultsFile[]): TrialTable {
   for (const file of files) {
     const slot = (variant: string, row: string) => `${variant}\u0000${row}`;
     const counts = new Map<string, number>();
+    // Renumbered in place: the parsed files are ours, and a copy of every trial would double a large run's memory.
     for (const a of file.attempts) {
       const key = slot(a.variant, a.row.key);
       counts.set(key, Math.max(counts.get(key) ?? 0, a.repeat + 1));
-      table.attempts.push({ ...a, repeat: a.repeat + (offsets.get(key) ?? 0) });
+      a.repeat += offsets.get(key) ?? 0;
+      table.attempts.push(a);
     }
     for (const t of file.trials) {
-      table.trials.push({ ...t, repeat: t.repeat + (offsets.get(slot(t.variant, t.row.key)) ?? 0) });
+      t.repeat += offsets.get(slot(t.variant, t.row.key)) ?? 0;
+      table.trials.push(t);
     }
     for (const [key, n] of counts) offsets.set(key, (offsets.get(key) ?? 0) + n);
   }

@@ -37,39 +37,70 @@ export interface ResultsFile {
 
 type Json = Record<string, unknown>;
 
+/** What to keep of each call besides its counts. */
+export interface ParseOptions {
+  /**
+   * Keep each evaluator's reason and each call's reply (default true). `eval` prints them; `compare`, `gate`,
+   * `baseline` and `report` only count, so they read large files without them.
+   */
+  details?: boolean;
+}
+
 /** Parses a promptfoo results document (already JSON-decoded) read from `source`. Throws UserError on a wrong shape. */
-export function parseResults(document: unknown, source: string): ResultsFile {
+export function parseResults(document: unknown, source: string, options: ParseOptions = {}): ResultsFile {
   const results = record(record(document)?.['results']);
   const rows = results?.['results'];
-  if (!results || !Array.isArray(rows)) {
-    throw fileError(
-      source,
-      'not a promptfoo results file (expected `results.results`, as `promptfoo eval -o results.json` writes it)',
-    );
-  }
-  const columns = Array.isArray(results['prompts']) ? results['prompts'].map(record) : [];
-  const variantOf = variantNamer(columns);
-  const ordered = rows
-    .map((row, index) => {
-      const r = record(row);
-      if (!r) throw fileError(source, `results.results[${index}] is not an object`);
-      return r;
-    })
-    .sort(
-      (a, b) =>
-        (num(a['testIdx']) ?? 0) - (num(b['testIdx']) ?? 0) ||
-        (num(a['promptIdx']) ?? 0) - (num(b['promptIdx']) ?? 0),
-    );
+  if (!results || !Array.isArray(rows)) throw notResults(source);
+  const parser = new ResultsParser(source, options);
+  rows.forEach((row, index) => parser.add(row, index));
+  return parser.finish(document);
+}
 
-  const seen = new Map<string, number>();
-  const attempts: Attempt[] = [];
-  const trials: Trial[] = [];
-  for (const r of ordered) {
-    const variant = variantOf(r);
-    const row = rowOf(r);
-    const slot = `${variant}\u0000${row.key}`;
-    const repeat = seen.get(slot) ?? 0;
-    seen.set(slot, repeat + 1);
+/** The error for a document that is not a promptfoo results file. */
+export function notResults(source: string): Error {
+  return fileError(
+    source,
+    'not a promptfoo results file (expected `results.results`, as `promptfoo eval -o results.json` writes it)',
+  );
+}
+
+/** One call, parsed, waiting for its repeat number. */
+interface Parsed {
+  testIdx: number;
+  promptIdx: number;
+  /** The provider's name for the variant, and the prompt's label in case the provider serves several. */
+  provider: string;
+  prompt: string;
+  attempt: Attempt;
+  trials: Trial[];
+}
+
+/**
+ * Parses results one at a time (a streamed file hands them over as it reads them), then numbers repeats in
+ * promptfoo's order. What lies outside `results.results` (the columns, the eval id) is given at the end, since a
+ * streamed file may hold it after the results.
+ */
+export class ResultsParser {
+  private readonly parsed: Parsed[] = [];
+  private readonly details: boolean;
+  /** One copy of each name and row: a large file repeats them on every call. */
+  private readonly names = new Map<string, string>();
+  private readonly rows = new Map<string, RowRef>();
+
+  constructor(
+    private readonly source: string,
+    options: ParseOptions = {},
+  ) {
+    this.details = options.details ?? true;
+  }
+
+  /** Parses the `index`-th element of `results.results`. */
+  add(row: unknown, index: number): void {
+    const r = record(row);
+    if (!r) throw fileError(this.source, `results.results[${index}] is not an object`);
+    // The variant is named in finish(), when the columns are known.
+    const variant = '';
+    const row_ = this.row(rowOf(r));
     let error = errorOf(r) ?? missingOutput(r);
     const verdicts = error !== undefined ? errorVerdicts(r, error) : gradedVerdicts(r);
     if (error === undefined) error = ungraded(verdicts);
@@ -80,33 +111,86 @@ export function parseResults(document: unknown, source: string): ResultsFile {
         : r['success'] === true && [...verdicts.values()].every((v) => v.outcome === 'pass')
           ? 'pass'
           : 'fail';
-    attempts.push({
+    const attempt: Attempt = {
       variant,
-      row,
-      repeat,
+      row: row_,
+      repeat: 0,
       outcome,
       ...(error !== undefined && { error }),
       usage: usageOf(r),
-      ...outputOf(r),
+      ...(this.details ? outputOf(r) : {}),
       ...(deterministic(r) && { deterministic: true }),
-      source,
-    });
+      source: this.source,
+    };
+    const trials: Trial[] = [];
     for (const [evaluator, v] of verdicts) {
       trials.push({
         variant,
-        evaluator,
-        row,
-        repeat,
+        evaluator: this.intern(evaluator),
+        row: row_,
+        repeat: 0,
         outcome: v.outcome,
-        reason: v.reason,
+        reason: this.details || v.outcome === 'error' ? v.reason : '',
         ...(v.score !== undefined && { score: v.score }),
         ...(v.line !== undefined && { evaluatorLine: v.line }),
-        source,
+        source: this.source,
       });
     }
+    const promptIdx = num(r['promptIdx']) ?? 0;
+    this.parsed.push({
+      testIdx: num(r['testIdx']) ?? 0,
+      promptIdx,
+      provider: this.intern(providerName(r)),
+      prompt: this.intern(str(record(r['prompt'])?.['label']) ?? `prompt ${promptIdx}`),
+      attempt,
+      trials,
+    });
   }
-  const evalId = str(record(document)?.['evalId']);
-  return { source, ...(evalId !== undefined && { evalId }), attempts, trials };
+
+  /**
+   * The file's calls, in promptfoo's order (`testIdx`, then column), repeats numbered within (variant, row);
+   * `document` is the file without (or with) its results, for the columns and the eval id.
+   */
+  finish(document: unknown): ResultsFile {
+    const results = record(record(document)?.['results']);
+    const columns = Array.isArray(results?.['prompts']) ? results['prompts'].map(record) : [];
+    const variantOf = variantNamer(columns);
+    const ordered = this.parsed.sort((a, b) => a.testIdx - b.testIdx || a.promptIdx - b.promptIdx);
+    const seen = new Map<string, number>();
+    const attempts: Attempt[] = [];
+    const trials: Trial[] = [];
+    for (const { attempt, trials: own, provider, prompt } of ordered) {
+      attempt.variant = this.intern(variantOf(provider, prompt));
+      for (const t of own) t.variant = attempt.variant;
+      const slot = `${attempt.variant}\u0000${attempt.row.key}`;
+      const repeat = seen.get(slot) ?? 0;
+      seen.set(slot, repeat + 1);
+      attempt.repeat = repeat;
+      attempts.push(attempt);
+      for (const t of own) {
+        t.repeat = repeat;
+        trials.push(t);
+      }
+    }
+    this.parsed.length = 0;
+    const evalId = str(record(document)?.['evalId']);
+    return { source: this.source, ...(evalId !== undefined && { evalId }), attempts, trials };
+  }
+
+  private intern(name: string): string {
+    const known = this.names.get(name);
+    if (known !== undefined) return known;
+    this.names.set(name, name);
+    return name;
+  }
+
+  private row(row: RowRef): RowRef {
+    const id = `${row.key}\u0000${row.slot ?? ''}\u0000${row.label}\u0000${row.file ?? ''}\u0000${row.line ?? ''}`;
+    const known = this.rows.get(id);
+    if (known) return known;
+    this.rows.set(id, row);
+    return row;
+  }
 }
 
 interface Verdict {
@@ -235,24 +319,23 @@ function errorOf(r: Json): string | undefined {
   return errored ? message : undefined;
 }
 
-/** Variant = the provider's label, else its id; qualified with the prompt's label if it serves several prompts. */
-function variantNamer(columns: (Json | undefined)[]): (r: Json) => string {
+/** The provider's label, else its id (the mixed reference column by each row's own file). */
+function providerName(r: Json): string {
+  const provider = record(r['provider']);
+  const label = str(provider?.['label']) ?? str(provider?.['id']) ?? str(r['provider']) ?? 'unknown provider';
+  return ownReference(label, r);
+}
+
+/** Variant = the provider's name, qualified with the prompt's label if it serves several prompts. */
+function variantNamer(columns: (Json | undefined)[]): (provider: string, prompt: string) => string {
   const perProvider = new Map<string, Set<string>>();
   for (const c of columns) {
     const provider = str(c?.['provider']);
     if (provider === undefined) continue;
     perProvider.set(provider, (perProvider.get(provider) ?? new Set()).add(str(c?.['label']) ?? ''));
   }
-  return (r) => {
-    const provider = record(r['provider']);
-    const label =
-      str(provider?.['label']) ?? str(provider?.['id']) ?? str(r['provider']) ?? 'unknown provider';
-    const name = ownReference(label, r);
-    if ((perProvider.get(name)?.size ?? 0) < 2) return visible(name);
-    return visible(
-      `${name} [${str(record(r['prompt'])?.['label']) ?? `prompt ${num(r['promptIdx']) ?? 0}`}]`,
-    );
-  };
+  return (provider, prompt) =>
+    (perProvider.get(provider)?.size ?? 0) < 2 ? visible(provider) : visible(`${provider} [${prompt}]`);
 }
 
 /**

@@ -1,43 +1,70 @@
 /**
- * The file edge of the results module: reads promptfoo results files and hands them to the pure parser and merger.
+ * The file edge of the results module: reads promptfoo results files, streaming (promptfoo/scanResults.ts), into
+ * the pure parser and merger.
  */
 import { UserError } from '../errors/diagnostics';
-import { fileError, readUserFile } from '../results/fileError';
+import { fileError } from '../results/fileError';
 import { readManifest, type ShardedFile } from '../results/manifest';
 import { mergeResults } from './mergeResults';
-import { parseResults, type ResultsFile } from './parseResults';
+import { notResults, ResultsParser, type ParseOptions, type ResultsFile } from './parseResults';
+import { scanResults, ScanError } from './scanResults';
 import { TrialTable } from '../results/trial';
 
 /**
  * Reads one or more `promptfoo eval -o *.json` files (shards of one eval are merged) into a trial table, with the
- * shard manifest found beside each file.
+ * shard manifest found beside each file. Each file is read in chunks, one result at a time, so its size is not
+ * bounded by memory or by V8's largest string; `details: false` drops reasons and replies, for commands that only
+ * count.
  */
-export function readTrials(paths: readonly string[]): TrialTable {
+export function readTrials(paths: readonly string[], options: ParseOptions = {}): TrialTable {
   if (paths.length === 0)
     throw new UserError('no results file given; pass the JSON that `promptfoo eval -o` wrote');
   const files: ResultsFile[] = [];
   const shards: ShardedFile[] = [];
   for (const path of paths) {
-    const text = readUserFile(path, 'results file');
-    const file = parseResults(parseJson(text, path), path);
+    const { file, sha256 } = readResultsFile(path, options);
     files.push(file);
-    shards.push({
-      source: path,
-      rowKeys: [...new Set(file.attempts.map((a) => a.row.key))],
-      rowCount: new Set(file.attempts.map((a) => a.row.slot ?? a.row.key)).size,
-      ...readManifest(path, text),
-    });
+    const keys = new Set<string>();
+    const places = new Set<string>();
+    for (const a of file.attempts) {
+      keys.add(a.row.key);
+      places.add(a.row.slot ?? a.row.key);
+    }
+    shards.push({ source: path, rowKeys: [...keys], rowCount: places.size, ...readManifest(path, sha256) });
   }
   return { ...mergeResults(files), shards };
 }
 
-function parseJson(text: string, path: string): unknown {
+/** One results file, parsed as it is read, with the SHA-256 of its bytes. */
+function readResultsFile(path: string, options: ParseOptions): { file: ResultsFile; sha256: string } {
+  const parser = new ResultsParser(path, options);
+  let scanned;
   try {
-    return JSON.parse(text);
+    scanned = scanResults(path, (result, index) => parser.add(result, index));
   } catch (error) {
-    throw fileError(
-      path,
-      `not valid JSON (${(error as Error).message}); write results with \`-o results.json\``,
-    );
+    if (error instanceof ScanError)
+      throw fileError(
+        path,
+        `not valid JSON at byte ${error.offset}: ${error.message}; write results with \`-o results.json\``,
+      );
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code))
+      throw fileError(
+        path,
+        code === 'ENOENT' ? 'results file not found' : `cannot read the results file (${code})`,
+      );
+    throw error;
   }
+  const results = record(record(scanned.skeleton)?.['results']);
+  const rest = results?.['results'];
+  if (!results || !Array.isArray(rest)) throw notResults(path);
+  // Results the scan could not see as such (a key written with escapes) are in the skeleton: parse them too.
+  rest.forEach((result, index) => parser.add(result, scanned.count + index));
+  return { file: parser.finish(scanned.skeleton), sha256: scanned.sha256 };
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }

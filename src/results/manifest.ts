@@ -51,9 +51,18 @@ export function shardSlice(index: number, count: number, total: number): { from:
   return { from: Math.floor(((index - 1) * total) / count), to: Math.floor((index * total) / count) };
 }
 
-/** SHA-256 of a results file's text, as the manifest records it. */
-export function resultsHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+/** SHA-256 of a results file's bytes, as the manifest records it (read in chunks: the file may be large). */
+export function resultsHash(file: string): string {
+  const hash = createHash('sha256');
+  const fd = fs.openSync(file, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(2 ** 20);
+    let read: number;
+    while ((read = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0) hash.update(chunk.subarray(0, read));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return hash.digest('hex');
 }
 
 /** The manifest text for a shard's results (stable key order, ends with a newline). */
@@ -62,12 +71,12 @@ export function serializeManifest(manifest: ShardManifest): string {
 }
 
 /**
- * The manifest beside `resultsPath`, checked against the results' text; undefined when there is none. A manifest
+ * The manifest beside `resultsPath`, checked against the results' SHA-256; undefined when there is none. A manifest
  * that is not one is bad input (a UserError); one that describes other results is reported as a mismatch.
  */
 export function readManifest(
   resultsPath: string,
-  resultsText: string,
+  resultsSha256: string,
 ): { manifest?: ShardManifest; mismatch?: string } {
   const file = path.join(path.dirname(resultsPath), MANIFEST_FILE);
   if (!fs.existsSync(file)) return {};
@@ -79,7 +88,7 @@ export function readManifest(
   }
   const manifest = validManifest(document, file);
   if (manifest.results !== path.basename(resultsPath)) return {};
-  if (manifest.sha256 !== resultsHash(resultsText))
+  if (manifest.sha256 !== resultsSha256)
     return {
       manifest,
       mismatch: `${file} describes other results than ${resultsPath} (their SHA-256 differs); run the shard again`,

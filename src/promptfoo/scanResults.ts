@@ -1,0 +1,276 @@
+/**
+ * Reads a promptfoo results file (`promptfoo eval -o x.json`) without holding it: in chunks, handing each element of
+ * `results.results` to a callback as soon as it is complete, and keeping the rest of the document (the "skeleton":
+ * evalId, config, results.prompts, stats, with `results.results` left empty) to parse at the end. A file of any
+ * size is read in memory proportional to its largest result, not to the file; V8 cannot even hold one string above
+ * 512 MiB, so `JSON.parse` of the whole text fails beyond that.
+ *
+ * The scanner only finds where each result starts and ends (tracking strings, escapes and nesting) and leaves the
+ * parsing of each result to `JSON.parse`, which is native and fast. Inside strings, which is where most of a
+ * results file's bytes are (replies, prompts, reasons), it jumps from quote to quote with `Buffer.indexOf`.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+
+/** Bytes read at a time. */
+export const CHUNK_BYTES = 8 * 2 ** 20;
+
+/** What a scan found besides the results it handed on. */
+export interface ScannedResults {
+  /** The document with `results.results` emptied, parsed; undefined when the file has no `results.results` array. */
+  skeleton: unknown;
+  /** SHA-256 of the file's bytes, as a shard manifest records it. */
+  sha256: string;
+  /** How many results were handed on. */
+  count: number;
+}
+
+/** A file that is not JSON, with the byte offset where that shows. */
+export class ScanError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Scans `path`, calling `each(result, index)` for every element of `results.results` in file order. Throws
+ * ScanError for text that is not JSON (naming the byte offset); an element that is not an object is handed on
+ * as parsed, for the caller to refuse.
+ */
+export function scanResults(
+  path: string,
+  each: (result: unknown, index: number) => void,
+  chunkBytes: number = CHUNK_BYTES,
+): ScannedResults {
+  const fd = fs.openSync(path, 'r');
+  try {
+    const scanner = new Scanner(each);
+    const hash = createHash('sha256');
+    let position = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(chunkBytes);
+      const read = fs.readSync(fd, chunk, 0, chunkBytes, position);
+      if (read === 0) break;
+      const bytes = chunk.subarray(0, read);
+      hash.update(bytes);
+      scanner.push(bytes, position);
+      position += read;
+    }
+    return { skeleton: scanner.end(position), sha256: hash.digest('hex'), count: scanner.count };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The scan's state between chunks. */
+class Scanner {
+  count = 0;
+  /** Open containers, innermost last: OPEN_OBJECT or OPEN_ARRAY. */
+  private readonly stack: number[] = [];
+  /** The key being read or last read at each object depth (only the first two levels are kept). */
+  private readonly keys: (string | undefined)[] = [];
+  private inString = false;
+  /** The previous chunk ended on a backslash inside a string. */
+  private escaped = false;
+  /** The string being read is a key (at depth <= 2), and where its bytes started in `window`. */
+  private keyStart = -1;
+  private keyParts: Buffer[] = [];
+  /** After a colon: the next string in an object is a value, not a key. */
+  private afterColon = false;
+  /** Inside `results.results` (its depth), and where the current element started in `window`. */
+  private resultsDepth = -1;
+  private elementStart = -1;
+  /** Bytes of the skeleton so far (copies: never views of a chunk, which would keep it alive). */
+  private readonly skeleton: Buffer[] = [];
+  private foundResults = false;
+  /** A result just ended in results.results: a comma or the closing bracket must follow. */
+  private needComma = false;
+  /** What is being scanned: the carried-over start of an element plus the new chunk, and its file offset. */
+  private window: Buffer = Buffer.alloc(0);
+  private windowOffset = 0;
+
+  constructor(private readonly each: (result: unknown, index: number) => void) {}
+
+  push(chunk: Buffer, offset: number): void {
+    let from = 0;
+    if (this.elementStart >= 0) {
+      // An element spans the chunk boundary: keep its start, scan only what is new.
+      const carried = this.window.subarray(this.elementStart);
+      this.window = Buffer.concat([carried, chunk]);
+      this.windowOffset = offset - carried.length;
+      from = carried.length;
+      this.elementStart = 0;
+    } else {
+      this.window = chunk;
+      this.windowOffset = offset;
+    }
+    if (this.keyStart >= 0) this.keyStart = 0;
+    this.scan(from);
+  }
+
+  end(size: number): unknown {
+    if (this.inString || this.stack.length > 0)
+      throw new ScanError(
+        `the file ends inside ${this.inString ? 'a string' : this.stack.length === 1 ? 'the document' : 'a value'} (truncated?)`,
+        size,
+      );
+    if (!this.foundResults) return undefined;
+    const text = Buffer.concat(this.skeleton).toString('utf8');
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new ScanError(`not valid JSON outside results.results (${(error as Error).message})`, 0);
+    }
+  }
+
+  private scan(from: number): void {
+    const buf = this.window;
+    const end = buf.length;
+    const inResults = () => this.resultsDepth >= 0;
+    let copyFrom = inResults() ? -1 : from;
+    let i = from;
+    let nextQuote = -1;
+    while (i < end) {
+      if (this.inString) {
+        if (this.escaped) {
+          this.escaped = false;
+          i++;
+          continue;
+        }
+        if (nextQuote < i) nextQuote = buf.indexOf(QUOTE, i);
+        const backslash = buf.indexOf(BACKSLASH, i);
+        if (backslash !== -1 && (nextQuote === -1 || backslash < nextQuote)) {
+          if (backslash + 1 >= end) {
+            this.escaped = true;
+            i = end;
+          } else i = backslash + 2;
+          continue;
+        }
+        if (nextQuote === -1) {
+          i = end;
+          break;
+        }
+        this.inString = false;
+        if (this.keyStart >= 0) {
+          this.keyParts.push(buf.subarray(this.keyStart, nextQuote));
+          this.keys[this.stack.length - 1] = Buffer.concat(this.keyParts).toString('utf8');
+          this.keyParts = [];
+          this.keyStart = -1;
+        }
+        i = nextQuote + 1;
+        continue;
+      }
+      const c = buf[i] as number;
+      switch (c) {
+        case QUOTE: {
+          this.inString = true;
+          const depth = this.stack.length;
+          const isKey = this.stack[depth - 1] === OPEN_OBJECT && !this.afterColon;
+          if (isKey && depth <= 2) {
+            this.keyStart = i + 1;
+            this.keyParts = [];
+          }
+          break;
+        }
+        case COLON:
+          this.afterColon = true;
+          break;
+        case COMMA:
+          this.afterColon = false;
+          if (this.stack.length === this.resultsDepth) {
+            if (!this.needComma) throw this.error('a comma where a result should be', i);
+            this.needComma = false;
+          }
+          break;
+        case OPEN_OBJECT:
+        case OPEN_ARRAY: {
+          const depth = this.stack.length;
+          if (depth === this.resultsDepth) {
+            if (c !== OPEN_OBJECT)
+              throw this.error('results.results holds an element that is not an object', i);
+            if (this.needComma) throw this.error('a result where a comma should be', i);
+            this.elementStart = i;
+          } else if (
+            c === OPEN_ARRAY &&
+            depth === 2 &&
+            !inResults() &&
+            this.stack[0] === OPEN_OBJECT &&
+            this.stack[1] === OPEN_OBJECT &&
+            this.keys[0] === 'results' &&
+            this.keys[1] === 'results'
+          ) {
+            // results.results opens: the skeleton keeps the bracket and skips the elements.
+            if (this.foundResults) throw this.error('results.results appears twice', i);
+            this.skeleton.push(Buffer.from(buf.subarray(copyFrom, i + 1)));
+            copyFrom = -1;
+            this.resultsDepth = depth + 1;
+            this.foundResults = true;
+          }
+          this.stack.push(c);
+          this.afterColon = false;
+          break;
+        }
+        case CLOSE_OBJECT:
+        case CLOSE_ARRAY: {
+          const open = this.stack.pop();
+          if (open !== (c === CLOSE_OBJECT ? OPEN_OBJECT : OPEN_ARRAY))
+            throw this.error(`unexpected '${String.fromCharCode(c)}'`, i);
+          const depth = this.stack.length;
+          if (depth < 2) this.keys.length = depth;
+          this.afterColon = false;
+          if (depth === this.resultsDepth && this.elementStart >= 0) {
+            this.element(buf, this.elementStart, i + 1);
+            this.elementStart = -1;
+            this.needComma = true;
+          } else if (depth === this.resultsDepth - 1 && c === CLOSE_ARRAY) {
+            if (this.count > 0 && !this.needComma) throw this.error('a comma before the closing bracket', i);
+            this.resultsDepth = -1;
+            copyFrom = i;
+          }
+          break;
+        }
+        default:
+          if (this.resultsDepth >= 0 && this.stack.length === this.resultsDepth && !isBlank(c))
+            throw this.error('results.results holds an element that is not an object', i);
+      }
+      i++;
+    }
+    // A key that runs on into the next chunk: keep what was read of it.
+    if (this.inString && this.keyStart >= 0)
+      this.keyParts.push(Buffer.from(buf.subarray(this.keyStart, end)));
+    if (copyFrom >= 0 && copyFrom < end) this.skeleton.push(Buffer.from(buf.subarray(copyFrom, end)));
+  }
+
+  private element(buf: Buffer, start: number, end: number): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(buf.toString('utf8', start, end));
+    } catch (error) {
+      throw this.error(
+        `results.results[${this.count}] is not valid JSON (${(error as Error).message})`,
+        start,
+      );
+    }
+    this.each(value, this.count++);
+  }
+
+  private error(message: string, at: number): ScanError {
+    return new ScanError(message, this.windowOffset + at);
+  }
+}
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}

@@ -1,0 +1,142 @@
+/**
+ * The streaming reader of results files (promptfoo/scanResults.ts) hands on exactly what JSON.parse would find in
+ * `results.results`, whatever the chunk size (down to one byte, so every string, escape, multi-byte character and
+ * key is cut somewhere), in whichever order the document's keys come, and refuses what is not JSON by byte offset.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { scanResults, ScanError } from '../../../src/promptfoo/scanResults';
+import { seeded, type Random } from '../../../src/stats/random';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-'));
+let n = 0;
+function file(text: string): string {
+  const p = path.join(dir, `f${n++}.json`);
+  fs.writeFileSync(p, text);
+  return p;
+}
+
+function scan(text: string, chunk: number): { results: unknown[]; skeleton: unknown; sha256: string } {
+  const results: unknown[] = [];
+  const { skeleton, sha256 } = scanResults(file(text), (r) => results.push(r), chunk);
+  return { results, skeleton, sha256 };
+}
+
+/** Strings that stress the scanner: quotes, backslashes, escapes of every kind, multi-byte and astral characters. */
+const NASTY = [
+  'plain',
+  'a "quoted" word',
+  'back\\slash\\',
+  '\\"',
+  'line\nbreak\ttab',
+  '√∑ é',
+  '😀 astral 𝄞',
+  '\u0000\u001f',
+  '}]{[',
+  '',
+  '\\\\"',
+];
+
+function randomValue(random: Random, depth: number): unknown {
+  const pick = Math.floor(random() * (depth > 3 ? 4 : 7));
+  switch (pick) {
+    case 0:
+      return NASTY[Math.floor(random() * NASTY.length)]! + String(Math.floor(random() * 100));
+    case 1:
+      return Math.floor(random() * 1e6) / (random() < 0.5 ? 1 : 7);
+    case 2:
+      return random() < 0.5;
+    case 3:
+      return null;
+    case 4:
+    case 5: {
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < Math.floor(random() * 4); i++)
+        o[`${NASTY[i % NASTY.length]}k${i}`] = randomValue(random, depth + 1);
+      return o;
+    }
+    default:
+      return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth + 1));
+  }
+}
+
+function randomDocument(random: Random): { text: string; results: unknown[] } {
+  const results = Array.from({ length: Math.floor(random() * 6) }, () => ({
+    testIdx: Math.floor(random() * 10),
+    output: randomValue(random, 1),
+    nested: { results: [randomValue(random, 2)] },
+  }));
+  const inner: [string, unknown][] = [
+    ['version', 3],
+    ['prompts', [{ provider: 'p "x"', label: 'l\\n' }]],
+    ['results', results],
+    ['stats', { successes: 1 }],
+  ];
+  const outer: [string, unknown][] = [
+    ['evalId', 'eval-😀'],
+    ['config', { results: [1, 2], tests: [{ vars: { results: { results: [9] } } }] }],
+    ['results', null],
+  ];
+  // Key order varies: results before or after prompts, the eval id before or after the results.
+  if (random() < 0.5) inner.reverse();
+  if (random() < 0.5) outer.reverse();
+  const indent = random() < 0.5 ? 2 : undefined;
+  const object = Object.fromEntries(
+    outer.map(([k, v]) => [k, k === 'results' ? Object.fromEntries(inner) : v]),
+  );
+  return { text: JSON.stringify(object, null, indent), results };
+}
+
+describe('scanResults', () => {
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('equals JSON.parse on random documents, at every chunk size from 1 byte', () => {
+    const random = seeded(5);
+    for (let i = 0; i < 200; i++) {
+      const { text, results } = randomDocument(random);
+      const chunk = [1, 2, 3, 7, 64, 4096][i % 6]!;
+      const scanned = scan(text, chunk);
+      expect(scanned.results).toEqual(results);
+      const expected = JSON.parse(text) as { results: { results: unknown[] } };
+      expected.results.results = [];
+      expect(scanned.skeleton).toEqual(expected);
+    }
+  });
+
+  it('hashes the file it read', () => {
+    const text = JSON.stringify({ results: { results: [{ a: 1 }] } });
+    const { sha256 } = scan(text, 3);
+    expect(sha256).toBe(require('node:crypto').createHash('sha256').update(text).digest('hex'));
+  });
+
+  it('finds no results array where there is none', () => {
+    expect(scan('{"results": {"prompts": []}}', 4).skeleton).toBeUndefined();
+    expect(scan('[1, 2]', 4).skeleton).toBeUndefined();
+  });
+
+  it.each([
+    ['a truncated file', '{"results": {"results": [{"a": 1}, {"b": ', /ends inside a value/],
+    ['a file cut inside a string', '{"results": {"results": [{"a": "x', /ends inside a string/],
+    ['an element that is not an object', '{"results": {"results": [{"a": 1}, 7]}}', /not an object/],
+    ['a missing comma', '{"results": {"results": [{"a": 1} {"b": 2}]}}', /where a comma should be/],
+    ['a trailing comma', '{"results": {"results": [{"a": 1},]}}', /comma before the closing bracket/],
+    ['two results arrays', '{"results": {"results": [], "results": [{"a": 1}]}}', /appears twice/],
+    ['a broken element', '{"results": {"results": [{"a": tru}]}}', /results\.results\[0\] is not valid JSON/],
+    ['garbage after the document', '{"results": {"results": []}} x', /outside results\.results/],
+    ['a mismatched bracket', '{"results": {"results": [}]}', /unexpected '\}'/],
+  ])('refuses %s, naming where', (_, text, message) => {
+    for (const chunk of [1, 5, 4096]) {
+      let error: unknown;
+      try {
+        scan(text, chunk);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ScanError);
+      expect((error as ScanError).message).toMatch(message);
+      expect((error as ScanError).offset).toBeGreaterThanOrEqual(0);
+      expect((error as ScanError).offset).toBeLessThanOrEqual(text.length);
+    }
+  });
+});
