@@ -61,6 +61,22 @@ describe('holdout 3 is frozen (issue 14): measured once, never edited', () => {
   });
 });
 
+describe('holdout 4 is frozen (issue 14, round 2): measured once, never edited', () => {
+  // 48 replies written this round before any checker change, from docs/gossip-reference.md only, by an engineer who
+  // had not read the checker's code this round (suites/gossip/src); not yet measured.
+  it('holds the 48 replies of its first commit, byte for byte', () => {
+    const dir = 'suites/gossip/calibration/holdout4';
+    const hash = crypto.createHash('sha256');
+    for (const file of fs.readdirSync(dir).sort()) {
+      hash.update(`${file}\0`);
+      hash.update(fs.readFileSync(path.join(dir, file)));
+      hash.update('\0');
+    }
+    expect(hash.digest('hex')).toBe('79f5c8329a7e2a7202e4628e3db14ecd5b1ae13f5d1c3862d7567c9880c50576');
+    expect(loadCorpus(dir)).toHaveLength(48);
+  });
+});
+
 describe('agreement, with fail as the positive class', () => {
   it('counts and ratios', () => {
     const a = agreementOf([
