@@ -138,6 +138,68 @@ describe('times: interval, latency, convergence, bound', () => {
     expect(c!.counterfactual).toBe(true);
   });
 
+  it('a margin set off after the total is not a total ("2.9 s, about 2 s below the 5 s bound")', () => {
+    expect(
+      values('End to end: 0.1 + 1.5 + 1.1 ≈ 2.9 s, about 2 s below the 5 s bound.', 'convergence'),
+    ).toEqual([2.9]);
+    expect(values('Total 3.1 s (1.9 s below the budget).', 'convergence')).toEqual([3.1]);
+    // Without a figure before it and a break, the figure below the bound is the total.
+    expect(values('End to end ≈ 3.1 s under the 5 s bound.', 'convergence')).toEqual([3.1]);
+  });
+
+  it("a paragraph or list that rejects an option makes its figures counterfactual, the chosen design's not", () => {
+    const reply = [
+      '**Alternatives considered and rejected.**',
+      '- *Flat push, fanout 1.* About 34 rounds; at a 200 ms period that is ≈ 6.8 s, over the 5 s bound.',
+      '',
+      '**Chosen: two tiers.**',
+      '- *Total:* 1.9 + 1.0 ≈ 3.0 s at p95.',
+    ].join('\n');
+    const times = claims(reply, 'convergence');
+    expect(times.filter((c) => c.counterfactual).map((c) => c.quantity.value)).toEqual([6.8]);
+    expect(times.filter((c) => !c.counterfactual).map((c) => c.quantity.value)).toEqual([3]);
+    // A rejected list item rejects itself only: its neighbours in the list stay the design's.
+    const items = claims(
+      '- Sites converge in 1.0 s.\n- Rejected alternative: flat push would take 6.8 s.\n- Total ≈ 3.1 s.',
+      'convergence',
+    );
+    expect(items.map((c) => [c.quantity.value, Boolean(c.counterfactual)])).toEqual([
+      [1, false],
+      [6.8, true],
+      [3.1, false],
+    ]);
+  });
+
+  it('a single round as a unit of time is no count of rounds; an extra round is an increment', () => {
+    expect(values('So one round costs max(200, 150 + 100) = 250 ms.', 'rounds')).toEqual([]);
+    expect(values('One round every 100 ms on the LAN.', 'rounds')).toEqual([]);
+    expect(
+      claims('Allow one extra round per epidemic stage for the p99.', 'rounds').map((c) => c.partial),
+    ).toEqual([true]);
+  });
+
+  it('reads numbers in words joined by "and" after a scale word, and a hyphenated latency', () => {
+    expect(values('Six rounds of one hundred and fifty milliseconds is 0.9 seconds.', 'rounds')).toEqual([6]);
+    expect(values('A push epidemic on a ten-millisecond-latency LAN.', 'latency')).toEqual([0.01]);
+  });
+
+  it('a semicolon inside max() does not end the sentence: the result is the round cost', () => {
+    const reply = 'One-way WAN latency ≤ 0,12 s, so one round costs max(0,2 s; 0,12 s + 0,1 s) = 0,22 s.';
+    expect(values(reply, 'roundCost')).toEqual([0.22]);
+    expect(values(reply, 'convergence')).toEqual([]);
+  });
+
+  it('a round cost given in words or in a per-round table column is a round cost, not a convergence time', () => {
+    const words =
+      'Latency is below 60 ms, so a round costs the larger of the interval and the latency plus half an interval, which is 150 ms.';
+    expect(values(words, 'roundCost')).toEqual([0.15]);
+    expect(values(words, 'convergence')).toEqual([]);
+    const row = '| Inter-site | push | 3 | max(300, 150 + 150) = 300 ms | 8 | 2.4 s |';
+    const table = `| Tier | Mode | Fanout | Per-round time | Rounds | Time |\n|---|---|---|---|---|---|\n${row}`;
+    expect(values(table, 'roundCost')).toEqual([0.3]);
+    expect(values(table, 'convergence')).toEqual([2.4]);
+  });
+
   it('a session length is not a convergence time', () => {
     expect(values('Even with a 10-minute mean session, spreading finishes in 2 s.', 'convergence')).toEqual([
       2,

@@ -342,3 +342,21 @@ describe('rumor residue, bandwidth and reliability (reference §9.5, §9.11, §9
     expect(outcomes(text, 'reliability')).toEqual(['FAIL']);
   });
 });
+
+describe('full-state exchange: its size over its period, per node (reference §5)', () => {
+  it('fails a whole table shipped so often that it exceeds 1 MB/s per node, saying what it computed', () => {
+    const [f] = findings(
+      'For simplicity every node does a full-state push/pull of its 64 MB invalidation table every 10 s, a modest overhead.',
+      'full state',
+    );
+    expect(f?.outcome).toBe('FAIL');
+    expect(f?.detail).toMatch(/64 MB every 10 s is 6\.4 MB\/s per node/);
+  });
+
+  it('passes a small state or a rare exchange, and says nothing about digests', () => {
+    expect(outcomes('Gateways exchange their full state (2 MB) every 60 s.', 'full state')).toEqual(['PASS']);
+    expect(outcomes('Every 2 s nodes exchange a 1,400 B digest of version vectors.', 'full state')).toEqual(
+      [],
+    );
+  });
+});

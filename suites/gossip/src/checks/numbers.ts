@@ -12,7 +12,7 @@ import { bloomBitsPerElement, bloomOptimalHashes } from '../bloom';
 import { extractClaims, type Claim, type ClaimKind } from '../claims/claims';
 import { maxOf, minOf, MIN_POPULATION, ReplyContext, type Scope } from './context';
 import { checkStageTotals, checkSubstance, checkSums } from './totals';
-import { checkBandwidth, checkResidue } from './traffic';
+import { checkBandwidth, checkFullState, checkResidue } from './traffic';
 import { scanQuantities } from '../claims/quantity';
 import type { Scenario } from '../claims/scenario';
 import { PHI_MINIMUM, PHI_RECOMMENDED, phiFalseSuspicionProbability } from '../phi';
@@ -49,6 +49,7 @@ export function checkNumbers(reply: string, scenario: Scenario): CheckVerdict {
     ...checkSubstance(context),
     ...checkResidue(context),
     ...checkBandwidth(context),
+    ...checkFullState(context),
     ...checkFlatDesign(context),
     ...checkBound(context),
     ...checkConstantRounds(context),

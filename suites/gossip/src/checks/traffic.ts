@@ -103,3 +103,48 @@ export function checkBandwidth(c: ReplyContext): Finding[] {
   }
   return findings;
 }
+
+/** A whole table, state or membership list exchanged at once, rather than digests or deltas. */
+const FULL_STATE =
+  /\bfull[- ]state\b|\b(?:entire|whole|complete|full)\s+(?:[\w-]+\s+){0,2}?(?:table|state|database|membership(?:\s+list)?|data\s*set|cache\s+index)\b/i;
+const EVERY = /\bevery\s+(\d+(?:[.,]\d+)?)\s*(ms|milliseconds?|s|sec(?:ond)?s?|min(?:ute)?s?)\b/i;
+/** Per node, far above any gossip budget (§5: f × 1,400 B every 200 ms is 21 KB/s). */
+const FULL_STATE_LIMIT = 1e6;
+
+/**
+ * Full-state exchange has a bandwidth the reply may not compute: the state's size over its period, per node (§5:
+ * "full-state push/pull is infeasible" at 10⁶ nodes). A paragraph that ships a whole table or state of a stated size
+ * every so often fails when that comes to more than 1 MB/s per node.
+ */
+export function checkFullState(c: ReplyContext): Finding[] {
+  const findings: Finding[] = [];
+  const blocks = new Map<number, string[]>();
+  for (const s of c.extracted.sentences) {
+    if (c.extracted.claims.some((x) => x.sentence === s.index && x.counterfactual)) continue;
+    const list = blocks.get(s.block);
+    if (list) list.push(s.text);
+    else blocks.set(s.block, [s.text]);
+  }
+  for (const sentences of blocks.values()) {
+    const text = sentences.join(' ');
+    if (!FULL_STATE.test(text)) continue;
+    const every = EVERY.exec(text);
+    if (!every) continue;
+    const unit = (every[2] ?? 's').toLowerCase();
+    const period =
+      Number((every[1] ?? '').replace(',', '.')) *
+      (unit.startsWith('ms') || unit.startsWith('milli') ? 1e-3 : unit.startsWith('min') ? 60 : 1);
+    const size = scanQuantities(text)
+      .filter((q) => q.dimension === 'bytes' && !RATE_AFTER.test(text.slice(q.end, q.end + 12)))
+      .reduce((max, q) => Math.max(max, q.value), 0);
+    if (!(period > 0) || size < 1e6) continue;
+    const rate = size / period;
+    findings.push({
+      check: 'full state',
+      outcome: rate > FULL_STATE_LIMIT ? 'FAIL' : 'PASS',
+      detail: `a full-state exchange of ${show(size / 1e6)} MB every ${show(period)} s is ${show(rate / 1e6)} MB/s per node${rate > FULL_STATE_LIMIT ? '; over 1 MB/s per node, full-state sync at this scale is infeasible (use digests or deltas)' : ''}`,
+      snippet: sentences.find((x) => FULL_STATE.test(x)) ?? text.slice(0, 200),
+    });
+  }
+  return findings;
+}

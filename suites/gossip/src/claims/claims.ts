@@ -107,11 +107,25 @@ const DISSEMINATION_CUE =
   /(?<![\w'′])T(?:_\w+)?\s*[≈=~]|converg\w*|propagat\w*|dissemina\w*|spread\w*|\breach\w*|deliver\w*|end-to-end|end to end|\btotal\b|\bglobal\w*|T_conv|informed|coverage|\brounds?\b|\btiers?\b|\bhops?\b|eager|\btakes?\b|that is|i\.e\.|→/i;
 const COUNTERFACTUAL =
   /\bwould\b|\breject\w*|\bviolat\w*|\bexceed\w*|too (?:slow|tight|long)|\binstead\b|\bnaive\b|\balternative\b|\bcompared (?:to|with)\b|\bversus\b|\bvs\.?|\bif we\b|\bwithout\b|\bcannot\b|\bcan't\b/i;
+/**
+ * A paragraph that turns an option down ("... about 6.8 s on average. Rejected.", "Options considered and
+ * rejected"): every figure in it is about the alternative, not the design. Not when the same paragraph also says what
+ * was chosen, whose figures are the design's.
+ */
+const REJECTED_BLOCK = /\brejected\b|\bruled out\b|\bwe reject\b|\bdiscarded\b|\bnot chosen\b/i;
+const CHOSEN_IN_BLOCK =
+  /\bchosen\b|\bwe (?:adopt|choose|use|pick|go with)\b|\badopted\b|\bselected design\b|\bour design\b/i;
 const HIERARCHY =
   /two-level|two-tier|three-tier|multi-level|hierarch\w*|\btiers?\b|intra-?(?:site|location|region|pop|cluster)|inter-?(?:site|location|region|pop|cluster)|\bgateways?\b|super-?(?:peers?|nodes?)|per[- ]site|(?:inside|within) (?:a|each|every|the) (?:edge )?(?:site|location|region|pop|cluster)|across (?:the )?(?:\d+ )?(?:edge )?(?:sites|locations|regions|pops)/i;
 
 const ROUNDS_AFTER =
   /^\s*(?:more\s+|extra\s+|additional\s+)?(?:gossip\s+|push\s+|pull\s+|push-pull\s+|epidemic\s+|WAN\s+|LAN\s+|communication\s+)?rounds?\b(?![-\s]trips?)/i;
+/**
+ * "one round costs max(…)", "a round every 100 ms", "one round is 250 ms": a single round as a unit of time, not a
+ * count of rounds anything takes.
+ */
+const ONE_ROUND_AS_UNIT =
+  /^\s*(?:gossip\s+|WAN\s+|LAN\s+)?round\s+(?:\w+ly\s+)?(?:costs?|takes?|lasts?|is|=|every|each|per|of|at|in|for|spans?|equals?)\b/i;
 const ROUNDS_BEFORE =
   /\brounds?\s*(?:\([^)]*\)\s*)?(?:to\s+(?:converge|full coverage|reach\s+\w+(?:\s+\w+)?)\s*)?(?:=|:|≈|~|of)\s*$/i;
 const LOWER_BOUND = /lower bound|hard bound|\bfloor\b|\bminimum\b|no fewer than/i;
@@ -128,7 +142,7 @@ const SAVING_AFTER =
 const RELAY_LIMIT_BEFORE =
   /\b(?:each|every|a|any|the)\s+(?:relay|node|peer|gateway|member|server|forwarder|hop)s?\b[^.;]{0,60}\b(?:for|during|over)\s+(?:at most|up to|no more than|only|just)?\s*$|\b(?:TTL|time[- ]to[- ]live|hop limit|retransmit\w*|forwarding limit)\b[^.;]{0,20}$/i;
 const PARTIAL_AFTER =
-  /^\s*(?:\w+\s+)?rounds?\s+(?:of|for|in)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:growth|tail|exponential|initial|first|second|last|final|phase|stage)/i;
+  /^\s*(?:\w+\s+)?rounds?\s+(?:of|for|in)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:growth|tail|exponential|initial|first|second|last|final|phase|stage)|^\s*(?:more|extra|additional|further)\s+rounds?\b/i;
 
 const FANOUT_BEFORE =
   /\bfan-?outs?\b(?:\s*\(?\s*f\s*\)?)?\s*(?:of|=|:|≈|~|is|at|to|set to)?\s*(?:(?:a|an)\s+)?(?:f\s*=\s*)?$/i;
@@ -154,17 +168,32 @@ const INTERVAL_AFTER =
 const LATENCY_BEFORE =
   /(?:latency|(?<![\w'′])L|\bRTT|\bdelay|one-way)\s*(?:of|=|:|≈|~|is|up to|around|about)?\s*$/i;
 const LATENCY_AFTER =
-  /^\s*(?:of\s+)?(?:one-way\s+|WAN\s+|network\s+)?(?:latency|RTT|delay)\b|^\s*one[- ]way\b/i;
+  /^[\s-]*(?:of\s+)?(?:one-way\s+|WAN\s+|network\s+)?(?:latency|RTT|delay)\b|^\s*one[- ]way\b/i;
 const BOUND_BEFORE =
   /(?:\bbound|\bbudget|\brequirement|\btarget|\bSLA|\bSLO|\blimit|\bdeadline|maximum convergence time|\bmax(?:imum)?)\s*(?:of|is|:|=)?\s*(?:the\s+)?$/i;
 const BOUND_AFTER =
   /^\s*(?:global\s+|convergence\s+|end-to-end\s+)?(?:bound|budget|requirement|target|SLA|SLO|limit|deadline|ceiling|cap|constraint)\b/i;
 const ROUND_COST_BEFORE =
-  /(?:\b(?:rounds?|ticks?)\s+(?:\w+ly\s+)?(?:costs?|costing|takes?|lasts?|is|=)?\s*(?:max\([^)]*\)\s*)?|\beach\s+max\([^)]*\)\s*|\bper[- ]round(?:\s+time|\s+cost)?\s*(?:max\([^)]*\)\s*)?)(?:=|≈|~|of|is|:)?\s*$/i;
+  /(?:\b(?:rounds?|ticks?)\s+(?:\w+ly\s+)?(?:costs?|costing|takes?|lasts?|is|=)?\s*(?:max\([^)]*\)\s*)?|\beach\s+max\([^)]*\)\s*|\bper[- ]round(?:\s+time|\s+cost)?\s*(?::\s*)?(?:max\([^)]*\)\s*)?)(?:=|≈|~|of|is|:)?\s*$/i;
+/**
+ * "a round costs the larger of the interval and the latency plus half an interval, which is 150 ms": the sentence
+ * defines a round's cost in words; the figure it arrives at is that cost.
+ */
+const ROUND_COST_PHRASE = /\b(?:a|one|each|every)\s+round\s+(?:costs|takes|lasts)\b/i;
+const ARRIVES_AT = /(?:\bwhich is|\bthat is|\bi\.e\.|=|≈)\s*(?:about\s+|roughly\s+)?$/i;
 /** "a 10-minute mean session", "1 h uptime": how long nodes live, not how long spreading takes. */
 const LIFETIME_AFTER =
   /^\s*(?:mean\s+|average\s+|median\s+)?(?:sessions?|lifetimes?|uptime|TTL|retention|lease)\b/i;
-const MARGIN = /^\s*(?:of\s+)?(?:headroom|margin|slack|spare|buffer)\b/i;
+/** "2 s of headroom", "1.9 s to spare": how far a figure is from the bound, not a time anything takes. */
+const MARGIN = /^\s*(?:of\s+)?(?:headroom|margin|slack|spare|buffer)\b|^\s*to\s+spare\b/i;
+/**
+ * "≈ 2.9 s, about 2 s below the 5 s bound": a second figure set off after a stated time and placed below the bound
+ * is the margin. Without the first figure and the break ("3.1 s under the 5 s bound") the figure is the total.
+ */
+const MARGIN_BELOW_AFTER =
+  /^\s*(?:below|under|short\s+of)\s+(?:the\s+|our\s+|a\s+)?(?:[\d.,]+\s*(?:s|sec\w*)\s+)?(?:global\s+|convergence\s+|end-to-end\s+)?(?:bound|budget|requirement|target|limit|deadline|SLA|SLO)\b/i;
+const MARGIN_BELOW_BEFORE =
+  /\d(?:[\d.,]*)\s*(?:s|sec\w*|ms)\b[^.;\n]{0,12}(?:,|;|—|–|\()\s*(?:(?:about|roughly|some|nearly|almost|leaving|which\s+leaves|i\.e\.)\s+)*(?:~|≈)?\s*$/i;
 const PROBE_BEFORE =
   /(?:probe (?:interval|period)|protocol period|T′|T'|T_probe|probes?|probing|ping)\b[^.;]{0,24}$/i;
 const HEARTBEAT_NEAR = /heartbeats?/i;
@@ -183,11 +212,21 @@ export function extractClaims(reply: string): ReplyClaims {
   const sums: Sum[] = [];
   const bloomLines = new Set(sentences.filter((x) => /bloom/i.test(x.text)).map((x) => x.line));
   const bloomBlocks = new Set(sentences.filter((x) => /bloom/i.test(x.text)).map((x) => x.block));
+  // A list item that rejects rejects only itself; a paragraph or a lead-in ("Alternatives considered and
+  // rejected:" over a list), its whole block.
+  const lines = text.split('\n');
+  const item = (x: Sentence) => /^\s*(?:[-*+•]|\d+[.)])\s/.test(lines[x.line] ?? '');
+  const unit = (x: Sentence) => (item(x) ? `line ${x.line}` : `block ${x.block}`);
+  const rejecting = new Set(sentences.filter((x) => REJECTED_BLOCK.test(x.text)).map(unit));
+  for (const x of sentences) if (CHOSEN_IN_BLOCK.test(x.text)) rejecting.delete(unit(x));
+  const rejected = (x: Sentence) => rejecting.has(`line ${x.line}`) || rejecting.has(`block ${x.block}`);
   for (const sentence of sentences) {
     // "Gateways exchange Bloom filters. We use 2 bits per element...": sizing may follow the mention.
     const aboutBloom = bloomLines.has(sentence.line) || bloomBlocks.has(sentence.block);
     const place = { stage: stages.stageOf[sentence.index], total: stages.totals.has(sentence.index) };
-    readSentence(sentence, factsOf(sentence.text, aboutBloom), place, claims, products, sums);
+    const facts = factsOf(sentence.text, aboutBloom);
+    if (rejected(sentence)) facts.counterfactual = true;
+    readSentence(sentence, facts, place, claims, products, sums);
   }
   const hierarchical = HIERARCHY.test(text) || stages.stages.filter((x) => x.kind === 'epidemic').length >= 2;
   return { claims, products, sums, stages, sentences, modes: modesIn(text), hierarchical, text };
@@ -209,6 +248,8 @@ export function modesIn(text: string): Set<SpreadMode> {
  */
 interface SentenceFacts {
   aboutBloom: boolean;
+  /** Says in words what a round costs ("a round costs the larger of …"). */
+  roundCostPhrase: boolean;
   counterfactual: boolean;
   /** Names an eager tree or hops: "4 × 150 ms" is hops × latency there. */
   eager: boolean;
@@ -229,6 +270,7 @@ interface SentenceFacts {
 function factsOf(s: string, aboutBloom: boolean): SentenceFacts {
   return {
     aboutBloom,
+    roundCostPhrase: ROUND_COST_PHRASE.test(s),
     counterfactual: COUNTERFACTUAL.test(s),
     eager: /\bhops?\b|\btree\b|\beager\b/i.test(s),
     spreads: /gossip|push|pull|forward|send|contact|select|pick|choose/i.test(s),
@@ -390,6 +432,7 @@ function readCount(
     if (subject !== undefined && subject !== 'dissemination' && !/\brounds?\b/i.test(after.slice(0, 12)))
       return;
     if (subject === 'detection' || subject === 'reconciliation' || subject === 'membership') return;
+    if (q.value === 1 && ONE_ROUND_AS_UNIT.test(after)) return;
     // "log₂ 2000 + ln 2000 ≈ 18.6 rounds" is the sum's result, not an increment.
     const result = /^[≈~=]/.test(q.text) || /[=≈~]\s*$/.test(before);
     const partial =
@@ -485,10 +528,11 @@ function readTime(
     BOUND_AFTER.test(after) ||
     BOUND_BEFORE.test(before) ||
     MARGIN.test(after) ||
+    (MARGIN_BELOW_AFTER.test(after) && MARGIN_BELOW_BEFORE.test(before)) ||
     LIFETIME_AFTER.test(after)
   )
     return;
-  if (ROUND_COST_BEFORE.test(before)) {
+  if (ROUND_COST_BEFORE.test(before) || (facts.roundCostPhrase && ARRIVES_AT.test(before))) {
     add('roundCost', q);
     return;
   }

@@ -96,9 +96,12 @@ const SMALL: Record<string, number> = {
 };
 const SCALES: Record<string, number> = { hundred: 100, thousand: 1e3, million: 1e6, billion: 1e9 };
 const WORD = `(?:${Object.keys(SMALL).join('|')}|hundred|thousand|million|billion)`;
-/** "one million", "two thousand five hundred", "twenty-one", "a million". Not "one-way"; no "and" joins ("two and three"). */
+/**
+ * "one million", "two thousand five hundred", "twenty-one", "a million", "one hundred and fifty". Not "one-way"; "and"
+ * joins only after a scale word ("two and three" is two numbers).
+ */
 const WORDS = new RegExp(
-  String.raw`\b(?:(?:an?\s+)(?=(?:hundred|thousand|million|billion)\b))?${WORD}(?:[\s-]+${WORD})*\b(?!-way|\s+way\b|-to-|\s+another|\s+of\s+(?:the|its|them|these|those)\b)`,
+  String.raw`\b(?:(?:an?\s+)(?=(?:hundred|thousand|million|billion)\b))?${WORD}(?:(?:(?<=\b(?:hundred|thousand|million|billion))\s+and)?[\s-]+${WORD})*\b(?!-way|\s+way\b|-to-|\s+another|\s+of\s+(?:the|its|them|these|those)\b)`,
   'gi',
 );
 

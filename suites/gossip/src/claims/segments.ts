@@ -98,12 +98,36 @@ export function splitSentences(text: string): Sentence[] {
       sentences.push({ text, index: sentences.length, line, block });
       continue;
     }
-    for (const piece of raw.split(SENTENCE_BREAK)) {
+    for (const piece of pieces(raw)) {
       const t = piece.trim();
       if (t !== '') sentences.push({ text: t, index: sentences.length, line, block });
     }
   }
   return sentences;
+}
+
+/**
+ * A line cut at its sentence breaks, except inside parentheses: "max(0,2 s; 0,12 s + 0,1 s) = 0,22 s" is one
+ * sentence, whose semicolon separates the arguments. Parentheses are counted as the line is walked: linear.
+ */
+function pieces(raw: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  let depth = 0;
+  let counted = 0;
+  for (const m of raw.matchAll(SENTENCE_BREAK)) {
+    const at = m.index ?? 0;
+    for (; counted < at; counted++) {
+      const c = raw.charCodeAt(counted);
+      if (c === 0x28) depth++;
+      else if (c === 0x29 && depth > 0) depth--;
+    }
+    if (depth > 0) continue;
+    out.push(raw.slice(from, at));
+    from = at + m[0].length;
+  }
+  out.push(raw.slice(from));
+  return out;
 }
 
 function isTableRow(line: string): boolean {
