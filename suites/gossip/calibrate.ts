@@ -19,6 +19,7 @@ const SEED = 'prompts/peer_to_peer_gossip_protocol_architect.prompt.yml';
 const OUT = 'suites/gossip/CALIBRATION.md';
 const REQUIRED = 0.95;
 const HOLDOUT3 = 'suites/gossip/calibration/holdout3';
+const HOLDOUT4 = 'suites/gossip/calibration/holdout4';
 
 const PREAMBLE = `# Calibration of the gossip checks
 
@@ -54,18 +55,23 @@ How the labelled sets were made, and what each figure is worth:
   that name mechanisms, refusal whitespace variants), labelled from the reference, frozen (a test pins its bytes),
   and measured once, after the checker was final. Caveat: the same author wrote it and then changed the checker, so
   its styles were known while the development examples were written, though the checker never ran on it before
-  the measurement below. It is the out-of-sample figure of issue 14.
+  the measurement below. Round 2 of issue 14 then fixed the classes it exposed, so it is no longer held out.
+- \`suites/gossip/calibration/holdout4\` (48 replies, issue 14 round 2): written and frozen before any round-2 checker
+  change, measured once after; the out-of-sample figure of round 2 (see "Reading holdout 4").
 
 Not checked by \`numbers\` (a reply can be wrong here and still pass it): rumor-mongering residue (§9.11; holdout2's
-\`cdn-fail-a8\` fails only because it lacks a section), SWIM first-detection ≈ 1.58 T′ (§9.7), view sizes, bandwidth and
+\`cdn-fail-a8\` fails only because it lacks a section), SWIM first-detection ≈ 1.58 T′ (§9.7), view sizes, bandwidth (other than a full-state exchange's size over its period) and
 digest sizes (§9.13-15), messages per update (§9.6), and the prose red flags "full membership at 10^6", "signatures make
 gossip Byzantine-tolerant", "rumor mongering without anti-entropy", "no tombstones". The optional \`rubric\` assertion is
 model-graded and not part of these figures.
 `;
 
-/** What holdout 3's disagreements say, written after its one measurement; the checker was not changed after it. */
+/** What holdout 3's disagreements say, written after its one measurement (before the round-2 changes). */
 const HOLDOUT3_READING = `
 ### Reading holdout 3
+
+The table above is with the round-2 checker, which was changed to fix the classes below: holdout 3 is no longer held
+out (whole verdict 96.2%; the two seed-regex cases remain). Its one measurement, before those changes, read:
 
 Measured once, with the checker as issue 14 left it: the whole verdict agrees with 45 of 53 labels (84.9%; 88.7%
 for the domain checks alone), **below the 95% target**, and five sound designs are rejected for a misread claim,
@@ -93,6 +99,38 @@ For a next round: a direct hop as a stage of its own (never a round of the next 
 rejected alternative kept apart from the design, a table's cells read under their column's header, a margin ("2 s
 below the bound") never read as a total, and derived bandwidth for full-state exchange; then a
 fresh held-out set, written before those changes, to measure them.
+`;
+
+/** What holdout 4's disagreements say, written after its one measurement; the checker was not changed after it. */
+const HOLDOUT4_READING = `
+### Reading holdout 4
+
+Written and frozen (commit c343f35, a test pins its bytes) before any checker change of round 2, from
+docs/gossip-reference.md, by the engineer who then changed the checker, without reading the checker's code first;
+its styles were chosen from the classes holdout 3 exposed, so it tests whether the fixes generalise. Measured once,
+after the checker was final: the whole verdict agrees with 41 of 48 labels (**85.4%**; 87.5% for the domain checks
+alone), **below the 95% target**. The checker was not changed after this measurement. The seven disagreements:
+
+- **A round's cost read as a tier's convergence time, or a latency carried into the wrong tier** (3 sound designs
+  failed, checker errors): \`cdn-pass-d03-essay-in-words\` ("a round effectively costs the larger of … which is two
+  hundred fifty milliseconds": the adverb defeats the round-cost phrase), \`cdn-pass-d10-short-complete\` (the WAN
+  latency of the gateway sentence, 150 ms, applied to the 100 ms LAN stage in the same paragraph), and
+  \`cdn-pass-d04-european-notation\` (the site tier's 1,0 s attached to the inter-site stage of a German-language
+  list). The stage model still binds parameters by paragraph and phrase, not by what each figure is about.
+- **A request for inputs that explains what each input decides read as an invented design** (1:
+  \`empty-pass-d02-what-each-decides\`, "a few hundred nodes can use a flat epidemic …; hundreds of thousands need
+  partial views"): conditional sentences naming mechanisms count as proposals.
+- **The seed's own regex, scoped as the config scopes it** (1: \`cdn-pass-d08-iblt-scuttlebutt\`, a sound design
+  reconciling with IBLTs and Scuttlebutt digests that "Mentions state reconciliation structures" rejects: the prompt
+  file's evaluator, kept as written).
+- **Prose red flags not checked** (2 flawed designs passed: \`cdn-fail-d07-full-membership\`, every node keeping all
+  10⁶ members; \`cdn-fail-d10-no-tombstones\`, deletes without tombstones under state-merging anti-entropy). Both are in
+  the list above of what \`numbers\` does not check; holdout 4 shows they occur.
+
+For a next round: bind each figure to the stage its own clause names (latency and tick per tier, not per paragraph),
+read conditional sentences ("if N is …, X would …") as options, and check the prose red flags of §8; then a new
+held-out set, written before those changes, and, since the same engineer wrote this set and the fixes, preferably by
+someone else.
 `;
 
 const seed = loadSeed(path.join(ROOT, SEED));
@@ -128,6 +166,12 @@ if (corpusFlag > 0) {
       perReply: true,
     }),
     HOLDOUT3_READING,
+    renderCalibration(run(HOLDOUT4), {
+      title: '## Holdout 4 (issue 14, round 2; frozen, measured once)',
+      corpusDir: HOLDOUT4,
+      perReply: true,
+    }),
+    HOLDOUT4_READING,
   ];
   const markdown = sections.join('\n');
   process.stdout.write(markdown);
