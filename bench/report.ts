@@ -1,4 +1,5 @@
 /** What a benchmark section hands back, and the few formatting rules every section shares. */
+import { readFileSync } from 'node:fs';
 
 /** A headline figure, with its target when it has one. `met` is undefined when it could not be judged. */
 export interface Target {
@@ -68,4 +69,30 @@ export function mib(m: number): string {
 export function mark(t: Target): string {
   if (t.target === undefined) return '(no target)';
   return t.met === undefined ? 'not measured' : t.met ? 'met' : 'MISSED';
+}
+
+/**
+ * A section's prose from its template file: the paragraphs under `# Method` and `# Findings`, each `{{name}}`
+ * replaced by `values[name]` (a name without a value is an error: the template and the bench must agree).
+ */
+export function fromTemplate(
+  file: string,
+  values: Record<string, string>,
+): { method: string[]; findings: string[] } {
+  const text = readFileSync(file, 'utf8').replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`${file}: no value for {{${name}}}`);
+    return value;
+  });
+  const part = (heading: string) => {
+    const start = text.indexOf(`# ${heading}\n`);
+    if (start < 0) throw new Error(`${file}: no "# ${heading}" section`);
+    const body = text.slice(start + heading.length + 3);
+    const end = body.search(/^# /m);
+    return (end < 0 ? body : body.slice(0, end))
+      .split(/\n\s*\n/)
+      .map((p) => p.replace(/\s*\n\s*/g, ' ').trim())
+      .filter((p) => p !== '' && !p.startsWith('<!--'));
+  };
+  return { method: part('Method'), findings: part('Findings') };
 }

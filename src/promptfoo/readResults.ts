@@ -4,7 +4,9 @@
  */
 import { UserError } from '../errors/diagnostics';
 import { fileError } from '../results/fileError';
-import { readManifest, type ShardedFile } from '../results/manifest';
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import { MANIFEST_FILE, readManifest, type ShardedFile } from '../results/manifest';
 import { mergeResults } from './mergeResults';
 import { notResults, ResultsParser, type ParseOptions, type ResultsFile } from './parseResults';
 import { scanResults, ScanError } from './scanResults';
@@ -38,9 +40,12 @@ export function readTrials(paths: readonly string[], options: ParseOptions = {})
 /** One results file, parsed as it is read, with the SHA-256 of its bytes. */
 function readResultsFile(path: string, options: ParseOptions): { file: ResultsFile; sha256: string } {
   const parser = new ResultsParser(path, options);
+  const manifest = nodePath.join(nodePath.dirname(path), MANIFEST_FILE);
   let scanned;
   try {
-    scanned = scanResults(path, (result, index) => parser.add(result, index));
+    scanned = scanResults(path, (result, index) => parser.add(result, index), {
+      hash: fs.existsSync(manifest),
+    });
   } catch (error) {
     if (error instanceof ScanError)
       throw fileError(

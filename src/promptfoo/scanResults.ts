@@ -28,7 +28,7 @@ export const CHUNK_BYTES = 8 * 2 ** 20;
 export interface ScannedResults {
   /** The document with `results.results` emptied, parsed; undefined when the file has no `results.results` array. */
   skeleton: unknown;
-  /** SHA-256 of the file's bytes, as a shard manifest records it. */
+  /** SHA-256 of the file's bytes, as a shard manifest records it ('' when not asked for). */
   sha256: string;
   /** How many results were handed on. */
   count: number;
@@ -52,23 +52,34 @@ export class ScanError extends Error {
 export function scanResults(
   path: string,
   each: (result: unknown, index: number) => void,
-  chunkBytes: number = CHUNK_BYTES,
+  options: { chunkBytes?: number; hash?: boolean } = {},
 ): ScannedResults {
+  const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
   const fd = fs.openSync(path, 'r');
   try {
     const scanner = new Scanner(each);
-    const hash = createHash('sha256');
+    // Hashing costs about a tenth of the scan: only when a manifest needs the hash.
+    const hash = options.hash === false ? undefined : createHash('sha256');
+    // One window, reused: the unfinished element of the last chunk moves to its start, the next chunk is read
+    // after it (a new buffer per chunk, or a concatenation, made the garbage collector the largest cost).
+    let window = Buffer.allocUnsafe(2 * chunkBytes);
+    let carried = 0;
     let position = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(chunkBytes);
-      const read = fs.readSync(fd, chunk, 0, chunkBytes, position);
+      if (window.length < carried + chunkBytes) {
+        const larger = Buffer.allocUnsafe(2 * (carried + chunkBytes));
+        window.copy(larger, 0, 0, carried);
+        window = larger;
+      }
+      const read = fs.readSync(fd, window, carried, chunkBytes, position);
       if (read === 0) break;
-      const bytes = chunk.subarray(0, read);
-      hash.update(bytes);
-      scanner.push(bytes, position);
+      hash?.update(window.subarray(carried, carried + read));
+      const keep = scanner.scanWindow(window.subarray(0, carried + read), position - carried, carried);
+      if (keep >= 0) window.copy(window, 0, keep, carried + read);
+      carried = keep >= 0 ? carried + read - keep : 0;
       position += read;
     }
-    return { skeleton: scanner.end(position), sha256: hash.digest('hex'), count: scanner.count };
+    return { skeleton: scanner.end(position), sha256: hash?.digest('hex') ?? '', count: scanner.count };
   } finally {
     fs.closeSync(fd);
   }
@@ -99,25 +110,24 @@ class Scanner {
   private needComma = false;
   /** What is being scanned: the carried-over start of an element plus the new chunk, and its file offset. */
   private window: Buffer = Buffer.alloc(0);
+
   private windowOffset = 0;
 
   constructor(private readonly each: (result: unknown, index: number) => void) {}
 
-  push(chunk: Buffer, offset: number): void {
-    let from = 0;
-    if (this.elementStart >= 0) {
-      // An element spans the chunk boundary: keep its start, scan only what is new.
-      const carried = this.window.subarray(this.elementStart);
-      this.window = Buffer.concat([carried, chunk]);
-      this.windowOffset = offset - carried.length;
-      from = carried.length;
-      this.elementStart = 0;
-    } else {
-      this.window = chunk;
-      this.windowOffset = offset;
-    }
+  /**
+   * Scans `window` (file offset `offset`) from `from`, the bytes before it carried over and already scanned.
+   * Returns where the unfinished element starts, whose bytes the next window must begin with; -1 for none.
+   */
+  scanWindow(window: Buffer, offset: number, from: number): number {
+    this.window = window;
+    this.windowOffset = offset;
     if (this.keyStart >= 0) this.keyStart = 0;
     this.scan(from);
+    if (this.elementStart < 0) return -1;
+    const keep = this.elementStart;
+    this.elementStart = 0;
+    return keep;
   }
 
   end(size: number): unknown {

@@ -19,7 +19,7 @@ function file(text: string): string {
 
 function scan(text: string, chunk: number): { results: unknown[]; skeleton: unknown; sha256: string } {
   const results: unknown[] = [];
-  const { skeleton, sha256 } = scanResults(file(text), (r) => results.push(r), chunk);
+  const { skeleton, sha256 } = scanResults(file(text), (r) => results.push(r), { chunkBytes: chunk });
   return { results, skeleton, sha256 };
 }
 
