@@ -24,13 +24,7 @@ const RESIDUE =
  */
 export function checkResidue(c: ReplyContext): Finding[] {
   const findings: Finding[] = [];
-  const blocks = new Map<number, string[]>();
-  for (const s of c.extracted.sentences) {
-    const list = blocks.get(s.block);
-    if (list) list.push(s.text);
-    else blocks.set(s.block, [s.text]);
-  }
-  for (const sentences of blocks.values()) {
+  for (const sentences of paragraphs(c)) {
     const text = sentences.join(' ');
     if (!RUMOR.test(text)) continue;
     const k = K_VALUE.exec(text);
@@ -118,14 +112,9 @@ const FULL_STATE_LIMIT = 1e6;
  */
 export function checkFullState(c: ReplyContext): Finding[] {
   const findings: Finding[] = [];
-  const blocks = new Map<number, string[]>();
-  for (const s of c.extracted.sentences) {
-    if (c.extracted.claims.some((x) => x.sentence === s.index && x.counterfactual)) continue;
-    const list = blocks.get(s.block);
-    if (list) list.push(s.text);
-    else blocks.set(s.block, [s.text]);
-  }
-  for (const sentences of blocks.values()) {
+  // A rejected alternative's full-state sync is not the design's.
+  const rejected = new Set(c.extracted.claims.filter((x) => x.counterfactual).map((x) => x.sentence));
+  for (const sentences of paragraphs(c, (index) => !rejected.has(index))) {
     const text = sentences.join(' ');
     if (!FULL_STATE.test(text)) continue;
     const every = EVERY.exec(text);
@@ -147,4 +136,16 @@ export function checkFullState(c: ReplyContext): Finding[] {
     });
   }
   return findings;
+}
+
+/** The reply's sentences grouped by paragraph (block), in order; `keep` filters sentences by index. */
+function paragraphs(c: ReplyContext, keep: (index: number) => boolean = () => true): string[][] {
+  const blocks = new Map<number, string[]>();
+  for (const s of c.extracted.sentences) {
+    if (!keep(s.index)) continue;
+    const list = blocks.get(s.block);
+    if (list) list.push(s.text);
+    else blocks.set(s.block, [s.text]);
+  }
+  return [...blocks.values()];
 }
