@@ -164,7 +164,8 @@ export function simulateSequential(
     const baseline = drawBaseline(design, random);
     let failed = 0;
     for (let i = 0; i < runsPerBaseline; i++) {
-      const table: TrialTable = { trials: [], attempts: [], sources: ['sim'] };
+      const trials: Trial[] = [];
+      const table: TrialTable = { trials, attempts: [], sources: ['sim'] };
       let active = new Set(Array.from({ length: design.variants }, (_, v) => `variant ${v + 1}`));
       let done = 0;
       for (let k = 1; k <= sequential.looks.length && active.size > 0; k++) {
@@ -176,7 +177,7 @@ export function simulateSequential(
         for (const a of look.attempts)
           if (active.has(a.variant)) table.attempts.push({ ...a, repeat: a.repeat + done });
         for (const t of look.trials)
-          if (active.has(t.variant)) table.trials.push({ ...t, repeat: t.repeat + done });
+          if (active.has(t.variant)) trials.push({ ...t, repeat: t.repeat + done });
         done = sequential.looks[k - 1] as number;
         active = new Set(
           [...active].filter(

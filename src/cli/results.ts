@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors/diagnostics';
 import { fileError } from '../results/fileError';
-import { readTrials } from '../promptfoo/readResults';
+import { readTrialsInParallel } from '../promptfoo/parallelResults';
 import {
   baselineProblem,
   buildBaseline,
@@ -93,7 +93,7 @@ function write(file: string, text: string, mode: 'replace' | 'append' = 'replace
 }
 
 /** `compare` */
-export function compareCommand(argv: string[], out: Output): number {
+export async function compareCommand(argv: string[], out: Output): Promise<number> {
   const args = parseArgs(
     argv,
     { values: ['alpha', 'output'], booleans: ['markdown', 'json', 'all'], aliases: { o: 'output' } },
@@ -102,7 +102,7 @@ export function compareCommand(argv: string[], out: Output): number {
   if (args.flags['help']) return (out.log(COMPARE_HELP), 0);
   const alpha = numberFlag(args, 'alpha', 'compare', (n) => n > 0 && n < 1);
   const result = compare(
-    readTrials(inputs(args.positional, 'compare'), { details: false }),
+    await readTrialsInParallel(inputs(args.positional, 'compare'), { details: false }),
     alpha === undefined ? {} : { alpha },
   );
   const text = renderCompare(
@@ -120,12 +120,12 @@ export function compareCommand(argv: string[], out: Output): number {
 }
 
 /** `baseline` */
-export function baselineCommand(argv: string[], out: Output): number {
+export async function baselineCommand(argv: string[], out: Output): Promise<number> {
   const args = parseArgs(argv, { values: ['output', 'merge'], aliases: { o: 'output' } }, 'baseline');
   if (args.flags['help']) return (out.log(BASELINE_HELP), 0);
   const file = stringFlag(args, 'output');
   if (!file) throw new UserError('promptfile baseline: say where to write it with -o baselines/NAME.json');
-  const table = readTrials(inputs(args.positional, 'baseline'), { details: false });
+  const table = await readTrialsInParallel(inputs(args.positional, 'baseline'), { details: false });
   if (table.trials.length === 0)
     throw new UserError(
       'promptfile baseline: the results hold no trials; refusing to write an empty baseline',
@@ -141,7 +141,7 @@ export function baselineCommand(argv: string[], out: Output): number {
 }
 
 /** `gate` */
-export function gateCommand(argv: string[], out: Output): number {
+export async function gateCommand(argv: string[], out: Output): Promise<number> {
   const args = parseArgs(
     argv,
     {
@@ -201,7 +201,7 @@ export function gateCommand(argv: string[], out: Output): number {
       );
     }
   }
-  const table = readTrials(inputs(args.positional, 'gate'), { details: false });
+  const table = await readTrialsInParallel(inputs(args.positional, 'gate'), { details: false });
   const verdict = gate(table, baselinePath ? readBaseline(baselinePath) : undefined, options);
   out.log(renderGate(verdict, 'text'));
   const summary = stringFlag(args, 'summary');
@@ -214,7 +214,7 @@ export function gateCommand(argv: string[], out: Output): number {
 }
 
 /** `report` */
-export function reportCommand(argv: string[], out: Output): number {
+export async function reportCommand(argv: string[], out: Output): Promise<number> {
   const args = parseArgs(argv, { values: ['output', 'alpha'], aliases: { o: 'output' } }, 'report');
   if (args.flags['help']) return (out.log(REPORT_HELP), 0);
   const file = stringFlag(args, 'output') ?? 'results/report.html';
@@ -223,7 +223,7 @@ export function reportCommand(argv: string[], out: Output): number {
     file,
     renderReport(
       compare(
-        readTrials(inputs(args.positional, 'report'), { details: false }),
+        await readTrialsInParallel(inputs(args.positional, 'report'), { details: false }),
         alpha === undefined ? {} : { alpha },
       ),
     ),

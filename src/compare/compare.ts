@@ -180,7 +180,7 @@ function summarise(variant: string, trials: Trial[], attempts: Attempt[]): Varia
 /** variant -> evaluator -> row -> counts, for graded trials only: errors measured nothing. */
 type GradedCounts = Map<string, Map<string, Map<string, Counts>>>;
 
-function gradedCounts(trials: readonly Trial[]): GradedCounts {
+function gradedCounts(trials: Iterable<Trial>): GradedCounts {
   const out: GradedCounts = new Map();
   for (const t of trials) {
     if (t.outcome === 'error') continue;
@@ -188,11 +188,10 @@ function gradedCounts(trials: readonly Trial[]): GradedCounts {
     if (!evaluators) out.set(t.variant, (evaluators = new Map()));
     let rows = evaluators.get(t.evaluator);
     if (!rows) evaluators.set(t.evaluator, (rows = new Map()));
-    const counts = rows.get(t.row.key) ?? { passes: 0, trials: 0 };
-    rows.set(t.row.key, {
-      passes: counts.passes + (t.outcome === 'pass' ? 1 : 0),
-      trials: counts.trials + 1,
-    });
+    let counts = rows.get(t.row.key);
+    if (!counts) rows.set(t.row.key, (counts = { passes: 0, trials: 0 }));
+    if (t.outcome === 'pass') counts.passes++;
+    counts.trials++;
   }
   return out;
 }

@@ -187,7 +187,8 @@ export function gate(
   const locate = locator(table.trials);
   const covered = coverage(table, run, baseline, options.acceptNew === true || baseline === undefined);
 
-  const graded = table.trials.filter((t) => t.outcome !== 'error').length;
+  let graded = 0;
+  for (const t of table.trials) if (t.outcome !== 'error') graded++;
   if (graded === 0) {
     const detail =
       table.trials.length === 0 ? 'no trials' : `no graded trials (all ${table.trials.length} errored)`;
@@ -306,7 +307,16 @@ export function gate(
   for (const c of checks)
     if (c.role === 'secondary' && !gatekept.has(c.variant) && testable(c)) c.role = 'primary';
 
-  const rowsOf = (c: GateCheck) => ({
+  // Each check's rows, made once: a large run has hundreds of thousands of rows, and several steps below read them.
+  const rowsMade = new Map<GateCheck, { before: Map<string, Tally>; after: ReadonlyMap<string, Tally> }>();
+  const rowsOf = (c: GateCheck) => {
+    const known = rowsMade.get(c);
+    if (known) return known;
+    const made = rowsOfCheck(c);
+    rowsMade.set(c, made);
+    return made;
+  };
+  const rowsOfCheck = (c: GateCheck) => ({
     before: new Map(
       Object.entries(
         (c.evaluator === ROW_VERDICT && c.role === 'primary'
@@ -703,7 +713,7 @@ function loweredFailure(change: BaselineChange): GateFailure | undefined {
  * Where to point an annotation for (variant, evaluator): the evaluator's line in the prompt file when any trial
  * knows it, else the row of this variant where that evaluator failed or errored most (else its first row).
  */
-function locator(trials: readonly Trial[]): (variant: string, evaluator: string) => Location | undefined {
+function locator(trials: Iterable<Trial>): (variant: string, evaluator: string) => Location | undefined {
   const evaluatorLines = new Map<string, Location>();
   for (const t of trials) {
     if (t.evaluatorLine !== undefined && t.row.file && !evaluatorLines.has(t.evaluator)) {

@@ -5,7 +5,7 @@
  */
 import { fileError } from '../results/fileError';
 import { ResultsFile } from './parseResults';
-import { TrialTable } from '../results/trial';
+import { Graded, GradedAttempts, TrialTable } from '../results/trial';
 
 /**
  * Merges files in the order given, renumbering their repeats in place. The same eval twice is refused: it would
@@ -26,23 +26,27 @@ export function mergeResults(files: readonly ResultsFile[]): TrialTable {
     evals.set(file.evalId, file.source);
   }
 
-  const offsets = new Map<string, number>();
-  const table: TrialTable = { trials: [], attempts: [], sources: files.map((f) => f.source) };
+  // Repeats so far per variant, then per row (nested maps: a million calls would make a million key strings).
+  const offsets = new Map<string, Map<string, number>>();
+  const attempts: TrialTable['attempts'] = [];
+  const graded: (readonly Graded[])[] = [];
   for (const file of files) {
-    const slot = (variant: string, row: string) => `${variant}\u0000${row}`;
-    const counts = new Map<string, number>();
-    // Renumbered in place: the parsed files are ours, and a copy of every trial would double a large run's memory.
+    const counts = new Map<string, Map<string, number>>();
+    // Renumbered in place (a trial reads its repeat from its attempt): the parsed files are ours, and a copy of
+    // every call would double a large run's memory.
     for (const a of file.attempts) {
-      const key = slot(a.variant, a.row.key);
-      counts.set(key, Math.max(counts.get(key) ?? 0, a.repeat + 1));
-      a.repeat += offsets.get(key) ?? 0;
-      table.attempts.push(a);
+      let rows = counts.get(a.variant);
+      if (!rows) counts.set(a.variant, (rows = new Map()));
+      rows.set(a.row.key, Math.max(rows.get(a.row.key) ?? 0, a.repeat + 1));
+      a.repeat += offsets.get(a.variant)?.get(a.row.key) ?? 0;
+      attempts.push(a);
     }
-    for (const t of file.trials) {
-      t.repeat += offsets.get(slot(t.variant, t.row.key)) ?? 0;
-      table.trials.push(t);
+    for (const list of file.trials.graded) graded.push(list);
+    for (const [variant, rows] of counts) {
+      let sums = offsets.get(variant);
+      if (!sums) offsets.set(variant, (sums = new Map()));
+      for (const [row, n] of rows) sums.set(row, (sums.get(row) ?? 0) + n);
     }
-    for (const [key, n] of counts) offsets.set(key, (offsets.get(key) ?? 0) + n);
   }
-  return table;
+  return { trials: new GradedAttempts(attempts, graded), attempts, sources: files.map((f) => f.source) };
 }

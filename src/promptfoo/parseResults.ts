@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import { renderedText } from './inert';
 import { fileError } from '../results/fileError';
 import { MIXED_REFERENCE_LABEL } from '../variants/variant';
-import { Attempt, Outcome, RowRef, Trial, Usage } from '../results/trial';
+import { Attempt, Graded, GradedAttempts, Outcome, RowRef, Usage } from '../results/trial';
 import { visible } from '../format/visible';
 
 /** One parsed results file, before repeats are numbered across files. */
@@ -32,7 +32,8 @@ export interface ResultsFile {
   evalId?: string;
   /** In promptfoo's order (`testIdx`, then column); `repeat` is numbered within this file. */
   attempts: Attempt[];
-  trials: Trial[];
+  /** A `GradedAttempts` over `attempts`. */
+  trials: GradedAttempts;
 }
 
 type Json = Record<string, unknown>;
@@ -72,20 +73,22 @@ interface Parsed {
   provider: string;
   prompt: string;
   attempt: Attempt;
-  trials: Trial[];
+  graded: readonly Graded[];
 }
 
 /**
  * Parses results one at a time (a streamed file hands them over as it reads them), then numbers repeats in
  * promptfoo's order. What lies outside `results.results` (the columns, the eval id) is given at the end, since a
- * streamed file may hold it after the results.
+ * streamed file may hold it after the results. Calls graded alike (the common case when reasons are left out)
+ * share one list of verdicts, so a large file costs about one object per call.
  */
 export class ResultsParser {
-  private readonly parsed: Parsed[] = [];
+  private parsed: Parsed[] = [];
   private readonly details: boolean;
   /** One copy of each name and row: a large file repeats them on every call. */
   private readonly names = new Map<string, string>();
   private readonly rows = new Map<string, RowRef>();
+  private readonly gradings = new Map<string, readonly Graded[]>();
 
   constructor(
     private readonly source: string,
@@ -122,18 +125,14 @@ export class ResultsParser {
       ...(deterministic(r) && { deterministic: true }),
       source: this.source,
     };
-    const trials: Trial[] = [];
+    const graded: Graded[] = [];
     for (const [evaluator, v] of verdicts) {
-      trials.push({
-        variant,
+      graded.push({
         evaluator: this.intern(evaluator),
-        row: row_,
-        repeat: 0,
         outcome: v.outcome,
         reason: this.details || v.outcome === 'error' ? v.reason : '',
         ...(v.score !== undefined && { score: v.score }),
         ...(v.line !== undefined && { evaluatorLine: v.line }),
-        source: this.source,
       });
     }
     const promptIdx = num(r['promptIdx']) ?? 0;
@@ -143,7 +142,7 @@ export class ResultsParser {
       provider: this.intern(providerName(r)),
       prompt: this.intern(str(record(r['prompt'])?.['label']) ?? `prompt ${promptIdx}`),
       attempt,
-      trials,
+      graded: this.shared(graded),
     });
   }
 
@@ -156,25 +155,39 @@ export class ResultsParser {
     const columns = Array.isArray(results?.['prompts']) ? results['prompts'].map(record) : [];
     const variantOf = variantNamer(columns);
     const ordered = this.parsed.sort((a, b) => a.testIdx - b.testIdx || a.promptIdx - b.promptIdx);
+    this.parsed = [];
     const seen = new Map<string, number>();
     const attempts: Attempt[] = [];
-    const trials: Trial[] = [];
-    for (const { attempt, trials: own, provider, prompt } of ordered) {
+    const graded: (readonly Graded[])[] = [];
+    for (const { attempt, graded: own, provider, prompt } of ordered) {
       attempt.variant = this.intern(variantOf(provider, prompt));
-      for (const t of own) t.variant = attempt.variant;
       const slot = `${attempt.variant}\u0000${attempt.row.key}`;
       const repeat = seen.get(slot) ?? 0;
       seen.set(slot, repeat + 1);
       attempt.repeat = repeat;
       attempts.push(attempt);
-      for (const t of own) {
-        t.repeat = repeat;
-        trials.push(t);
-      }
+      graded.push(own);
     }
-    this.parsed.length = 0;
+    this.gradings.clear();
     const evalId = str(record(document)?.['evalId']);
-    return { source: this.source, ...(evalId !== undefined && { evalId }), attempts, trials };
+    return {
+      source: this.source,
+      ...(evalId !== undefined && { evalId }),
+      attempts,
+      trials: new GradedAttempts(attempts, graded),
+    };
+  }
+
+  /** One list for every call graded alike. */
+  private shared(graded: readonly Graded[]): readonly Graded[] {
+    if (this.details) return graded;
+    let signature = '';
+    for (const g of graded)
+      signature += `${g.evaluator}\u0000${g.outcome}\u0000${g.score ?? ''}\u0000${g.evaluatorLine ?? ''}\u0000${g.reason}\u0001`;
+    const known = this.gradings.get(signature);
+    if (known) return known;
+    this.gradings.set(signature, graded);
+    return graded;
   }
 
   private intern(name: string): string {

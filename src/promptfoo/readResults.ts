@@ -16,35 +16,47 @@ import { TrialTable } from '../results/trial';
  * Reads one or more `promptfoo eval -o *.json` files (shards of one eval are merged) into a trial table, with the
  * shard manifest found beside each file. Each file is read in chunks, one result at a time, so its size is not
  * bounded by memory or by V8's largest string; `details: false` drops reasons and replies, for commands that only
- * count.
+ * count. `readTrialsInParallel` (parallelResults.ts) reads several large files on every core.
  */
 export function readTrials(paths: readonly string[], options: ParseOptions = {}): TrialTable {
+  requireInputs(paths);
+  return tableOf(paths.map((path) => readResultsFile(path, options)));
+}
+
+/** Refuses an empty list of results files. */
+export function requireInputs(paths: readonly string[]): void {
   if (paths.length === 0)
     throw new UserError('no results file given; pass the JSON that `promptfoo eval -o` wrote');
-  const files: ResultsFile[] = [];
-  const shards: ShardedFile[] = [];
-  for (const path of paths) {
-    const { file, sha256 } = readResultsFile(path, options);
-    files.push(file);
+}
+
+/** The table of files read (in the order given), each with the shard manifest found beside it. */
+export function tableOf(read: readonly { file: ResultsFile; sha256: string }[]): TrialTable {
+  const shards: ShardedFile[] = read.map(({ file, sha256 }) => {
     const keys = new Set<string>();
     const places = new Set<string>();
     for (const a of file.attempts) {
       keys.add(a.row.key);
       places.add(a.row.slot ?? a.row.key);
     }
-    shards.push({ source: path, rowKeys: [...keys], rowCount: places.size, ...readManifest(path, sha256) });
-  }
-  return { ...mergeResults(files), shards };
+    return {
+      source: file.source,
+      rowKeys: [...keys],
+      rowCount: places.size,
+      ...readManifest(file.source, sha256),
+    };
+  });
+  return { ...mergeResults(read.map((r) => r.file)), shards };
 }
 
 /** One results file, parsed as it is read, with the SHA-256 of its bytes. */
-function readResultsFile(path: string, options: ParseOptions): { file: ResultsFile; sha256: string } {
+export function readResultsFile(path: string, options: ParseOptions): { file: ResultsFile; sha256: string } {
   const parser = new ResultsParser(path, options);
   const manifest = nodePath.join(nodePath.dirname(path), MANIFEST_FILE);
   let scanned;
   try {
     scanned = scanResults(path, (result, index) => parser.add(result, index), {
       hash: fs.existsSync(manifest),
+      withoutText: options.details === false,
     });
   } catch (error) {
     if (error instanceof ScanError)

@@ -35,7 +35,7 @@ export function count(tally: Tally, outcome: Trial['outcome']): void {
 }
 
 /** Counts trials per variant, evaluator and row. */
-export function tallyTrials(trials: readonly Trial[]): TallyTable {
+export function tallyTrials(trials: Iterable<Trial>): TallyTable {
   const table: TallyTable = new Map();
   for (const t of trials) {
     let evaluators = table.get(t.variant);

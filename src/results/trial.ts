@@ -76,9 +76,84 @@ export interface Trial {
   source: string;
 }
 
+/**
+ * The trials of a table, in order (by attempt, then evaluator): an array, or a `GradedAttempts` view that makes
+ * each trial from its attempt when it is read, so a run of a million calls holds one object per call, not one per
+ * (call, evaluator). Read it with `for … of` or these methods; it is never changed in place.
+ */
+export interface Trials extends Iterable<Trial> {
+  readonly length: number;
+  filter(predicate: (trial: Trial) => boolean): Trial[];
+  map<U>(f: (trial: Trial) => U): U[];
+  some(predicate: (trial: Trial) => boolean): boolean;
+}
+
+/** One evaluator's verdict on a call, without the call: results graded alike share one list of these. */
+export interface Graded {
+  evaluator: string;
+  outcome: Outcome;
+  reason: string;
+  score?: number;
+  evaluatorLine?: number;
+}
+
+/** The trials of `attempts[i]` are `graded[i]`, each read as one Trial of that attempt. */
+export class GradedAttempts implements Trials {
+  readonly length: number;
+
+  constructor(
+    readonly attempts: readonly Attempt[],
+    readonly graded: readonly (readonly Graded[])[],
+  ) {
+    if (attempts.length !== graded.length) throw new RangeError('one list of verdicts per attempt');
+    let length = 0;
+    for (const list of graded) length += list.length;
+    this.length = length;
+  }
+
+  *[Symbol.iterator](): Iterator<Trial> {
+    for (let i = 0; i < this.attempts.length; i++) {
+      const a = this.attempts[i] as Attempt;
+      for (const g of this.graded[i] as readonly Graded[]) yield trialOf(a, g);
+    }
+  }
+
+  filter(predicate: (trial: Trial) => boolean): Trial[] {
+    const out: Trial[] = [];
+    for (const t of this) if (predicate(t)) out.push(t);
+    return out;
+  }
+
+  map<U>(f: (trial: Trial) => U): U[] {
+    const out: U[] = [];
+    for (const t of this) out.push(f(t));
+    return out;
+  }
+
+  some(predicate: (trial: Trial) => boolean): boolean {
+    for (const t of this) if (predicate(t)) return true;
+    return false;
+  }
+}
+
+/** The trial of one evaluator's verdict on one attempt. */
+export function trialOf(a: Attempt, g: Graded): Trial {
+  return {
+    variant: a.variant,
+    evaluator: g.evaluator,
+    row: a.row,
+    repeat: a.repeat,
+    outcome: g.outcome,
+    reason: g.reason,
+    ...(g.score !== undefined && { score: g.score }),
+    ...(g.evaluatorLine !== undefined && { evaluatorLine: g.evaluatorLine }),
+    source: a.source,
+  };
+}
+
 /** Everything read from one or more results files. */
 export interface TrialTable {
-  trials: Trial[];
+  trials: Trials;
   attempts: Attempt[];
   /** The files read, in order. */
   sources: string[];

@@ -35,6 +35,25 @@ export function binomialDensity(n: number, p: number): number[] {
 }
 
 /**
+ * Binomial(n, p) where it is not negligible (below 1e-300, as ConvolvedDensity cuts): `density[i]` is P(X = low + i).
+ * Found by walking out from the mode, so a large n costs the width of the distribution (about 77 standard
+ * deviations), not n.
+ */
+export function binomialWindow(n: number, p: number): { low: number; density: number[] } {
+  if (n <= 64) return { low: 0, density: binomialDensity(n, p) };
+  const mode = Math.min(n, Math.floor((n + 1) * p));
+  let low = mode;
+  while (low > 0 && binomialPmf(low - 1, n, p) >= BINOMIAL_NEGLIGIBLE) low--;
+  let high = mode;
+  while (high < n && binomialPmf(high + 1, n, p) >= BINOMIAL_NEGLIGIBLE) high++;
+  const density: number[] = [];
+  for (let k = low; k <= high; k++) density.push(binomialPmf(k, n, p));
+  return { low, density };
+}
+
+const BINOMIAL_NEGLIGIBLE = 1e-300;
+
+/**
  * Exact binomial test of `successes` out of `trials` against success probability `p`.
  * `less` asks whether the true rate is below `p`. With no trials there is no evidence: p = 1.
  */

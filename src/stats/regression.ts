@@ -20,7 +20,7 @@
  * - Not a paired test: baseline and run are separate evaluations, and the baseline keeps counts, not outcomes.
  */
 import { clampProbability } from './alternative';
-import { binomialDensity } from './binomial';
+import { binomialWindow } from './binomial';
 import { ConvolvedDensity, Counts } from './fisher';
 import { wilsonInterval } from './wilson';
 
@@ -101,11 +101,19 @@ function nullDistribution(used: readonly { a: Counts; b: Counts }[]): NullDistri
   const before = sum(used.map((s) => s.a));
   const rate = before.passes / before.trials;
   const allowance = Math.max(0, rate - wilsonInterval(before.passes, before.trials, BASELINE_BOUND_Z).low);
-  const convolved = new ConvolvedDensity();
+  // Rows with the same baseline counts and the same run trials pass at the same lowered rate, and k copies of
+  // Binomial(m, r) are one Binomial(k·m, r): a large run (hundreds of thousands of rows, a few distinct counts)
+  // convolves a handful of densities instead of one per row. Each is cut to where it is not negligible.
+  const groups = new Map<string, { rate: number; trials: number }>();
   for (const { a, b } of used) {
     const r = Math.max(0, a.passes / a.trials - allowance);
-    convolved.add({ low: 0, density: binomialDensity(b.trials, r) });
+    const group = `${a.passes}/${a.trials}/${b.trials}`;
+    const known = groups.get(group);
+    if (known) known.trials += b.trials;
+    else groups.set(group, { rate: r, trials: b.trials });
   }
+  const convolved = new ConvolvedDensity();
+  for (const { rate, trials } of groups.values()) convolved.add(binomialWindow(trials, rate));
   const result = { density: convolved.window(), low: convolved.low, allowance };
   recent.set(key, result);
   if (recent.size > RECENT) recent.delete(recent.keys().next().value as string);

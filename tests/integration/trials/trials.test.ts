@@ -65,7 +65,7 @@ describe('reading a real promptfoo run with --repeat 3', () => {
     expect(keys.size).toBe(3);
     expect([...keys].sort()).toEqual(['gossip#row0', 'gossip#row1', 'gossip#row2']);
     expect(table.trials).toHaveLength(3 * 3 * 4);
-    expect(counts(table.trials)).toEqual({
+    expect(counts([...table.trials])).toEqual({
       'gpt-4o · T=0.2 | Handles empty inputs gracefully | prompts/gossip.prompt.yml#1':
         '3 pass, 0 fail, 0 error',
       'gpt-4o · T=0.2 | Mentions standard gossip modalities and protocols | prompts/gossip.prompt.yml#0':
@@ -98,7 +98,7 @@ describe('reading a real promptfoo run with --repeat 3', () => {
   });
 
   it('carries prompt-file lines for rows and evaluators', () => {
-    const trial = readTrials([full]).trials.find(
+    const trial = [...readTrials([full]).trials].find(
       (t) => t.evaluator === 'Refusal JSON' && t.row.slot?.endsWith('#2'),
     );
     expect(trial?.row).toMatchObject({
@@ -127,7 +127,7 @@ describe('merging shards of one eval', () => {
       await evaluate('shard-b', ['--repeat', '2', '--filter-range', '1:3']),
     ]);
     expect(shards.sources).toHaveLength(2);
-    expect(counts(shards.trials)).toEqual(counts(whole.trials));
+    expect(counts([...shards.trials])).toEqual(counts([...whole.trials]));
   });
 
   it('continues repeat numbers when two runs cover the same rows', async () => {

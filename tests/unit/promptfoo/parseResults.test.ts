@@ -34,7 +34,7 @@ const result = (over: Row): Row => ({
 describe('parsing promptfoo rows into trials', () => {
   it('uses the provider id when a provider has no label', () => {
     const parsed = parseResults(doc([result({ provider: { id: 'openai:chat:m1' } })]), 'r.json');
-    expect(parsed.trials[0]?.variant).toBe('openai:chat:m1');
+    expect([...parsed.trials][0]?.variant).toBe('openai:chat:m1');
   });
 
   it('treats failureReason 2 as an error even when grading results are present', () => {
@@ -97,7 +97,7 @@ describe('parsing promptfoo rows into trials', () => {
       testCase: { assert: [{ type: 'contains', value: 'x' }] },
       gradingResult: { pass: true, componentResults: [component(undefined, true)] },
     });
-    expect(parseResults(doc([row]), 'r.json').trials[0]?.evaluator).toBe('contains');
+    expect([...parseResults(doc([row]), 'r.json').trials][0]?.evaluator).toBe('contains');
   });
 
   it('ignores a malformed evaluatorLine instead of pointing at a wrong line', () => {
@@ -107,19 +107,19 @@ describe('parsing promptfoo rows into trials', () => {
         componentResults: [component('M', true, { config: { evaluatorLine: 'x' } })],
       },
     });
-    expect(parseResults(doc([row]), 'r.json').trials[0]?.evaluatorLine).toBeUndefined();
+    expect([...parseResults(doc([row]), 'r.json').trials][0]?.evaluatorLine).toBeUndefined();
   });
 
   it('keys rows without prompt-file metadata by a hash, never by var values', () => {
     const parsed = parseResults(doc([result({ vars: { secret: 'hunter2' } })]), 'r.json');
-    const row = parsed.trials[0]?.row;
+    const row = [...parsed.trials][0]?.row;
     expect(row?.key).toMatch(/^test:[0-9a-f]{12}$/);
     expect(JSON.stringify(row)).not.toContain('hunter2');
   });
 
   it('gives the same hash whatever the order of vars', () => {
-    const a = parseResults(doc([result({ vars: { x: '1', y: '2' } })]), 'r.json').trials[0]?.row.key;
-    const b = parseResults(doc([result({ vars: { y: '2', x: '1' } })]), 'r.json').trials[0]?.row.key;
+    const a = [...parseResults(doc([result({ vars: { x: '1', y: '2' } })]), 'r.json').trials][0]?.row.key;
+    const b = [...parseResults(doc([result({ vars: { y: '2', x: '1' } })]), 'r.json').trials][0]?.row.key;
     expect(a).toBe(b);
   });
 
@@ -232,7 +232,7 @@ describe('nothing unmeasured counts as a pass', () => {
         componentResults: [{ ...component('M', true), metadata: { gradingIncomplete: true } }],
       },
     });
-    expect(parseResults(doc([row]), 'r.json').trials[0]?.outcome).toBe('error');
+    expect([...parseResults(doc([row]), 'r.json').trials][0]?.outcome).toBe('error');
   });
 
   it('an evaluator the test asserts but promptfoo gave no verdict for is an ERROR, not absent', () => {
@@ -273,7 +273,7 @@ describe('names stay on one line', () => {
       },
       gradingResult: { pass: true, componentResults: [component('M\r\u001b[2J', true)] },
     });
-    const trial = parseResults(doc([row]), 'r.json').trials[0];
+    const trial = [...parseResults(doc([row]), 'r.json').trials][0];
     expect(trial?.variant).toBe('A\\u000a## ✅ Prompt gate passed');
     expect(trial?.evaluator).toBe('M\\u000d\\u001b[2J');
     expect(trial?.row).toMatchObject({
@@ -311,5 +311,21 @@ describe('a variant is its model and parameters, not the files beside it', () =>
   it('any other column keeps its label', () => {
     const parsed = parseResults(doc([mixed('gpt-4o · T=0.2 (reference)', 'gpt-4o-mini · T=1')]), 'r.json');
     expect(parsed.attempts[0]?.variant).toBe('gpt-4o-mini · T=1');
+  });
+});
+
+describe('a large file costs one object per call', () => {
+  it('calls graded alike share one list of verdicts when only counting; each still reads as its own trials', () => {
+    const rows = [result({ testIdx: 0 }), result({ testIdx: 1 }), result({ testIdx: 2 })];
+    const counting = parseResults(doc(rows), 'r.json', { details: false });
+    expect(counting.trials.graded[0]).toBe(counting.trials.graded[1]);
+    expect([...counting.trials].map((t) => t.repeat)).toEqual(
+      counting.attempts.flatMap((a, i) => counting.trials.graded[i]!.map(() => a.repeat)),
+    );
+    const detailed = parseResults(doc(rows), 'r.json');
+    expect(detailed.trials.graded[0]).not.toBe(detailed.trials.graded[1]);
+    expect([...detailed.trials].map(({ reason, ...t }) => t)).toEqual(
+      [...counting.trials].map(({ reason, ...t }) => t),
+    );
   });
 });

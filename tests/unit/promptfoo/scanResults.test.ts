@@ -104,6 +104,42 @@ describe('scanResults', () => {
     }
   });
 
+  it('leaves out the prompt text and string replies when asked, and nothing else, at every chunk size', () => {
+    const random = seeded(11);
+    for (let i = 0; i < 200; i++) {
+      const results = Array.from({ length: 1 + Math.floor(random() * 4) }, () => {
+        const reply = random() < 0.2 ? randomValue(random, 3) : `${NASTY[i % NASTY.length]}${random()}`;
+        return {
+          // A key named like the ones cut, elsewhere: kept.
+          testCase: { vars: { raw: 'kept "raw"', output: 'kept' }, prompt: { raw: 'kept' } },
+          prompt: {
+            label: 'L "1"',
+            raw: `${NASTY[i % NASTY.length]} {{x}} "quoted" ${random()}`,
+            config: {},
+          },
+          response: {
+            ...(random() < 0.5 && { metadata: { output: 'kept' } }),
+            output: reply,
+            tokenUsage: { total: 3 },
+          },
+          [random() < 0.5 ? 'raw' : 'output']: 'kept at the top',
+        };
+      });
+      const text = JSON.stringify({ results: { results } }, null, random() < 0.5 ? 2 : undefined);
+      const found: unknown[] = [];
+      scanResults(file(text), (r) => found.push(r), {
+        chunkBytes: [1, 2, 5, 64, 4096][i % 5]!,
+        withoutText: true,
+      });
+      const expected = results.map((r) => ({
+        ...r,
+        prompt: { ...r.prompt, raw: '' },
+        response: { ...r.response, output: typeof r.response.output === 'string' ? '' : r.response.output },
+      }));
+      expect(found).toEqual(expected);
+    }
+  });
+
   it('hashes the file it read', () => {
     const text = JSON.stringify({ results: { results: [{ a: 1 }] } });
     const { sha256 } = scan(text, 3);

@@ -1,6 +1,7 @@
-import { binomialPmf } from '../../../src/stats/binomial';
+import { binomialDensity, binomialPmf, binomialWindow } from '../../../src/stats/binomial';
+import { seeded } from '../../../src/stats/random';
 import { fisherExact } from '../../../src/stats/fisher';
-import { belowBaseline, worseThanBaseline } from '../../../src/stats/regression';
+import { BASELINE_BOUND_Z, belowBaseline, worseThanBaseline } from '../../../src/stats/regression';
 import { wilsonInterval } from '../../../src/stats/wilson';
 
 const rows = (entries: [string, number, number][]) =>
@@ -127,5 +128,75 @@ describe('a lucky baseline does not raise false alarms', () => {
       (x) => fisherExact(baseline, { passes: x, trials: 60 }, 'less').p,
     );
     expect(fisher).toBeGreaterThan(0.07);
+  });
+});
+
+describe('rows with the same counts are one binomial (a large run convolves a few densities, not one per row)', () => {
+  /** The test as it was: one binomial per row, convolved in order. */
+  function perRow(
+    strata: { a: { passes: number; trials: number }; b: { passes: number; trials: number } }[],
+  ) {
+    let pooled = { passes: 0, trials: 0 };
+    for (const { a } of strata)
+      pooled = { passes: pooled.passes + a.passes, trials: pooled.trials + a.trials };
+    const allowance = Math.max(
+      0,
+      pooled.passes / pooled.trials - wilsonInterval(pooled.passes, pooled.trials, BASELINE_BOUND_Z).low,
+    );
+    let density = [1];
+    for (const { a, b } of strata) {
+      const r = Math.max(0, a.passes / a.trials - allowance);
+      const g = binomialDensity(b.trials, r);
+      const next = new Array<number>(density.length + g.length - 1).fill(0);
+      density.forEach((x, i) => g.forEach((y, j) => (next[i + j]! += x * y)));
+      density = next;
+    }
+    const observed = strata.reduce((n, s) => n + s.b.passes, 0);
+    return density.slice(0, observed + 1).reduce((x, y) => x + y, 0);
+  }
+
+  it('gives the p-value of the row-by-row convolution', () => {
+    const random = seeded(3);
+    for (let k = 0; k < 30; k++) {
+      const strata = Array.from({ length: 5 + Math.floor(random() * 60) }, () => {
+        const trials = 1 + Math.floor(random() * 4);
+        const passes = Math.floor(random() * (trials + 1));
+        const runTrials = 1 + Math.floor(random() * 4);
+        return {
+          a: { passes, trials },
+          b: { passes: Math.floor(random() * (runTrials + 1)), trials: runTrials },
+        };
+      });
+      expect(belowBaseline(strata).p).toBeCloseTo(Math.min(1, perRow(strata)), 10);
+    }
+  });
+
+  it('decides at 250,000 rows: the same rates pass, a drop of one point fails', () => {
+    const strata = (runFailsEvery: number) =>
+      Array.from({ length: 250_000 }, (_, i) => ({
+        a: { passes: i % 17 === 0 ? 0 : 1, trials: 1 },
+        b: { passes: i % runFailsEvery === 0 ? 0 : 1, trials: 1 },
+      }));
+    expect(belowBaseline(strata(17)).p).toBeGreaterThan(0.05);
+    expect(belowBaseline(strata(12)).p).toBeLessThan(1e-6);
+  });
+});
+
+describe('binomialWindow', () => {
+  it('is the binomial density where it is not negligible, at its offset', () => {
+    for (const [n, p] of [
+      [10, 0.3],
+      [200, 0.5],
+      [5000, 0.97],
+      [100000, 0.001],
+      [80, 1],
+      [80, 0],
+    ] as const) {
+      const { low, density } = binomialWindow(n, p);
+      const full = binomialDensity(n, p);
+      density.forEach((x, i) => expect(x).toBe(full[low + i]));
+      const outside = full.filter((_, k) => k < low || k >= low + density.length);
+      expect(Math.max(0, ...outside)).toBeLessThan(1e-300);
+    }
   });
 });
