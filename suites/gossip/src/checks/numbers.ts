@@ -13,6 +13,7 @@ import { extractClaims, type Claim, type ClaimKind } from '../claims/claims';
 import { maxOf, minOf, MIN_POPULATION, ReplyContext, type Scope } from './context';
 import { checkStageTotals, checkSubstance, checkSums } from './totals';
 import { checkBandwidth, checkFullState, checkResidue } from './traffic';
+import { checkRedFlags } from './redFlags';
 import { scanQuantities } from '../claims/quantity';
 import type { Scenario } from '../claims/scenario';
 import { PHI_MINIMUM, PHI_RECOMMENDED, phiFalseSuspicionProbability } from '../phi';
@@ -50,6 +51,7 @@ export function checkNumbers(reply: string, scenario: Scenario): CheckVerdict {
     ...checkResidue(context),
     ...checkBandwidth(context),
     ...checkFullState(context),
+    ...checkRedFlags(context),
     ...checkFlatDesign(context),
     ...checkBound(context),
     ...checkConstantRounds(context),

@@ -150,9 +150,18 @@ const DESIGN_CLAIMS: ClaimKind[] = [
 /** A sentence that asks, offers options or explains what an input would decide: it proposes nothing. */
 const REQUEST =
   /\?|\b(?:please|could you|can you|would you|let me know|tell me|send|share|provide|fill in|what|which|how (?:many|much|fast|often)|whether|if you|depend\w*|decides?|decided by|determin\w*|drives?|matters?|need to know|once (?:you|i have)|when you|until you|options?|choose between|either|e\.g\.|for example|for instance|such as|examples? of|would|could|might|worth considering)\b/i;
+/**
+ * A statement about a scale nobody gave ("a few hundred nodes can use a flat epidemic", "hundreds of thousands
+ * need partial views"): an option that depends on the missing input, not a choice. ("I would pick" inside such a
+ * sentence, "the fanout I would pick", is part of the explanation: COMMIT wants an object after the verb.)
+ */
+const SCALE_OPTION =
+  /^\s*(?:[-*•]\s*)?(?:(?:a|an)\s+)?(?:few|several|many|some|small|smaller|large|larger|tens|hundreds|thousands|millions|\d[\d,.]*\s*(?:k|m)?)\b[^.;?!]{0,40}?\b(?:can|could|may|might|needs?|requires?|calls?\s+for|suits?|benefits?)\b/i;
+const DEPENDS = /\b(?:changes?|affects?|shapes?|governs?|sets?)\s+(?:the|how|whether|which)\b/i;
+
 /** A sentence that commits to a design while the inputs are blank: a default, an assumption, a recommendation. */
 const COMMIT =
-  /\b(?:i(?:'d| would| will|'ll)?\s+(?:use|go with|recommend|suggest|propose|choose|pick|adopt|assume)|we (?:use|run|adopt|choose|recommend)|here(?:'s| is) (?:a|an|the|my)\b|defaults?\b|assum\w+|sensible|meanwhile|in the meantime|until then|start(?:ing)? (?:point|from)|generic (?:design|architecture)|typical design|suits? most)/i;
+  /\b(?:i(?:'d| would| will|'ll)?\s+(?:use|go with|recommend|suggest|propose|choose|pick|adopt|assume)(?!\s*(?:[,.;:)]|and\b|or\b|but\b|$))|we (?:use|run|adopt|choose|recommend)|here(?:'s| is) (?:a|an|the|my)\b|defaults?\b|assum\w+|sensible|meanwhile|in the meantime|until then|start(?:ing)? (?:point|from)|generic (?:design|architecture)|typical design|suits? most)/i;
 
 /** What a reply proposes, sentence by sentence: how many sentences commit to mechanisms or parameters. */
 export function designSignals(reply: string): {
@@ -175,7 +184,9 @@ export function designSignals(reply: string): {
     const commits = COMMIT.test(sentence.text);
     // Naming a mechanism is not proposing it: "the scale decides whether SWIM suffices" asks; "SWIM for
     // membership" or "I'd use push-pull" proposes.
-    if ((named > 0 || numbers > 0) && (commits || !REQUEST.test(sentence.text))) {
+    const asks =
+      REQUEST.test(sentence.text) || SCALE_OPTION.test(sentence.text) || DEPENDS.test(sentence.text);
+    if ((named > 0 || numbers > 0) && (commits || !asks)) {
       proposals++;
       claims += numbers;
       if (commits) committed = true;

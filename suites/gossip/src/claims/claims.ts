@@ -76,6 +76,8 @@ export interface ReplyClaims {
   hierarchical: boolean;
   /** The normalised reply text. */
   text: string;
+  /** Sentences (by index) of options the reply turns down: a rejected paragraph, lead-in or list item. */
+  rejected: ReadonlySet<number>;
 }
 
 /** How far around a number its context is read, in characters: keeps a run-on "sentence" linear. */
@@ -179,7 +181,9 @@ const ROUND_COST_BEFORE =
  * "a round costs the larger of the interval and the latency plus half an interval, which is 150 ms": the sentence
  * defines a round's cost in words; the figure it arrives at is that cost.
  */
-const ROUND_COST_PHRASE = /\b(?:a|one|each|every)\s+round\s+(?:costs|takes|lasts)\b/i;
+/** "a round costs", "each round effectively takes", "one gossip round lasts": what follows is a round's price. */
+const ROUND_COST_PHRASE =
+  /\b(?:a|one|each|every)\s+(?:gossip\s+|WAN\s+|LAN\s+)?round\s+(?:\w+ly\s+)?(?:costs|takes|lasts)\b/i;
 const ARRIVES_AT = /(?:\bwhich is|\bthat is|\bi\.e\.|=|≈)\s*(?:about\s+|roughly\s+)?$/i;
 /** "a 10-minute mean session", "1 h uptime": how long nodes live, not how long spreading takes. */
 const LIFETIME_AFTER =
@@ -229,7 +233,18 @@ export function extractClaims(reply: string): ReplyClaims {
     readSentence(sentence, facts, place, claims, products, sums);
   }
   const hierarchical = HIERARCHY.test(text) || stages.stages.filter((x) => x.kind === 'epidemic').length >= 2;
-  return { claims, products, sums, stages, sentences, modes: modesIn(text), hierarchical, text };
+  const turnedDown = new Set(sentences.filter(rejected).map((x) => x.index));
+  return {
+    claims,
+    products,
+    sums,
+    stages,
+    sentences,
+    modes: modesIn(text),
+    hierarchical,
+    text,
+    rejected: turnedDown,
+  };
 }
 
 /** The spread modes a text names. */

@@ -81,6 +81,17 @@ const BETWEEN = new RegExp(
 );
 
 /** Strips list markers, bold and heading hashes from the start of a line or sentence. */
+/** The tier a sentence starts by naming ("inter-site", "gateways"), in lower case; undefined for none. */
+function labelOf(start: string): string | undefined {
+  const found = STAGE_LABEL.exec(start)?.[0];
+  return found === undefined
+    ? undefined
+    : found
+        .toLowerCase()
+        .replace(/[^a-z]+/g, ' ')
+        .trim();
+}
+
 function lead(text: string): string {
   return text
     .replace(/^\s*#{1,6}\s+/, '')
@@ -97,7 +108,7 @@ export function findStages(sentences: readonly Sentence[], lines: readonly strin
   const statistics = new Set<number>();
   const members: number[][] = [];
   let current: { index: number; until: 'heading' | 'block'; block: number } | undefined;
-  let lineStage: { line: number; index: number | undefined } | undefined;
+  let lineStage: { line: number; index: number | undefined; label?: string } | undefined;
   const open = (until: 'heading' | 'block', block: number) => {
     members.push([]);
     current = { index: members.length - 1, until, block };
@@ -129,8 +140,27 @@ export function findStages(sentences: readonly Sentence[], lines: readonly strin
           }
         } else if (table || STAGE_LABEL.test(first) || SPREADS.test(item) || DIRECT.test(item)) {
           members.push([]);
-          lineStage = { line: s.line, index: members.length - 1 };
+          const label = labelOf(first);
+          lineStage = { line: s.line, index: members.length - 1, ...(label !== undefined && { label }) };
         } else lineStage = { line: s.line, index: current?.index };
+      } else if (!table) {
+        // A list item or a paragraph under a bold lead-in is one unit, but it may walk through tiers sentence by
+        // sentence
+        // ("Gateways (500 sites): 200 ms tick … Sites (~2,000 nodes): 100 ms tick …"): each tier opens its own
+        // stage, and "Total …" is a total, not part of the last tier.
+        const start = lead(s.text);
+        if (TOTAL_LABEL.test(start) || STATISTIC_LABEL.test(start)) {
+          totals.add(s.index);
+          if (STATISTIC_LABEL.test(start)) statistics.add(s.index);
+          lineStage = { line: s.line, index: undefined };
+          continue;
+        }
+        const label = labelOf(start);
+        // Another tier, not the item's own tier named again ("Inter-site: … Inter-site latency is 150 ms").
+        if (label !== undefined && label !== lineStage.label) {
+          members.push([]);
+          lineStage = { line: s.line, index: members.length - 1, label };
+        }
       }
       if (lineStage.index !== undefined) {
         stageOf[s.index] = lineStage.index;

@@ -1,0 +1,71 @@
+/**
+ * Red flags of the reference (§8) that live in prose, not in numbers: the design states them as decisions.
+ *
+ * - **Full membership at 10⁶ nodes**: every node keeping the membership of the whole network (40–100 MB per node
+ *   and a churn stream to match, §6/§8). Full membership inside a site of 2,000 is fine, so the sentence must say
+ *   the whole network: all of a population of at least 100,000, or the entire network/cluster/fleet.
+ * - **No tombstones**: deletes removed outright while anti-entropy merges state, so a replica that missed the delete
+ *   brings the entry back (§8, §5).
+ *
+ * A flag fails only when stated as the design's own choice: not in a rejected option, not hedged ("would", "could",
+ * "without … would resurrect"), not negated ("no node keeps the full membership"). A reply that also keeps
+ * tombstones elsewhere is not flagged for a sentence that says it keeps none somewhere.
+ */
+import type { ReplyContext } from './context';
+import type { Finding } from './finding';
+
+const FULL_MEMBERSHIP =
+  /\b(?:full|complete|entire|whole|global)\s+(?:[\w-]+\s+)?(?:membership|member\s*(?:list|table|ship))|\bknows?\s+(?:about\s+)?(?:every|all)\s+other\s+(?:nodes?|members?|peers?)\b/i;
+const WHOLE_NETWORK =
+  /\b(?:entire|whole)\s+(?:network|cluster|fleet|system|overlay)\b|\ball\s+(?:the\s+)?(?:nodes|members|peers)\s+(?:in|of)\s+the\s+(?:network|cluster|fleet|system)\b/i;
+/** "all 1,000,000 nodes", "all 10⁶ members", "every one of the million nodes". */
+const ALL_OF_MANY =
+  /\b(?:all|every(?:\s+one\s+of)?)\s+(?:(?:the|its|of\s+the)\s+)*((?:\d[\d.,\s\u202f']*\d|\d)(?:\s*(?:k|m|million))?|10\^?6|10⁶|1e6|one\s+million|a\s+million|million)\s+(?:\w+\s+)?(?:nodes|members|peers|servers|hosts)\b/i;
+const HEDGED =
+  /\b(?:no|not|never|none|nor|without|would|could|might|instead|rather\s+than|avoid\w*|infeasible|impractical|unaffordable|too\s+(?:large|big|expensive|costly))\b|n't\b/i;
+
+const NO_TOMBSTONES =
+  /\b(?:no|without|never|zero)\s+(?:[\w-]+\s+){0,2}tombstones?\b|\btombstones?\s+(?:are|is)\s+(?:not\s+(?:needed|required|kept|used|necessary)|unnecessary|skipped|omitted)\b|\b(?:skip|omit|avoid|drop)\w*\s+(?:the\s+)?tombstones?\b/i;
+const TOMBSTONE = /\btombstone/i;
+const HYPOTHETICAL = /\b(?:would|could|might|otherwise|lest|else|if)\b/i;
+
+/** The number in "all 1,000,000 nodes" (10⁶, one million, 1 000 000, 1.000.000 …). */
+function countOf(text: string): number {
+  const t = text.toLowerCase().replace(/\s+/g, ' ').trim();
+  if (/^(?:10\^?6|10⁶|1e6|one million|a million|million)$/.test(t)) return 1e6;
+  const scale = /m(?:illion)?$/.test(t) ? 1e6 : /k$/.test(t) ? 1e3 : 1;
+  const digits = t.replace(/[^\d]/g, '');
+  return digits === '' ? 0 : Number(digits) * scale;
+}
+
+/** The red flags of §8 that a design states in words. */
+export function checkRedFlags(c: ReplyContext): Finding[] {
+  const findings: Finding[] = [];
+  const own = c.extracted.sentences.filter((s) => !c.extracted.rejected.has(s.index));
+  for (const s of own) {
+    if (!FULL_MEMBERSHIP.test(s.text) || HEDGED.test(s.text)) continue;
+    const many = ALL_OF_MANY.exec(s.text);
+    if (!(WHOLE_NETWORK.test(s.text) || (many && countOf(many[1] ?? '') >= 1e5))) continue;
+    findings.push({
+      check: 'red flag',
+      outcome: 'FAIL',
+      detail:
+        'every node keeps the membership of the whole network: at 10⁶ nodes that is 40–100 MB per node and a churn stream to every node (§8); use partial views (HyParView, CYCLON) or a membership per site',
+      snippet: s.text,
+    });
+    break;
+  }
+  const keepsTombstones = own.some((s) => TOMBSTONE.test(s.text) && !NO_TOMBSTONES.test(s.text));
+  if (!keepsTombstones) {
+    const none = own.find((s) => NO_TOMBSTONES.test(s.text) && !HYPOTHETICAL.test(s.text));
+    if (none)
+      findings.push({
+        check: 'red flag',
+        outcome: 'FAIL',
+        detail:
+          'deletes without tombstones: anti-entropy from a replica that missed the delete brings the entry back (§8); keep tombstones until every replica has seen the delete',
+        snippet: none.text,
+      });
+  }
+  return findings;
+}

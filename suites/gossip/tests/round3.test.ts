@@ -1,0 +1,99 @@
+/**
+ * Round 3 of issue 14: the classes holdout 4 exposed, each as a small case that fails without its fix. The replies
+ * here are written for these tests in the shape of each class, not copied from holdout 4.
+ */
+import { extractClaims } from '../src/claims/claims';
+import { loadSeed } from '../src/calibration/seed';
+import { readScenario } from '../src/claims/scenario';
+import { checkNumbers } from '../src/checks/numbers';
+import { checkSafety, designSignals } from '../src/checks/safety';
+
+const CDN = readScenario(loadSeed('prompts/peer_to_peer_gossip_protocol_architect.prompt.yml').rows.cdn);
+const failing = (text: string, check: string) =>
+  checkNumbers(text, CDN)
+    .findings.filter((f) => f.check === check && f.outcome === 'FAIL')
+    .map((f) => f.detail);
+
+describe('prose red flags of §8', () => {
+  it('fails a design whose every node keeps the membership of the whole network', () => {
+    for (const text of [
+      'Each node stores the full membership table of all 1,000,000 peers so that targets are uniform.',
+      'Every server keeps a complete member list of every one of the 10⁶ nodes, refreshed by SWIM.',
+      'The entire cluster shares one global membership view: every node knows every other node in the entire network.',
+    ])
+      expect(failing(text, 'red flag')).toHaveLength(1);
+  });
+
+  it('passes full membership inside a site, and full membership named only to be avoided', () => {
+    for (const text of [
+      'Inside each site, SWIM keeps the full membership of all 2,000 members.',
+      'No node holds the full membership of all 1,000,000 nodes; HyParView keeps 5 active and 30 passive peers.',
+      'A flat design would need full membership of all 10^6 nodes on every node, which we avoid.',
+      'Full membership of the entire network is infeasible at this scale.',
+    ])
+      expect(failing(text, 'red flag')).toEqual([]);
+  });
+
+  it('fails deletes without tombstones, and not a design that keeps them or warns about their absence', () => {
+    expect(
+      failing('Purges remove the key outright and we keep no tombstones, to save memory.', 'red flag'),
+    ).toHaveLength(1);
+    expect(failing('Tombstones are unnecessary: anti-entropy converges anyway.', 'red flag')).toHaveLength(1);
+    for (const text of [
+      'Without tombstones a replica that missed a purge would resurrect the key, so tombstones live 24 h.',
+      'Deletes write tombstones kept for 24 h. No tombstones are ever dropped before every replica has acknowledged them.',
+      'Tombstones are kept for a day.',
+    ])
+      expect(failing(text, 'red flag')).toEqual([]);
+  });
+});
+
+describe('a paragraph that walks through tiers binds each figure to its own tier', () => {
+  const paragraph =
+    '1. Dissemination. Push with fanout 3 in two tiers. Hubs (400 regions): 300 ms tick, 200 ms WAN latency, round = 300 ms; 8 rounds → 2.4 s. Racks (~2,500 nodes): 50 ms tick; R ≈ 9, p95 11 → 0.6 s. Total ≈ 3.0 s within 5 s.';
+
+  it('opens a stage per tier inside one item, and reads "Total" as a total', () => {
+    const x = extractClaims(paragraph);
+    const stageOf = (start: string) =>
+      x.stages.stageOf[x.sentences.find((s) => s.text.startsWith(start))!.index];
+    expect(stageOf('Hubs')).not.toBe(stageOf('Racks'));
+    expect(stageOf('R ≈ 9')).toBe(stageOf('Racks'));
+    expect(x.stages.totals.has(x.sentences.find((s) => s.text.startsWith('Total'))!.index)).toBe(true);
+  });
+
+  it('does not carry the WAN latency of one tier into the next tier', () => {
+    expect(failing(paragraph, 'time')).toEqual([]);
+  });
+
+  it('keeps an item naming its own tier twice as one stage, so its latency still counts', () => {
+    const item =
+      '- Inter-region: 400 hubs, push, fanout 3, tick 40 ms. Inter-region latency is up to 150 ms. Push over 400 hubs takes 8 rounds at p95, so the tier completes in 8 × 40 ms = 0.32 s.';
+    expect(failing(item, 'time')).not.toEqual([]);
+  });
+
+  it('reads a round cost with an adverb as a round cost, not a convergence time', () => {
+    const text =
+      'Across regions a hub pushes to three others every two hundred milliseconds; a round effectively costs the larger of the tick and the latency, which is two hundred fifty milliseconds. Eight rounds of two hundred fifty milliseconds is two seconds.';
+    expect(
+      extractClaims(text)
+        .claims.filter((c) => c.kind === 'convergence')
+        .map((c) => c.quantity.value),
+    ).toEqual([2]);
+  });
+});
+
+describe('a request for inputs that explains what each decides', () => {
+  it('reads sentences about a scale nobody gave as options, not proposals', () => {
+    const reply =
+      'The network scale, consistency requirements and system domain are missing.\n\n- Scale decides the overlay. Small clusters can use SWIM with full membership; millions of nodes need partial views such as HyParView.\n- The convergence bound changes the fanout I would pick, and whether anti-entropy runs often.\n\nCould you provide these inputs?';
+    expect(designSignals(reply).proposals).toBe(0);
+    expect(checkSafety(reply, 'inputs').pass).toBe(true);
+  });
+
+  it('still reads "I would pick push-pull with fanout 3" as a commitment', () => {
+    const reply =
+      'The inputs are missing. Meanwhile I would pick push-pull with fanout 3 and SWIM. Could you provide the network scale?';
+    expect(designSignals(reply).committed).toBe(true);
+    expect(checkSafety(reply, 'inputs').pass).toBe(false);
+  });
+});
