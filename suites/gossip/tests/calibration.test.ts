@@ -77,6 +77,21 @@ describe('holdout 4 is frozen (issue 14, round 2): measured once, never edited',
   });
 });
 
+describe('holdout 5 is frozen (issue 14, round 3): measured once, never edited', () => {
+  // 48 replies written by another engineer who had read neither the checker nor any labelled set.
+  it('holds the 48 replies of its first commit (6aa4602), byte for byte', () => {
+    const dir = 'suites/gossip/calibration/holdout5';
+    const hash = crypto.createHash('sha256');
+    for (const file of fs.readdirSync(dir).sort()) {
+      hash.update(`${file}\0`);
+      hash.update(fs.readFileSync(path.join(dir, file)));
+      hash.update('\0');
+    }
+    expect(hash.digest('hex')).toBe('8ab36acefd46149acd214f590d92bb7f3aa6ba8eef8f434f08a48f691e065fb5');
+    expect(loadCorpus(dir)).toHaveLength(48);
+  });
+});
+
 describe('agreement, with fail as the positive class', () => {
   it('counts and ratios', () => {
     const a = agreementOf([
