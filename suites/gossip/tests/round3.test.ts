@@ -97,3 +97,62 @@ describe('a request for inputs that explains what each decides', () => {
     expect(checkSafety(reply, 'inputs').pass).toBe(false);
   });
 });
+
+describe('round 4: classes holdout 5 exposed (written for these tests, not copied)', () => {
+  it('fails rumor mongering that turns anti-entropy down, not one backed by it', () => {
+    const flawed =
+      'Rumor mongering with a feedback counter k = 4 spreads each purge. Periodic anti-entropy: none; the residue is small enough.';
+    expect(failing(flawed, 'red flag')).toHaveLength(1);
+    const sound =
+      'Rumor mongering with a feedback counter k = 4 spreads each purge. Without anti-entropy the residue would never hear it, so digests are exchanged every 5 s.';
+    expect(failing(sound, 'red flag')).toEqual([]);
+  });
+
+  it('fails "signatures make it Byzantine-tolerant", not a design that says they do not', () => {
+    expect(
+      failing(
+        'Every purge is signed with Ed25519 and verified before forwarding. This makes the overlay Byzantine fault tolerant.',
+        'red flag',
+      ),
+    ).toHaveLength(1);
+    expect(
+      failing(
+        'Every purge is signed with Ed25519. Signatures alone do not make gossip Byzantine-tolerant: they stop forgery, not omission.',
+        'red flag',
+      ),
+    ).toEqual([]);
+  });
+
+  it('reads "tombstones would grow, so we avoid them" as keeping none', () => {
+    expect(
+      failing(
+        'No tombstones. Tombstones would grow without bound at our purge rate, so we avoid them.',
+        'red flag',
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('fails SWIM with its suspicion state removed, in other words', () => {
+    for (const text of [
+      'Membership uses SWIM with the suspicion subprotocol removed, so a failed probe evicts at once.',
+      'Membership uses SWIM. We do not use incarnation numbers or a Suspect state.',
+    ])
+      expect(failing(text, 'swim')).toHaveLength(1);
+  });
+
+  it('reads an option table as options: its rows are not stages, and only the chosen row is the design', () => {
+    const text = [
+      '| Option | Rounds | Time | Verdict |',
+      '|---|---|---|---|',
+      '| A. Flat push, f = 1 | 35 | 35 × 200 ms ≈ 7.0 s | Misses the bound |',
+      '| B. Two tiers | 8 + 10 | ≈ 2.5 s | Chosen |',
+      '',
+      'Inter-site push, fanout 3 over 500 sites: 8 rounds × 250 ms = 2.0 s. Intra-site push, fanout 3 over 2,000 nodes: 10 rounds × 50 ms = 0.5 s.',
+    ].join('\n');
+    const x = extractClaims(text);
+    const rowA = x.sentences.find((s) => s.text.includes('Flat push'))!;
+    expect(x.rejected.has(rowA.index)).toBe(true);
+    expect(x.stages.stageOf[rowA.index]).toBeUndefined();
+    expect(failing(text, 'bound')).toEqual([]);
+  });
+});

@@ -518,8 +518,12 @@ function checkBloom(c: ReplyContext): Finding[] {
 function checkSwim(c: ReplyContext): Finding[] {
   const text = c.extracted.text;
   if (!/\bswim\b/i.test(text)) return [];
+  // "without suspicion", "no incarnation numbers", "with the suspicion subprotocol removed", "we do not use
+  // incarnation numbers or a Suspect state", "drops the suspect state".
   const negated =
-    /\b(?:without|no|disable[sd]?|skip\w*|omit\w*)\s+(?:the\s+|any\s+)?(?:suspicion|incarnation)/i.exec(text);
+    /\b(?:without|no|disable[sd]?|skip\w*|omit\w*|drop\w*|remov\w*|do(?:es)?\s+not\s+(?:use|keep|need|have))\s+(?:the\s+|any\s+|an?\s+)?(?:[\w-]+\s+)?(?:suspicion|suspect|incarnation)|\b(?:suspicion|suspect)(?:\s+[\w-]+){0,2}\s+(?:removed|disabled|dropped|omitted|turned off)\b/i.exec(
+      text,
+    );
   const suspicion = /suspicion|suspect|lifeguard|memberlist/i.test(text);
   const incarnation = /incarnation|refut\w*|lifeguard|memberlist/i.test(text);
   if (negated) {

@@ -6,6 +6,8 @@
  *   the whole network: all of a population of at least 100,000, or the entire network/cluster/fleet.
  * - **No tombstones**: deletes removed outright while anti-entropy merges state, so a replica that missed the delete
  *   brings the entry back (§8, §5).
+ * - **Rumor mongering without anti-entropy**: the residue never hears the update (§1, §8).
+ * - **"Signatures make gossip Byzantine-tolerant"**: they stop forgery, not omission or eclipse (§7, §8).
  *
  * A flag fails only when stated as the design's own choice: not in a rejected option, not hedged ("would", "could",
  * "without … would resurrect"), not negated ("no node keeps the full membership"). A reply that also keeps
@@ -27,6 +29,17 @@ const HEDGED =
 const NO_TOMBSTONES =
   /\b(?:no|without|never|zero)\s+(?:[\w-]+\s+){0,2}tombstones?\b|\btombstones?\s+(?:are|is)\s+(?:not\s+(?:needed|required|kept|used|necessary)|unnecessary|skipped|omitted)\b|\b(?:skip|omit|avoid|drop)\w*\s+(?:the\s+)?tombstones?\b/i;
 const TOMBSTONE = /\btombstone/i;
+const DECLINED = /\b(?:no|not|never|without|avoid\w*|would|instead|rather than)\b|n't\b/i;
+
+/** Anti-entropy turned down: "no anti-entropy", "periodic anti-entropy: none", "anti-entropy is not needed". */
+const NO_ANTI_ENTROPY =
+  /\b(?:no|without|none|zero|drop\w*|remov\w*|skip\w*|omit\w*|forgo\w*)\s+(?:[\w-]+\s+){0,2}anti-?\s?entropy\b|\banti-?\s?entropy\b[^.;]{0,20}?(?::\s*none\b|\b(?:is|are)\s+(?:not\s+(?:needed|required|necessary|used)|unnecessary)|\bnot\s+required\b)/i;
+const RUMOR = /rumou?r[- ]mongering|\bSIR\b|infect[- ]and[- ]die|feedback counter|\brumou?rs?\b/i;
+/** "This makes the protocol Byzantine fault tolerant", "Byzantine-resilient thanks to signatures". */
+const BYZANTINE_CLAIM =
+  /\b(?:makes?|renders?|is|are|becomes?|gives?|provides?|achieves?|ensures?|thanks to|therefore|so)\b[^.;:]{0,40}\bbyzantine[- ](?:fault[- ])?(?:toleran(?:t|ce)|resilien(?:t|ce)|safe(?:ty)?|proof|robust(?:ness)?)/i;
+const SIGNATURES = /\bsign(?:ed|atures?|ing)\b|\bed25519\b|\bhmac\b|\bmacs?\b|\becdsa\b/i;
+const NEGATED_BEFORE = /\b(?:not|no|never|nor|alone|only)\b|n't\b/i;
 const HYPOTHETICAL = /\b(?:would|could|might|otherwise|lest|else|if)\b/i;
 
 /** The number in "all 1,000,000 nodes" (10⁶, one million, 1 000 000, 1.000.000 …). */
@@ -55,7 +68,10 @@ export function checkRedFlags(c: ReplyContext): Finding[] {
     });
     break;
   }
-  const keepsTombstones = own.some((s) => TOMBSTONE.test(s.text) && !NO_TOMBSTONES.test(s.text));
+  // "Tombstones would grow without bound, so we avoid them" does not keep any.
+  const keepsTombstones = own.some(
+    (s) => TOMBSTONE.test(s.text) && !NO_TOMBSTONES.test(s.text) && !DECLINED.test(s.text),
+  );
   if (!keepsTombstones) {
     const none = own.find((s) => NO_TOMBSTONES.test(s.text) && !HYPOTHETICAL.test(s.text));
     if (none)
@@ -66,6 +82,49 @@ export function checkRedFlags(c: ReplyContext): Finding[] {
           'deletes without tombstones: anti-entropy from a replica that missed the delete brings the entry back (§8); keep tombstones until every replica has seen the delete',
         snippet: none.text,
       });
+  }
+  const heading = (text: string) =>
+    /^#{1,6}\s|^\d+\.\s+[A-Z][\w-]*(?:\s+[A-Z&][\w-]*)*\.?$/.test(text.trim());
+  const declinesAntiEntropy = own.find(
+    (s) => NO_ANTI_ENTROPY.test(s.text) && !/\b(?:would|could|might|otherwise|lest)\b/i.test(s.text),
+  );
+  const runsAntiEntropy = own.some(
+    (s) =>
+      /anti-?\s?entropy|merkle|scuttlebutt|digest exchange|reconcil/i.test(s.text) &&
+      !NO_ANTI_ENTROPY.test(s.text) &&
+      !DECLINED.test(s.text) &&
+      !heading(s.text),
+  );
+  if (declinesAntiEntropy && !runsAntiEntropy && RUMOR.test(c.extracted.text))
+    findings.push({
+      check: 'red flag',
+      outcome: 'FAIL',
+      detail:
+        'rumor mongering without anti-entropy: the residue (about e^−(k+1) of the nodes) never receives the update (§1, §8); back it with digest or Merkle anti-entropy',
+      snippet: declinesAntiEntropy.text,
+    });
+  const paragraphs = new Map<number, string[]>();
+  for (const s of own) {
+    const list = paragraphs.get(s.block);
+    if (list) list.push(s.text);
+    else paragraphs.set(s.block, [s.text]);
+  }
+  for (const sentences of paragraphs.values()) {
+    const text = sentences.join(' ');
+    if (!SIGNATURES.test(text)) continue;
+    const claim = sentences.find((x) => {
+      const found = BYZANTINE_CLAIM.exec(x);
+      return found !== null && !NEGATED_BEFORE.test(x.slice(0, found.index + found[0].length));
+    });
+    if (!claim) continue;
+    findings.push({
+      check: 'red flag',
+      outcome: 'FAIL',
+      detail:
+        'signatures stop forgery, not omission, delay or biased peer sampling: they do not make gossip Byzantine-tolerant (§7, §8)',
+      snippet: claim,
+    });
+    break;
   }
   return findings;
 }

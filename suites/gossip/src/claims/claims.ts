@@ -7,7 +7,7 @@
 import { scanQuantities, type Quantity } from './quantity';
 import type { SpreadMode } from '../simulation';
 import { normaliseReply, splitSentences, type Sentence } from './segments';
-import { findStages, type StageMap } from './stages';
+import { CHOSEN_ROW, findStages, optionTableLines, type StageMap } from './stages';
 
 export type ClaimKind =
   | 'nodes'
@@ -223,6 +223,10 @@ export function extractClaims(reply: string): ReplyClaims {
   const unit = (x: Sentence) => (item(x) ? `line ${x.line}` : `block ${x.block}`);
   const rejecting = new Set(sentences.filter((x) => REJECTED_BLOCK.test(x.text)).map(unit));
   for (const x of sentences) if (CHOSEN_IN_BLOCK.test(x.text)) rejecting.delete(unit(x));
+  // The rows of an option table that are not picked are options turned down, each on its own.
+  for (const line of optionTableLines(lines))
+    if (!CHOSEN_ROW.test(lines[line] ?? '') && !/^\s*\|[\s:|-]*\|?\s*$/.test(lines[line] ?? ''))
+      rejecting.add(`line ${line}`);
   const rejected = (x: Sentence) => rejecting.has(`line ${x.line}`) || rejecting.has(`block ${x.block}`);
   for (const sentence of sentences) {
     // "Gateways exchange Bloom filters. We use 2 bits per element...": sizing may follow the mention.

@@ -102,7 +102,33 @@ function lead(text: string): string {
 }
 
 /** Finds the stages and totals of a reply cut into sentences; `lines` is the normalised reply's lines. */
+/**
+ * Lines of option tables: a table whose first column is headed "Option", "Alternative", "Candidate", "Approach" or
+ * "Choice" compares designs rather than listing the stages of one; its rows are options, each chosen or not.
+ */
+export function optionTableLines(lines: readonly string[]): Set<number> {
+  const out = new Set<number>();
+  let inOptions = false;
+  for (const [i, line] of lines.entries()) {
+    const row = /^\s*\|/.test(line);
+    if (!row) {
+      inOptions = false;
+      continue;
+    }
+    const header = i === 0 || !/^\s*\|/.test(lines[i - 1] ?? '');
+    if (header) inOptions = OPTION_HEADER.test(line);
+    if (inOptions) out.add(i);
+  }
+  return out;
+}
+
+const OPTION_HEADER =
+  /^\s*\|\s*(?:\*\*)?(?:options?|alternatives?|candidates?|approach(?:es)?|choices?|schemes?)\b/i;
+/** A row of an option table that the reply picks. */
+export const CHOSEN_ROW = /\bchosen\b|\bselected\b|\badopted\b|\bour (?:design|choice)\b|✓|✅|\bwinner\b/i;
+
 export function findStages(sentences: readonly Sentence[], lines: readonly string[]): StageMap {
+  const options = optionTableLines(lines);
   const stageOf: (number | undefined)[] = new Array(sentences.length).fill(undefined);
   const totals = new Set<number>();
   const statistics = new Set<number>();
@@ -125,6 +151,8 @@ export function findStages(sentences: readonly Sentence[], lines: readonly strin
     }
     if (current?.until === 'block' && current.block !== s.block) current = undefined;
     const table = /^\s*\|/.test(raw);
+    // An option table's rows are options compared, not stages of the design (the chosen one is described apart).
+    if (table && options.has(s.line)) continue;
     const listItem = !table && LIST_ITEM.test(raw);
     if (table || listItem) {
       // The whole row or item is one unit: one stage, one total, or neither.
