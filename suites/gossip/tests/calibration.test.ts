@@ -92,6 +92,21 @@ describe('holdout 5 is frozen (issue 14, round 3): measured once, never edited',
   });
 });
 
+describe('holdout 6 is frozen (issue 14, round 4): measured once, never edited', () => {
+  // 48 replies written by a third engineer who had read neither the checker nor any labelled set.
+  it('holds the 48 replies of its first commit (92b9877), byte for byte', () => {
+    const dir = 'suites/gossip/calibration/holdout6';
+    const hash = crypto.createHash('sha256');
+    for (const file of fs.readdirSync(dir).sort()) {
+      hash.update(`${file}\0`);
+      hash.update(fs.readFileSync(path.join(dir, file)));
+      hash.update('\0');
+    }
+    expect(hash.digest('hex')).toBe('0e326dc79fb4bfeb364718005e82bd55ec4918addc3f3c607ca7828996d04f8c');
+    expect(loadCorpus(dir)).toHaveLength(48);
+  });
+});
+
 describe('agreement, with fail as the positive class', () => {
   it('counts and ratios', () => {
     const a = agreementOf([
