@@ -71,22 +71,53 @@ export function mark(t: Target): string {
   return t.met === undefined ? 'not measured' : t.met ? 'met' : 'MISSED';
 }
 
+/** A template's values: text for `{{name}}`; a flag or a list of items for a `{{#name}}…{{/name}}` block. */
+export type TemplateValue = string | boolean | readonly TemplateValues[];
+export type TemplateValues = Readonly<Record<string, TemplateValue>>;
+
+/** A placeholder, a block (its name repeated at its end, so blocks of other names nest), or `\{{` for a literal `{{`. */
+const TOKEN = /\{\{(\w+)\}\}|\{\{([#^])(\w+)\}\}([\s\S]*?)\{\{\/\3\}\}|\\\{\{/g;
+
 /**
- * A section's prose from its template file: the paragraphs under `# Method` and `# Findings`, each `{{name}}`
- * replaced by `values[name]` (a name without a value is an error: the template and the bench must agree).
+ * `text` with its values filled in: `{{name}}` becomes the text `values[name]`; `{{#name}}…{{/name}}` is kept
+ * when the flag is true, dropped when false, and repeated for each item of a list, with the item's names (and
+ * `first`, true for the first item) besides the others; `{{^name}}…{{/name}}` is kept when the flag is false
+ * or the list empty. A name without a value of its kind is an error: the template and the bench must agree.
  */
-export function fromTemplate(
-  file: string,
-  values: Record<string, string>,
-): { method: string[]; findings: string[] } {
-  const text = readFileSync(file, 'utf8').replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
-    const value = values[name];
-    if (value === undefined) throw new Error(`${file}: no value for {{${name}}}`);
-    return value;
+function fill(file: string, text: string, values: TemplateValues): string {
+  return text.replace(TOKEN, (token, name?: string, kind?: string, block?: string, body?: string) => {
+    if (token === '\\{{') return '{{';
+    const key = (name ?? block) as string;
+    const value = values[key];
+    if (name !== undefined) {
+      if (typeof value !== 'string') throw new Error(`${file}: no text for {{${key}}}`);
+      return value;
+    }
+    if (value === undefined || typeof value === 'string')
+      throw new Error(`${file}: no flag or list for {{${kind}${key}}}`);
+    const items: readonly TemplateValues[] = value === true ? [{}] : value === false ? [] : value;
+    if (kind === '^') return items.length === 0 ? fill(file, body as string, values) : '';
+    return items
+      .map((item, i) => fill(file, body as string, { ...values, ...item, first: i === 0 }))
+      .join('');
   });
-  const part = (heading: string) => {
+}
+
+/**
+ * The paragraphs of a template file under each `# Heading`, filled with `values` (see `fill`); each paragraph
+ * on one line, `<!-- comments -->` left out. A heading that is not there is an error unless `optional`.
+ */
+export function templateParts(
+  file: string,
+  values: TemplateValues,
+): (heading: string, optional?: boolean) => string[] {
+  const text = fill(file, readFileSync(file, 'utf8'), values);
+  return (heading, optional = false) => {
     const start = text.indexOf(`# ${heading}\n`);
-    if (start < 0) throw new Error(`${file}: no "# ${heading}" section`);
+    if (start < 0) {
+      if (optional) return [];
+      throw new Error(`${file}: no "# ${heading}" section`);
+    }
     const body = text.slice(start + heading.length + 3);
     const end = body.search(/^# /m);
     return (end < 0 ? body : body.slice(0, end))
@@ -94,5 +125,16 @@ export function fromTemplate(
       .map((p) => p.replace(/\s*\n\s*/g, ' ').trim())
       .filter((p) => p !== '' && !p.startsWith('<!--'));
   };
-  return { method: part('Method'), findings: part('Findings') };
+}
+
+/**
+ * A section's prose from its template file: the paragraphs under `# Method` and `# Findings`, and under
+ * `# Captions` (if any) the captions that go between its tables.
+ */
+export function fromTemplate(
+  file: string,
+  values: TemplateValues,
+): { method: string[]; findings: string[]; captions: string[] } {
+  const part = templateParts(file, values);
+  return { method: part('Method'), findings: part('Findings'), captions: part('Captions', true) };
 }
