@@ -2,11 +2,12 @@
  * Regex evaluators: our RE2 path (src/evaluators/regex.ts, re2js) against JavaScript's RegExp, which is what
  * promptfoo's built-in `regex` assertion uses. Every measurement runs in a worker thread; a case that outruns
  * its limit is reported as killed and the worker is terminated (a backtracking RegExp cannot be interrupted
- * from inside its own thread).
+ * from inside its own thread). The prose of the section is in bench/text/regex.md, filled with the figures
+ * measured here.
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { millis, ratio, table, type SectionReport } from './report';
+import { fromTemplate, millis, ratio, table, type SectionReport } from './report';
 
 export type Engine = 're2' | 'js';
 
@@ -243,16 +244,20 @@ export async function regexSection(options: RegexOptions = REGEX_DEFAULTS): Prom
     .map((c, i) => (c.size === sizes[0] ? (re2Ordinary[i]?.ms ?? NaN) : NaN))
     .filter(Number.isFinite);
 
+  const text = fromTemplate(path.join(__dirname, 'text/regex.md'), {
+    jsLimit: String(jsLimitMs / 1000),
+    re2Worst: millis(re2Worst),
+    largest: KIB(Math.max(...sizes)),
+    killed: String(killed),
+    pathological: String(jsPatho.length),
+    slowerLow: ratio(Math.min(...ordinaryRatios)),
+    slowerHigh: ratio(Math.max(...ordinaryRatios)),
+    worstAt10k: millis(Math.max(...at10k)),
+    worstLargest: millis(worstOrdinaryLargest),
+  });
   return {
     title: '3. Regex: RE2 (re2js) vs JavaScript RegExp',
-    method: [
-      `Our path is \`scoreRegex\` from src/evaluators/regex.ts (re2js, compiled once and cached, the match plus the excerpt for the reason), exactly what ` +
-        `assertions/evaluator.ts runs per row (the regex kind scores it). JavaScript's side is \`RegExp.test\`, what promptfoo's built-in \`regex\` does; \`(?i)\` becomes the \`i\` flag. ` +
-        `Ordinary input is model-like prose that the modality and reconciliation patterns match only in its last line, so every engine scans it all. ` +
-        `Times are medians of repeated matches after a warm-up, in a worker thread.`,
-      `Pathological cases get one try each, in a worker thread that is terminated after ${jsLimitMs / 1000} s (a backtracking match cannot be interrupted from ` +
-        `its own thread): \`(a+)+$\` and \`(a|aa)+$\` on \`a\` repeated then \`!\`; \`(.*a){12}\` on \`x\` repeated with eleven \`a\`s, so twelve can never be found.`,
-    ],
+    method: text.method,
     tables: [
       table(['pattern', 'output', 'RE2 (ours)', 'JS RegExp', 'RE2 / JS', 'result'], ordinaryRows),
       table(['pathological pattern', 'input', 'size', 'RE2 (ours)', 'JS RegExp'], pathoRows),
@@ -261,14 +266,7 @@ export async function regexSection(options: RegexOptions = REGEX_DEFAULTS): Prom
         [['time', ...curve.map((t) => show(t, jsLimitMs))]],
       ),
     ],
-    findings: [
-      `RE2 is linear: the worst pathological case takes ${millis(re2Worst)} on ${KIB(Math.max(...sizes))}, while JavaScript's RegExp was killed in ${killed} of ${jsPatho.length} ` +
-        `pathological cases, and its time for \`(a+)+$\` grows exponentially with the input (last table): a few dozen characters already hang a run, ` +
-        `which is why the plugin matches with RE2. ` +
-        `On ordinary patterns re2js is the slower engine, ${ratio(Math.min(...ordinaryRatios))} to ${ratio(Math.max(...ordinaryRatios))} the time of V8's ` +
-        `RegExp (V8 compiles regexes to machine code; re2js interprets an automaton in JavaScript). In absolute terms that is at most ` +
-        `${millis(Math.max(...at10k))} per evaluator on a 10 KB answer, negligible beside a model call; a ${KIB(Math.max(...sizes))} answer costs up to ${millis(worstOrdinaryLargest)} per evaluator.`,
-    ],
+    findings: text.findings,
     targets: [
       {
         name: 'Regex: RE2 on pathological patterns, 1 MB, worst case',
