@@ -1,11 +1,13 @@
 /**
  * The gossip spread simulation (suites/gossip/src/simulation.ts) at 10^6 and 10^7 nodes: rounds to full coverage
  * against the analytic figures, with the time and peak memory of each run (one process per configuration).
+ * The prose of the section is in bench/text/gossip.md, filled with the figures measured here.
  */
+import * as path from 'node:path';
 import { simulateSpread, simulateSpreadTrials, type SpreadMode } from '../suites/gossip/src/simulation';
 import { expectedPushRounds, logBase, pushPullRoundsRange } from '../suites/gossip/src/rounds';
 import { runIsolated, type IsolatedRun } from './isolated';
-import { millis, mib, ratio, table, type SectionReport } from './report';
+import { fromTemplate, millis, mib, ratio, table, type SectionReport } from './report';
 
 /** One configuration to simulate. */
 export interface SpreadCase {
@@ -137,23 +139,16 @@ export async function gossipSection(options: GossipOptions = GOSSIP_DEFAULTS): P
   const messages = (nodes: number) =>
     runs.find(({ c }) => c.nodes === nodes && c.mode === 'push' && c.fanout === 1)?.r.result?.messages ?? NaN;
   const work = messages(1e7) / messages(1e6);
-  const findings: string[] = [];
-  if (Number.isFinite(growth)) {
-    findings.push(
-      `Ten times the nodes cost ${ratio(growth)} the time for push (fanout 1), while the work (messages sent) grows ${ratio(work)}: ` +
-        `at 10^7 the per-node state no longer fits the caches (${options.l3 ?? 'L3 size unknown'}) and every message is a random access into it. ` +
-        `The simulation keeps one byte of state per node on the hot path (suites/gossip/src/simulation.ts), 10 MB at 10^7; before that (a 32-bit round ` +
-        `stamp plus a separate dead-flag array, commit a3ed570) 10^7 nodes took 10.5–10.9 s per run and grew 35× for 10× the nodes. Results are ` +
-        `bit-identical for the same seed (suites/gossip/tests/simulation.test.ts pins them).`,
-    );
-  }
+  const text = fromTemplate(path.join(__dirname, 'text/gossip.md'), {
+    measured: Number.isFinite(growth),
+    growth: ratio(growth),
+    work: ratio(work),
+    l3Known: options.l3 !== undefined,
+    l3: options.l3 ?? '',
+  });
   return {
     title: '5. Simulation: gossip spread at 10^6 and 10^7 nodes',
-    method: [
-      `\`simulateSpreadTrials\` from suites/gossip/src/simulation.ts (seeded, synchronous rounds on a complete graph, no churn), seeds 1…trials, each case in its own ` +
-        `process for its peak memory. Analytic rounds from suites/gossip/src/rounds.ts: push log_{1+f} N + ln N / f; push-pull (fanout 1) log_3 N, for which the reference ` +
-        `accepts log_3 N + 2 … log_3 N + 6 (Karp et al.'s O(log log N) term).`,
-    ],
+    method: text.method,
     tables: [
       table(
         [
@@ -172,7 +167,7 @@ export async function gossipSection(options: GossipOptions = GOSSIP_DEFAULTS): P
         rows,
       ),
     ],
-    findings,
+    findings: text.findings,
     targets: [
       {
         name: 'Simulation: push, f = 1, 10^7 nodes, time per run',
