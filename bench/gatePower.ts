@@ -7,7 +7,9 @@
  * call is broken and fails every evaluator (a model that stopped following the prompt). The row verdict passes
  * when every evaluator passes. Sizes come from `promptfile plan` (planAssumed): the run is the repeats it asks for,
  * the baseline `baselineRuns` such runs merged, as `baseline --merge` builds it on main.
+ * The prose of the bench section is in bench/text/gate.md, filled with the figures simulated here.
  */
+import * as path from 'node:path';
 import { buildBaseline, mergeBaselines, type Baseline } from '../src/gate/baseline';
 import { gate } from '../src/gate/gate';
 import { planAssumed } from '../src/gate/plan';
@@ -15,7 +17,7 @@ import type { Attempt, Trial, TrialTable } from '../src/results/trial';
 import { seeded, type Random } from '../src/stats/random';
 import { replayLooks } from '../src/gate/sequential';
 import { SEQUENTIAL_BUDGET, sequentialDesign, type SequentialDesign } from '../src/stats/sequential';
-import { median, table, type SectionReport } from './report';
+import { fromTemplate, median, table, type SectionReport } from './report';
 
 /** One simulated design. */
 export interface GateDesign {
@@ -285,14 +287,34 @@ export async function gatePowerSection(): Promise<SectionReport> {
   const noise = 2 * Math.sqrt((0.05 * 0.95) / size.runs);
   const over = (none?.perBaseline ?? []).filter((r) => r > 0.05 + noise).length;
   const seqOver = (seqNone?.perBaseline ?? []).filter((r) => r > 0.05 + noise).length;
+  const text = fromTemplate(path.join(__dirname, 'text/gate.md'), {
+    rows: String(design.rows),
+    evaluators: String(design.evaluators),
+    rate: pct(design.rate),
+    rowVerdict: pct(design.rate ** design.evaluators),
+    variants: String(design.variants),
+    repeats: String(design.repeats),
+    baselines: String(size.baselines),
+    runs: String(size.runs),
+    maxRepeat: String(Math.max(...sequential.looks)),
+    looks: sequential.looks.join(', '),
+    falseAlarms: pct(none?.regressionRate ?? 0),
+    over: String(over),
+    noise: pct(noise),
+    worstBaseline: pct(worstBaseline),
+    power: pct(everyRow?.regressionRate ?? 0),
+    oneEvaluator: pct(rows[2]?.figures.regressionRate ?? 0),
+    seqPower: pct(seqEveryRow?.regressionRate ?? 0),
+    seqPowerCalls: pct(share(seqEveryRow)),
+    seqNoneCalls: pct(share(seqNone)),
+    seqFalseAlarms: pct(seqNone?.regressionRate ?? 0),
+    seqOneEvaluator: pct(seqOne?.regressionRate ?? 0),
+    seqOneEvaluatorCalls: pct(share(seqOne)),
+    budget: String(SEQUENTIAL_BUDGET),
+  });
   return {
     title: 'Gate: false alarms, power and family-wise error (simulated)',
-    method: [
-      `\`gate()\` as shipped (alpha 0.05; row verdicts primary with Holm across variants, evaluators behind them) on trial tables drawn from known rates ` +
-        `(bench/gatePower.ts, seeded): ${design.rows} rows, ${design.evaluators} evaluators passing at ${pct(design.rate)} each ` +
-        `(a row verdict of ${pct(design.rate ** design.evaluators)}), ${design.variants} variants, ${design.repeats} repeats per row (what \`promptfile plan\` asks for here), ` +
-        `the baseline one such run. ${size.baselines} baselines, ${size.runs} runs gated against each.`,
-    ],
+    method: text.method,
     tables: [
       table(
         [
@@ -310,7 +332,8 @@ export async function gatePowerSection(): Promise<SectionReport> {
           String(r.figures.callsPerRun),
         ]),
       ),
-      `Until decided (\`eval --until-decided --max-repeat ${Math.max(...sequential.looks)}\`, looks after ${sequential.looks.join(', ')} repeats per row; the same baselines' design, gated by the same \`gate()\`, which replays the looks):`,
+      // The caption between the fixed design's table and the sequential one.
+      ...text.captions,
       table(
         [
           'change in variant 1',
@@ -330,23 +353,7 @@ export async function gatePowerSection(): Promise<SectionReport> {
         ]),
       ),
     ],
-    findings: [
-      `With no change the gate failed ${pct(none?.regressionRate ?? 0)} of runs over all ${design.variants} variants × ${design.evaluators} evaluators ` +
-        `(family-wise; target ≤ 5%). Per baseline: ${over} of ${size.baselines} baselines had their runs fail more than 5% (beyond ±${pct(noise)} of noise), ` +
-        `the worst ${pct(worstBaseline)}. That is what the test promises: a baseline is trusted only as far as its one-sided 95% lower bound, so about ` +
-        'one baseline in twenty (one that happened to overstate its rate by more than that) can still hold later runs to too high a standard; ' +
-        'merging runs into it (`baseline --merge`) narrows the bound. Before that allowance, a plain two-sample test failed 52% of runs against the worst of 40 baselines. ' +
-        'The exact tests are conservative on discrete counts, which is why the average sits well under alpha.',
-      `A 15-point drop on every row was caught ${pct(everyRow?.regressionRate ?? 0)} of the time (target 80%); one evaluator 15 points worse ` +
-        `(${pct(rows[2]?.figures.regressionRate ?? 0)}) moves the row verdict by 15 × 0.98⁹ = 12.5 points. ` +
-        'These are the fixed design: every run pays for every repeat.',
-      `Until decided, the same gate caught the 15-point drop ${pct(seqEveryRow?.regressionRate ?? 0)} of the time for ${pct(share(seqEveryRow))} of the fixed design's calls, ` +
-        `and spent ${pct(share(seqNone))} of them when nothing changed (false alarms ${pct(seqNone?.regressionRate ?? 0)}; one evaluator 15 points worse: ` +
-        `${pct(seqOne?.regressionRate ?? 0)} for ${pct(share(seqOne))}). The budget is ${SEQUENTIAL_BUDGET} times the fixed repeats: the union bound spends ` +
-        'alpha over the looks, so the last look tests at less than the full alpha, and the budget buys that back; a variant that is clearly fine or ' +
-        'clearly regressed stops at the look that shows it, so most runs never reach it. The false-alarm rate is at most alpha by proof (stats/sequential.ts: ' +
-        'each look exact at its spent level, union bound over looks and variants, futility non-binding); the simulation shows by how much it is below.',
-    ],
+    findings: text.findings,
     targets: [
       {
         name: 'Gate false alarms, no change (2 variants × 10 evaluators)',
