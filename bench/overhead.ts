@@ -1,12 +1,14 @@
 /**
  * Section 1, overhead: the seed suite through the plugin against the same evaluation as a hand-written plain
  * promptfoo config, both against one loopback server with a fixed latency, at the same concurrency,
- * alternating A B A B so that drift in the machine's load hits both alike.
+ * alternating A B A B so that drift in the machine's load hits both alike. The prose of the section is in
+ * bench/text/overhead.md, filled with the figures measured here.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { plainConfig, pluginConfig } from './configs';
 import { measureEval, runDirectory, type MeasuredEval } from './promptfoo';
-import { median, millis, ratio, seconds, table, type SectionReport } from './report';
+import { fromTemplate, median, millis, ratio, seconds, table, type SectionReport } from './report';
 import { startBenchServer } from './server';
 
 export interface OverheadOptions {
@@ -109,46 +111,32 @@ export async function overhead(options: OverheadOptions = OVERHEAD_DEFAULTS): Pr
     ),
   ];
 
-  const findings: string[] = [];
-  findings.push(
-    `Both configs sent ${identicalRequests ? 'byte-identical requests (same messages, model, temperature 0.2, max_tokens 4096; compared as sorted multisets of request bodies)' : 'DIFFERENT request bodies — the comparison is not like for like; see bench/configs.ts'}, ` +
-      `and ${allPassed ? `every one of the ${calls} rows passed in every run` : 'NOT every row passed in every run, so the grading work differed'}.`,
-  );
-  findings.push(
-    `At ${jobs} concurrent calls of ${latencyMs} ms the model phase alone needs at least ${seconds(ideal)}; ` +
-      `startup (process start to first request: config, test generation, provider loading) is ${seconds(m(plugin, (r) => r.startupMs))} for the plugin ` +
-      `and ${seconds(m(plain, (r) => r.startupMs))} for the plain config; the tail (last response to exit: grading, database, output file) ` +
-      `${seconds(m(plugin, (r) => r.tailMs))} against ${seconds(m(plain, (r) => r.tailMs))}.`,
-  );
-  const extraStartup = m(plugin, (r) => r.startupMs) - m(plain, (r) => r.startupMs);
-  findings.push(
-    `The plugin runs as promptfoo loads it from a user's config: compiled JavaScript from dist/ (no TypeScript loader), ` +
-      `its live calls through its own OpenAI-compatible client (src/models/openaiChat.ts), so the process holds one copy of promptfoo. ` +
-      `Startup differs by ${millis(extraStartup)} (prompt-file loading and test generation against the plain config's inline tests); ` +
-      `the model phase ratio is ${ratio(modelRatio)}` +
-      (Math.max(...pairRatios) - Math.min(...pairRatios) > 0.05
-        ? `; the pair ratios span ${ratio(Math.min(...pairRatios))}–${ratio(Math.max(...pairRatios))}, wider than the 5% margin: on a shared machine one pair of runs does not settle it.`
-        : '.'),
-  );
-  if (plugin.some((r) => r.peakInFlight < jobs) || plain.some((r) => r.peakInFlight < jobs)) {
-    findings.push(
-      `Some runs never had ${jobs} calls in flight (see the table): concurrency, not per-call work, limited them.`,
-    );
-  }
+  const text = fromTemplate(path.join(__dirname, 'text/overhead.md'), {
+    repeat: String(repeat),
+    calls: String(calls),
+    jobs: String(jobs),
+    latency: String(latencyMs),
+    pairs: String(pairs),
+    identical: identicalRequests === true,
+    allPassed,
+    ideal: seconds(ideal),
+    pluginStartup: seconds(m(plugin, (r) => r.startupMs)),
+    plainStartup: seconds(m(plain, (r) => r.startupMs)),
+    pluginTail: seconds(m(plugin, (r) => r.tailMs)),
+    plainTail: seconds(m(plain, (r) => r.tailMs)),
+    extraStartup: millis(m(plugin, (r) => r.startupMs) - m(plain, (r) => r.startupMs)),
+    modelRatio: ratio(modelRatio),
+    pairsSpread: Math.max(...pairRatios) - Math.min(...pairRatios) > 0.05,
+    pairLow: ratio(Math.min(...pairRatios)),
+    pairHigh: ratio(Math.max(...pairRatios)),
+    underFlight: plugin.some((r) => r.peakInFlight < jobs) || plain.some((r) => r.peakInFlight < jobs),
+  });
 
   return {
     title: '1. Overhead: plugin vs a hand-written promptfoo config',
-    method: [
-      `The seed prompt file (3 rows) with \`--repeat ${repeat}\`: ${calls} model calls per run, at \`-j ${jobs}\` (promptfoo's default concurrency), ` +
-        `against one loopback server that answers every call after ${latencyMs} ms. The plugin config is the seed's own setup (prompt function, test generator with the ` +
-        `seed's scoping, live provider with \`apiBaseUrl\`); the plain config is the same evaluation written by hand: \`openai:chat:gpt-4o\` with \`apiBaseUrl\`, ` +
-        `temperature 0.2 and max_tokens 4096, the two messages as a chat-array prompt with \`{{vars}}\`, built-in \`regex\`/\`not-regex\` assertions with ` +
-        `\`metric:\` names and \`(?i)\` spelt out as \`[pP][uU][sS][hH]\` (promptfoo's regex is \`new RegExp(value)\` without flags).`,
-      `Each run is a fresh \`promptfoo eval --no-cache\` process (wall time from spawn to exit). Runs alternate plugin, plain, plugin, plain (${pairs} pairs); ` +
-        `the table gives medians. The server timestamps the first request and the last response, which splits each run into startup, model phase and tail.`,
-    ],
+    method: text.method,
     tables,
-    findings,
+    findings: text.findings,
     targets: [
       {
         name: `Overhead: plugin / plain wall time (${calls} calls, ${latencyMs} ms, -j ${jobs})`,
