@@ -104,27 +104,27 @@ function fill(file: string, text: string, values: TemplateValues): string {
 }
 
 /**
- * The paragraphs of a template file under each `# Heading`, filled with `values` (see `fill`); each paragraph
- * on one line, `<!-- comments -->` left out. A heading that is not there is an error unless `optional`.
+ * The paragraphs under `# heading` in a template file, filled with `values` (see `fill`): each paragraph on one
+ * line, `<!-- comments -->` left out. A heading that is not there is an error unless `optional` (then no paragraphs).
  */
-export function templateParts(
+export function templatePart(
   file: string,
+  heading: string,
   values: TemplateValues,
-): (heading: string, optional?: boolean) => string[] {
-  const text = fill(file, readFileSync(file, 'utf8'), values);
-  return (heading, optional = false) => {
-    const start = text.indexOf(`# ${heading}\n`);
-    if (start < 0) {
-      if (optional) return [];
-      throw new Error(`${file}: no "# ${heading}" section`);
-    }
-    const body = text.slice(start + heading.length + 3);
-    const end = body.search(/^# /m);
-    return (end < 0 ? body : body.slice(0, end))
-      .split(/\n\s*\n/)
-      .map((p) => p.replace(/\s*\n\s*/g, ' ').trim())
-      .filter((p) => p !== '' && !p.startsWith('<!--'));
-  };
+  optional = false,
+): string[] {
+  const text = readFileSync(file, 'utf8');
+  const start = text.indexOf(`# ${heading}\n`);
+  if (start < 0) {
+    if (optional) return [];
+    throw new Error(`${file}: no "# ${heading}" section`);
+  }
+  const body = text.slice(start + heading.length + 3);
+  const end = body.search(/^# /m);
+  return fill(file, end < 0 ? body : body.slice(0, end), values)
+    .split(/\n\s*\n/)
+    .map((p) => p.replace(/\s*\n\s*/g, ' ').trim())
+    .filter((p) => p !== '' && !p.startsWith('<!--'));
 }
 
 /**
@@ -135,6 +135,9 @@ export function fromTemplate(
   file: string,
   values: TemplateValues,
 ): { method: string[]; findings: string[]; captions: string[] } {
-  const part = templateParts(file, values);
-  return { method: part('Method'), findings: part('Findings'), captions: part('Captions', true) };
+  return {
+    method: templatePart(file, 'Method', values),
+    findings: templatePart(file, 'Findings', values),
+    captions: templatePart(file, 'Captions', values, true),
+  };
 }
