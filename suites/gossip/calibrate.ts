@@ -182,6 +182,12 @@ option, a variant, a configuration value) rather than where it sits, measured on
 const HOLDOUT6_READING = `
 ### Reading holdout 6
 
+The table above is with the round-5 checker, which was changed after this measurement to fix some of the classes
+below (the four parts as numbered bold run-in titles or as title rows of a table, a table row's label past its
+section-number cell, how long something is kept or offline, a round count read against its own formula's N, rounds ×
+interval under the tier's own latency): holdout 6 is no longer held out. Its one measurement, before those changes,
+read:
+
 Written by a third engineer (a helper session that had read neither the checker nor any labelled set; it saw only the
 subject line of the holdout 5 commit) from docs/gossip-reference.md, the seed and the README's refusal paragraph, and
 frozen (commit 92b9877, a test pins its bytes) while round 4 was being made; measured once, after round 4 was final

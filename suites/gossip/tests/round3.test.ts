@@ -7,6 +7,7 @@ import { loadSeed } from '../src/calibration/seed';
 import { readScenario } from '../src/claims/scenario';
 import { checkNumbers } from '../src/checks/numbers';
 import { checkSafety, designSignals } from '../src/checks/safety';
+import { checkStructure } from '../src/checks/structure';
 
 const CDN = readScenario(loadSeed('prompts/peer_to_peer_gossip_protocol_architect.prompt.yml').rows.cdn);
 const failing = (text: string, check: string) =>
@@ -154,5 +155,66 @@ describe('round 4: classes holdout 5 exposed (written for these tests, not copie
     expect(x.rejected.has(rowA.index)).toBe(true);
     expect(x.stages.stageOf[rowA.index]).toBeUndefined();
     expect(failing(text, 'bound')).toEqual([]);
+  });
+});
+
+describe('round 5: classes holdout 6 exposed (written for these tests, not copied)', () => {
+  it('finds the four parts as numbered bold run-in titles and as title rows of one table', () => {
+    const runIn = [
+      '1. **Gossip Modality and Mathematical Modeling.** Push with fanout 3 in two tiers, rounds and times worked out below for both tiers.',
+      '2. **Peer Selection and Membership Protocol.** HyParView among gateways with an active view of five and a passive view of thirty.',
+      '3. **Anti-Entropy and State Reconciliation.** Version vectors exchanged as digests every two seconds, Merkle trees between gateways hourly.',
+      '4. **Failure Detection and Network Resilience.** SWIM with suspicion and incarnation numbers, phi accrual with a threshold of eight.',
+    ].join('\n\n');
+    expect(checkStructure(runIn).pass).toBe(true);
+    const table = [
+      '| § | Item | Tier A | Tier B |',
+      '|---|---|---|---|',
+      '| **1. Gossip Modality and Mathematical Modeling** | | | |',
+      '| 1 | Mechanism | push gossip with fanout three over five hundred sites | push gossip with fanout three inside each site |',
+      '| **2. Peer Selection and Membership Protocol** | | | |',
+      '| 2 | Views | HyParView active view of five, passive view of thirty | SWIM membership of the site, about two thousand |',
+      '| **3. Anti-Entropy and State Reconciliation** | | | |',
+      '| 3 | Repair | version vector digests every two seconds, Merkle trees hourly | same digests inside the site every second |',
+      '| **4. Failure Detection and Network Resilience** | | | |',
+      '| 4 | Detector | phi accrual with threshold eight between gateways | SWIM with suspicion and incarnation numbers |',
+    ].join('\n');
+    expect(checkStructure(table).pass).toBe(true);
+  });
+
+  it('reads how long something is kept or offline as no convergence time', () => {
+    const text = 'Purge markers are tombstones kept 24 h; a node offline > 24 h flushes its cache on rejoin.';
+    expect(extractClaims(text).claims.filter((c) => c.kind === 'convergence')).toEqual([]);
+  });
+
+  it("reads a table row's label past its section-number cell: the end-to-end row is a total", () => {
+    const text = [
+      '| § | Item | Value |',
+      '|---|---|---|',
+      '| 1 | Inter-site push, fanout 3 over 500 sites | 8 rounds × 250 ms = 2.0 s |',
+      '| 1 | Intra-site push, fanout 3 over 2,000 nodes | 10 rounds × 100 ms = 1.0 s |',
+      '| 1 | End-to-end (p99) | 2.0 + 1.0 = 3.0 s |',
+    ].join('\n');
+    const x = extractClaims(text);
+    const row = x.sentences.find((s) => s.text.includes('End-to-end'))!;
+    expect(x.stages.totals.has(row.index)).toBe(true);
+  });
+
+  it('checks a round count worked out from a formula against the formula’s own N', () => {
+    const text =
+      'Push gossip with fanout 3 among 1,000,000 nodes in all; the gateway tier alone: log₄500 + ln500/3 = 6.6 rounds.';
+    expect(failing(text, 'rounds')).toEqual([]);
+  });
+
+  it('fails rounds × interval when the tier states a latency longer than the interval', () => {
+    const text =
+      '- Inter-site, 500 gateways, push fanout 3, one-way latency 150 ms: 8 rounds × 50 ms = 0.4 s.';
+    expect(failing(text, 'round cost')).toHaveLength(1);
+    expect(
+      failing(
+        '- Inter-site, 500 gateways, push fanout 3, one-way latency 150 ms: 8 rounds × 250 ms = 2.0 s.',
+        'round cost',
+      ),
+    ).toEqual([]);
   });
 });

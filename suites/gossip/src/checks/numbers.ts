@@ -45,6 +45,7 @@ export function checkNumbers(reply: string, scenario: Scenario): CheckVerdict {
     ...checkRounds(context),
     ...checkTimes(context),
     ...checkArithmetic(context),
+    ...checkRoundCost(context),
     ...checkSums(context),
     ...checkStageTotals(context),
     ...checkSubstance(context),
@@ -108,6 +109,9 @@ function roundsContext(c: ReplyContext, claim: Claim): RoundsContext | undefined
   if (fanout === undefined) return undefined;
   const mode = c.modeAt(claim);
   const seeds = (claim.stage === undefined ? undefined : c.extracted.stages.stages[claim.stage]?.seeds) ?? 1;
+  // A count worked out from the formula beside it ("log₄500 + ln500/3 = 6.6 rounds") is about the formula's N.
+  const formula = formulaPopulation(claim.snippet);
+  if (formula !== undefined) return { population: formula, populationScope: 'sentence', fanout, mode, seeds };
   for (const scope of ['sentence', 'stage', 'line'] as const) {
     const population = c.within('minPopulation', scope, claim, () => {
       const pops = [...c.inScope('nodes', scope, claim), ...c.inScope('groups', scope, claim)].filter(
@@ -129,6 +133,20 @@ function roundsContext(c: ReplyContext, claim: Claim): RoundsContext | undefined
   const all = c.populations();
   if (all.length === 0) return undefined;
   return { population: all[0]!, populationScope: 'fallback', fanout, mode, seeds };
+}
+
+/** "log₄500", "log_4(2000)", "log4(50)": the argument of the one logarithm a sentence works a round count from. */
+const LOG_OF =
+  /\blog(?:[₀-₉]+|_\{?\d+(?:\.\d+)?\}?|\d(?=\s*\())?\s*\(?\s*(\d[\d,]*(?:\.\d+)?)(?![\d,.]*\s*[×x*^])/gi;
+
+function formulaPopulation(sentence: string): number | undefined {
+  const found = new Set<number>();
+  for (const m of sentence.matchAll(LOG_OF)) {
+    const n = Number((m[1] ?? '').replace(/,/g, ''));
+    if (Number.isFinite(n) && n >= 2) found.add(n);
+  }
+  // Two tiers worked out in one sentence: which one the count belongs to is not the formula's to say.
+  return found.size === 1 ? [...found][0] : undefined;
 }
 
 /** The population a stage's wording implies from the row: sites for a tier between sites, N / sites inside one. */
@@ -314,6 +332,26 @@ function pairFor(
   if (inStage.count > 0) return inStage;
   const inLine = figure('line');
   return inLine.distinct === 1 ? inLine : undefined;
+}
+
+// §9.4: a round costs at least the one-way latency. "8 × 50 ms = 0.4 s" on links the same tier says have 120 ms of
+// latency is arithmetic that holds and a round that cannot.
+function checkRoundCost(c: ReplyContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const p of c.extracted.products) {
+    const anchor = c.extracted.claims.find((x) => x.snippet === p.snippet && !x.counterfactual);
+    if (!anchor || notAnEpidemic(c, anchor)) continue;
+    const l = latencyFor(c, anchor);
+    const perRound = p.perRound.value;
+    if (!(l > perRound * (1 + TIME_SLACK))) continue;
+    findings.push({
+      check: 'round cost',
+      outcome: 'FAIL',
+      detail: `${show(p.rounds.value)} × ${showSeconds(perRound)} = ${showSeconds(p.total.value)}, but this tier states a one-way latency of ${showSeconds(l)}: a round cannot take less, so at least ${show(p.rounds.value)} × ${showSeconds(l)} = ${showSeconds(p.rounds.value * l)}`,
+      snippet: p.snippet,
+    });
+  }
+  return findings;
 }
 
 // The reply's own arithmetic: "R × t ≈ T".

@@ -142,8 +142,22 @@ function parseHeading(lines: string[], i: number): { title: string; inline: stri
   if (next !== undefined && isUnderline(next) && line.trim() !== '' && wordCount(line) <= MAX_TITLE_WORDS) {
     return { title: line, inline: '' };
   }
-  if ((m = /^\s*(?:[-*+]\s+)?(?:\*\*|__)(.+?)(?:\*\*|__)\s*[:.—–-]?\s*(.*)$/.exec(line))) {
+  // A bold run-in title, alone or after a bullet or a number: "**Failure detection.** …", "2. **Peer selection.** …".
+  if (
+    (m =
+      /^\s*(?:[-*+]\s+|(?:\d{1,2}|[IVX]{1,4}|[A-H])[.)]\s+)?(?:\*\*|__)(.+?)(?:\*\*|__)\s*[:.—–-]?\s*(.*)$/.exec(
+        line,
+      ))
+  ) {
     return { title: m[1]!, inline: m[2]! };
+  }
+  // A table row that is a title: its first cell names a part, every other cell is empty ("| **1. Gossip Modality
+  // and Mathematical Modeling** | | |"): the rows below it are that part.
+  if ((m = /^\s*\|\s*([^|]*?[A-Za-z][^|]*?)\s*\|((?:\s*\|)*)\s*$/.exec(line)) && m[2]!.trim().length > 0) {
+    const title = m[1]!
+      .replace(/^(?:\*\*|__)|(?:\*\*|__)$/g, '')
+      .replace(/^(?:§\s*)?(?:\d{1,2}|[IVX]{1,4}|[A-H])[.)]\s*/, '');
+    if (wordCount(title) <= MAX_TITLE_WORDS && topicsOf(title).length > 0) return { title, inline: '' };
   }
   // A terse bullet led by a topic label: "- Modality/model: push f=3, 200ms ..." ("- Note: ..." is no heading).
   if (

@@ -186,6 +186,9 @@ const ROUND_COST_PHRASE =
   /\b(?:a|one|each|every)\s+(?:gossip\s+|WAN\s+|LAN\s+)?round\s+(?:\w+ly\s+)?(?:costs|takes|lasts)\b/i;
 const ARRIVES_AT = /(?:\bwhich is|\bthat is|\bi\.e\.|=|≈)\s*(?:about\s+|roughly\s+)?$/i;
 /** "a 10-minute mean session", "1 h uptime": how long nodes live, not how long spreading takes. */
+/** "tombstones kept 24 h", "a node offline > 24 h", "down for 10 min": how long something lasts, not spreading. */
+const HOW_LONG_BEFORE =
+  /\b(?:kept|retained|held|stored|offline|down|away|absent|disconnected|unreachable|partitioned)\s*(?:for|>|≥|>=|longer than|more than|over|up to|at least)?\s*(?:~|≈|about\s+)?$/i;
 const LIFETIME_AFTER =
   /^\s*(?:mean\s+|average\s+|median\s+)?(?:sessions?|lifetimes?|uptime|TTL|retention|lease)\b/i;
 /** "2 s of headroom", "1.9 s to spare": how far a figure is from the bound, not a time anything takes. */
@@ -548,7 +551,8 @@ function readTime(
     BOUND_BEFORE.test(before) ||
     MARGIN.test(after) ||
     (MARGIN_BELOW_AFTER.test(after) && MARGIN_BELOW_BEFORE.test(before)) ||
-    LIFETIME_AFTER.test(after)
+    LIFETIME_AFTER.test(after) ||
+    HOW_LONG_BEFORE.test(before)
   )
     return;
   if (ROUND_COST_BEFORE.test(before) || (facts.roundCostPhrase && ARRIVES_AT.test(before))) {

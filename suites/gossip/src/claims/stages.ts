@@ -157,7 +157,15 @@ export function findStages(sentences: readonly Sentence[], lines: readonly strin
     if (table || listItem) {
       // The whole row or item is one unit: one stage, one total, or neither.
       if (!lineStage || lineStage.line !== s.line) {
-        const first = lead(table ? s.text.replace(/^[^:]*:\s*/, '') : raw);
+        // A table row reads "Header: cell, Header: cell, …"; its label is the first cell that is not a number ("§: 1,
+        // Item: End-to-end (p99), …" is the end-to-end row).
+        const first = lead(
+          table
+            ? s.text
+                .replace(/^(?:[^:,]{0,40}:\s*(?:§\s*)?[\dIVXivx.]{0,4}\s*,\s*)+/, '')
+                .replace(/^[^:]*:\s*/, '')
+            : raw,
+        );
         const item = sameLine(sentences, s);
         const statistic = STATISTIC_LABEL.test(first) || STATISTIC_LABEL.test(lead(raw));
         if (statistic || TOTAL_LABEL.test(first) || TOTAL_LABEL.test(lead(raw))) {
