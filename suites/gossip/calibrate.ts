@@ -22,6 +22,7 @@ const HOLDOUT3 = 'suites/gossip/calibration/holdout3';
 const HOLDOUT4 = 'suites/gossip/calibration/holdout4';
 const HOLDOUT5 = 'suites/gossip/calibration/holdout5';
 const HOLDOUT6 = 'suites/gossip/calibration/holdout6';
+const HOLDOUT7 = 'suites/gossip/calibration/holdout7';
 
 const PREAMBLE = `# Calibration of the gossip checks
 
@@ -219,6 +220,35 @@ did not use. Fixing the wordings of each new set moves that set and not the next
 nobody tuned the checker to is this one, about 70%.
 `;
 
+/** What holdout 7's disagreements say, written after its one measurement; the checker was not changed after it. */
+const HOLDOUT7_READING = `
+### Reading holdout 7
+
+Written by a fourth engineer (a helper session that had read neither the checker, nor any labelled set, nor the
+README beyond its refusal paragraph, nor the git log), asked to imitate the range of real chat models, and frozen
+(commit 5b9cb2a, a test pins its bytes) before its measurement; measured once, with the round-5 checker final
+(commit 38e9f5e). The measuring engineer saw only its counts before measuring. The whole verdict agrees with 37 of 48
+labels (**77.1%**; 79.2% for the domain checks alone), **below the 95% target**, up from 68.8% on holdouts 5 and 6
+before the rounds that followed them. 11 disagreements:
+
+- **Six sound designs failed, all on \`numbers\`, all reading:** a term of the rounds formula read as the round count
+  (\`g01\`: "log₄2000 = 5.48" read as 5.48 rounds at N = 2,000; \`g09\`: "log₄(140) = 3.56" likewise), "roughly one"
+  relay hop read as one round of a 50-site epidemic (\`g02\`), a tier's rounds read against the whole network's N
+  (\`g15\`: 8 rounds of a 1,500-gateway tier at N = 10⁶), a latency carried into a time from the other tier (\`g06\`: the
+  in-site 1 s read with the inter-site 250 ms rounds), a 1 ms figure read as a convergence time (\`g03\`); and \`g01\`'s
+  stage sum counted the eager path and its fallback both.
+- **One request for inputs** failed by the seed's own regex, scoped as configured (\`empty-pass-g02\`).
+- **Four flawed designs passed:** rounds as log₁₀ N = 6 for fanout 3 over 10⁶ nodes (\`g02\`: the reply's own count is
+  never read), the 500 sites taken as the whole network (\`g04\`: no check that the design reaches the row's N), SWIM
+  that declares a node dead after one probe cycle, in words no check reads as "no suspicion" (\`g05\`), and rumor
+  mongering that "drops periodic reconciliation" (\`g09\`: a wording the new red flag misses).
+
+Read with holdouts 5 and 6: each round of fixes raised the next unseen set (68.8% → 68.8% → 77.1%), but by reading more
+wordings, not by a model of what each figure is about; the remaining misses are the same kinds (a formula's term, a
+tier's N, a hop for a round, a flaw in other words). Agreement on replies nobody tuned the checker to is about
+70–80%.
+`;
+
 const seed = loadSeed(path.join(ROOT, SEED));
 const run = (dir: string): CalibrationReport => calibrate(loadCorpus(path.join(ROOT, dir)), seed);
 const started = Date.now();
@@ -270,6 +300,12 @@ if (corpusFlag > 0) {
       perReply: true,
     }),
     HOLDOUT6_READING,
+    renderCalibration(run(HOLDOUT7), {
+      title: '## Holdout 7 (issue 14, round 5; a fourth author; frozen, measured once)',
+      corpusDir: HOLDOUT7,
+      perReply: true,
+    }),
+    HOLDOUT7_READING,
   ];
   const markdown = sections.join('\n');
   process.stdout.write(markdown);

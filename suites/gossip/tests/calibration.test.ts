@@ -107,6 +107,21 @@ describe('holdout 6 is frozen (issue 14, round 4): measured once, never edited',
   });
 });
 
+describe('holdout 7 is frozen (issue 14, round 5): measured once, never edited', () => {
+  // 48 replies written by a fourth engineer who had read neither the checker nor any labelled set.
+  it('holds the 48 replies of its first commit (5b9cb2a), byte for byte', () => {
+    const dir = 'suites/gossip/calibration/holdout7';
+    const hash = crypto.createHash('sha256');
+    for (const file of fs.readdirSync(dir).sort()) {
+      hash.update(`${file}\0`);
+      hash.update(fs.readFileSync(path.join(dir, file)));
+      hash.update('\0');
+    }
+    expect(hash.digest('hex')).toBe('1231b04597bdae8a49dcd34a0bc342623b8b1e7ea5f3ca3fc9438d950c0279fa');
+    expect(loadCorpus(dir)).toHaveLength(48);
+  });
+});
+
 describe('agreement, with fail as the positive class', () => {
   it('counts and ratios', () => {
     const a = agreementOf([
