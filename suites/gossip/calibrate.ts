@@ -276,36 +276,19 @@ if (corpusFlag > 0) {
       corpusDir: 'suites/gossip/calibration/holdout2',
       perReply: false,
     }),
-    renderCalibration(run(HOLDOUT3), {
-      title: '## Holdout 3 (issue 14; frozen, measured once)',
-      corpusDir: HOLDOUT3,
-      perReply: true,
-    }),
-    HOLDOUT3_READING,
-    renderCalibration(run(HOLDOUT4), {
-      title: '## Holdout 4 (issue 14, round 2; frozen, measured once)',
-      corpusDir: HOLDOUT4,
-      perReply: true,
-    }),
-    HOLDOUT4_READING,
-    renderCalibration(run(HOLDOUT5), {
-      title: '## Holdout 5 (issue 14, round 3; another author; frozen, measured once)',
-      corpusDir: HOLDOUT5,
-      perReply: true,
-    }),
-    HOLDOUT5_READING,
-    renderCalibration(run(HOLDOUT6), {
-      title: '## Holdout 6 (issue 14, round 4; a third author; frozen, measured once)',
-      corpusDir: HOLDOUT6,
-      perReply: true,
-    }),
-    HOLDOUT6_READING,
-    renderCalibration(run(HOLDOUT7), {
-      title: '## Holdout 7 (issue 14, round 5; a fourth author; frozen, measured once)',
-      corpusDir: HOLDOUT7,
-      perReply: true,
-    }),
-    HOLDOUT7_READING,
+    // The held-out sets, each measured once and then read (see each reading for what changed after).
+    ...(
+      [
+        [HOLDOUT3, 'Holdout 3 (issue 14; frozen, measured once)', HOLDOUT3_READING],
+        [HOLDOUT4, 'Holdout 4 (issue 14, round 2; frozen, measured once)', HOLDOUT4_READING],
+        [HOLDOUT5, 'Holdout 5 (issue 14, round 3; another author; frozen, measured once)', HOLDOUT5_READING],
+        [HOLDOUT6, 'Holdout 6 (issue 14, round 4; a third author; frozen, measured once)', HOLDOUT6_READING],
+        [HOLDOUT7, 'Holdout 7 (issue 14, round 5; a fourth author; frozen, measured once)', HOLDOUT7_READING],
+      ] as const
+    ).flatMap(([dir, title, reading]) => [
+      renderCalibration(run(dir), { title: `## ${title}`, corpusDir: dir, perReply: true }),
+      reading,
+    ]),
   ];
   const markdown = sections.join('\n');
   process.stdout.write(markdown);

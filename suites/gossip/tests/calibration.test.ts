@@ -47,78 +47,33 @@ describe('the labelled corpus', () => {
   });
 });
 
-describe('holdout 3 is frozen (issue 14): measured once, never edited', () => {
-  it('holds the 53 replies committed in f5f6376, byte for byte', () => {
-    const dir = 'suites/gossip/calibration/holdout3';
-    const hash = crypto.createHash('sha256');
-    for (const file of fs.readdirSync(dir).sort()) {
-      hash.update(`${file}\0`);
-      hash.update(fs.readFileSync(path.join(dir, file)));
-      hash.update('\0');
-    }
-    expect(hash.digest('hex')).toBe('83e6d2b108970e4bdf058861fceb979f0159f1cd782303cbcd39e60fb3eebe83');
-    expect(loadCorpus(dir)).toHaveLength(53);
-  });
-});
+/** SHA-256 over a directory's files, sorted by name: each name, its bytes, separated by NULs. */
+function treeHash(dir: string): string {
+  const hash = crypto.createHash('sha256');
+  for (const file of fs.readdirSync(dir).sort()) {
+    hash.update(`${file}\0`);
+    hash.update(fs.readFileSync(path.join(dir, file)));
+    hash.update('\0');
+  }
+  return hash.digest('hex');
+}
 
-describe('holdout 4 is frozen (issue 14, round 2): measured once, never edited', () => {
-  // 48 replies written this round before any checker change, from docs/gossip-reference.md only, by an engineer who
-  // had not read the checker's code this round (suites/gossip/src); not yet measured.
-  it('holds the 48 replies of its first commit, byte for byte', () => {
-    const dir = 'suites/gossip/calibration/holdout4';
-    const hash = crypto.createHash('sha256');
-    for (const file of fs.readdirSync(dir).sort()) {
-      hash.update(`${file}\0`);
-      hash.update(fs.readFileSync(path.join(dir, file)));
-      hash.update('\0');
-    }
-    expect(hash.digest('hex')).toBe('79f5c8329a7e2a7202e4628e3db14ecd5b1ae13f5d1c3862d7567c9880c50576');
-    expect(loadCorpus(dir)).toHaveLength(48);
-  });
-});
-
-describe('holdout 5 is frozen (issue 14, round 3): measured once, never edited', () => {
-  // 48 replies written by another engineer who had read neither the checker nor any labelled set.
-  it('holds the 48 replies of its first commit (6aa4602), byte for byte', () => {
-    const dir = 'suites/gossip/calibration/holdout5';
-    const hash = crypto.createHash('sha256');
-    for (const file of fs.readdirSync(dir).sort()) {
-      hash.update(`${file}\0`);
-      hash.update(fs.readFileSync(path.join(dir, file)));
-      hash.update('\0');
-    }
-    expect(hash.digest('hex')).toBe('8ab36acefd46149acd214f590d92bb7f3aa6ba8eef8f434f08a48f691e065fb5');
-    expect(loadCorpus(dir)).toHaveLength(48);
-  });
-});
-
-describe('holdout 6 is frozen (issue 14, round 4): measured once, never edited', () => {
-  // 48 replies written by a third engineer who had read neither the checker nor any labelled set.
-  it('holds the 48 replies of its first commit (92b9877), byte for byte', () => {
-    const dir = 'suites/gossip/calibration/holdout6';
-    const hash = crypto.createHash('sha256');
-    for (const file of fs.readdirSync(dir).sort()) {
-      hash.update(`${file}\0`);
-      hash.update(fs.readFileSync(path.join(dir, file)));
-      hash.update('\0');
-    }
-    expect(hash.digest('hex')).toBe('0e326dc79fb4bfeb364718005e82bd55ec4918addc3f3c607ca7828996d04f8c');
-    expect(loadCorpus(dir)).toHaveLength(48);
-  });
-});
-
-describe('holdout 7 is frozen (issue 14, round 5): measured once, never edited', () => {
-  // 48 replies written by a fourth engineer who had read neither the checker nor any labelled set.
-  it('holds the 48 replies of its first commit (5b9cb2a), byte for byte', () => {
-    const dir = 'suites/gossip/calibration/holdout7';
-    const hash = crypto.createHash('sha256');
-    for (const file of fs.readdirSync(dir).sort()) {
-      hash.update(`${file}\0`);
-      hash.update(fs.readFileSync(path.join(dir, file)));
-      hash.update('\0');
-    }
-    expect(hash.digest('hex')).toBe('1231b04597bdae8a49dcd34a0bc342623b8b1e7ea5f3ca3fc9438d950c0279fa');
-    expect(loadCorpus(dir)).toHaveLength(48);
+// Each held-out set is measured once and never edited: a test pins its bytes as first committed.
+describe.each([
+  // Written before any checker change of issue 14 (f5f6376).
+  ['holdout3', 53, '83e6d2b108970e4bdf058861fceb979f0159f1cd782303cbcd39e60fb3eebe83'],
+  // Written before round 2, from the reference only, by an engineer who had not read the checker's code that round.
+  ['holdout4', 48, '79f5c8329a7e2a7202e4628e3db14ecd5b1ae13f5d1c3862d7567c9880c50576'],
+  // Holdouts 5–7: each by another engineer who had read neither the checker nor any labelled set (6aa4602,
+  // 92b9877, 5b9cb2a).
+  ['holdout5', 48, '8ab36acefd46149acd214f590d92bb7f3aa6ba8eef8f434f08a48f691e065fb5'],
+  ['holdout6', 48, '0e326dc79fb4bfeb364718005e82bd55ec4918addc3f3c607ca7828996d04f8c'],
+  ['holdout7', 48, '1231b04597bdae8a49dcd34a0bc342623b8b1e7ea5f3ca3fc9438d950c0279fa'],
+] as const)('%s is frozen: measured once, never edited', (name, replies, sha256) => {
+  it(`holds the ${replies} replies of its first commit, byte for byte`, () => {
+    const dir = `suites/gossip/calibration/${name}`;
+    expect(treeHash(dir)).toBe(sha256);
+    expect(loadCorpus(dir)).toHaveLength(replies);
   });
 });
 
