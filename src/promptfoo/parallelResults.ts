@@ -178,6 +178,12 @@ export interface Pool {
   fromBytes?: number;
   /** Each worker's heap (default WORKER_HEAP_MIB). */
   heapMib?: number;
+  /**
+   * The worker's script (default: the compiled readWorker.js beside this file). Tests pass one that dies, to show
+   * that a dead worker's files are read here. (A heap too small to start in is no way to kill one: Node 24 aborts
+   * the whole process for it.)
+   */
+  script?: string;
 }
 
 /** Reads `paths` as `readTrials` does, several files at once. */
@@ -188,13 +194,14 @@ export async function readTrialsInParallel(
 ): Promise<TrialTable> {
   requireInputs(paths);
   const threads = Math.min(pool.workers ?? os.availableParallelism(), paths.length);
-  if (threads < 2 || !fs.existsSync(WORKER) || totalBytes(paths) < (pool.fromBytes ?? PARALLEL_FROM_BYTES))
+  const script = pool.script ?? WORKER;
+  if (threads < 2 || !fs.existsSync(script) || totalBytes(paths) < (pool.fromBytes ?? PARALLEL_FROM_BYTES))
     return readTrials(paths, options);
   const resourceLimits = { maxOldGenerationSizeMb: pool.heapMib ?? WORKER_HEAP_MIB };
   const read = new Array<{ file: ResultsFile; sha256: string } | { failed: unknown }>(paths.length);
   let next = 0;
   const workers = Array.from({ length: threads }, async () => {
-    const worker = new Worker(WORKER, { resourceLimits });
+    const worker = new Worker(script, { resourceLimits });
     try {
       for (let i = next++; i < paths.length; i = next++) {
         try {

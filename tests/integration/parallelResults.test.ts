@@ -77,8 +77,13 @@ describe('reading shards on several threads', () => {
   });
 
   it('reads in the main thread what a dying worker could not', async () => {
-    // A heap far too small for even starting a worker: every one dies, and each file is read here instead.
-    const table = await readTrialsInParallel(shards, { details: false }, { ...everywhere, heapMib: 1 });
+    // Workers that exit as soon as they are asked for a file: every one dies, and each file is read here instead.
+    const dies = path.join(dir, 'dies.js');
+    fs.writeFileSync(
+      dies,
+      "require('node:worker_threads').parentPort.on('message', () => process.exit(7));\n",
+    );
+    const table = await readTrialsInParallel(shards, { details: false }, { ...everywhere, script: dies });
     expect(plain(table)).toEqual(plain(readTrials(shards, { details: false })));
   });
 });
