@@ -201,3 +201,15 @@ export function fastest(modes: Set<SpreadMode>): SpreadMode {
   if (modes.has('pull')) return 'pull';
   return 'push';
 }
+
+/** The reply's sentences grouped by paragraph (block), in order; `keep` filters sentences by index. */
+export function paragraphs(c: ReplyContext, keep: (index: number) => boolean = () => true): string[][] {
+  const blocks = new Map<number, string[]>();
+  for (const s of c.extracted.sentences) {
+    if (!keep(s.index)) continue;
+    const list = blocks.get(s.block);
+    if (list) list.push(s.text);
+    else blocks.set(s.block, [s.text]);
+  }
+  return [...blocks.values()];
+}

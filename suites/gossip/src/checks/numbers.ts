@@ -110,7 +110,8 @@ function roundsContext(c: ReplyContext, claim: Claim): RoundsContext | undefined
   const mode = c.modeAt(claim);
   const seeds = (claim.stage === undefined ? undefined : c.extracted.stages.stages[claim.stage]?.seeds) ?? 1;
   // A count worked out from the formula beside it ("log₄500 + ln500/3 = 6.6 rounds") is about the formula's N.
-  const formula = formulaPopulationOf(c, claim);
+  // Once per sentence: a run-on sentence holds thousands of counts.
+  const formula = c.within('formulaPopulation', 'sentence', claim, () => formulaPopulation(claim.snippet));
   if (formula !== undefined) return { population: formula, populationScope: 'sentence', fanout, mode, seeds };
   for (const scope of ['sentence', 'stage', 'line'] as const) {
     const population = c.within('minPopulation', scope, claim, () => {
@@ -138,15 +139,6 @@ function roundsContext(c: ReplyContext, claim: Claim): RoundsContext | undefined
 /** "log₄500", "log_4(2000)", "log4(50)": the argument of the one logarithm a sentence works a round count from. */
 const LOG_OF =
   /\blog(?:[₀-₉]+|_\{?\d+(?:\.\d+)?\}?|\d(?=\s*\())?\s*\(?\s*(\d[\d,]*(?:\.\d+)?)(?![\d,.]*\s*[×x*^])/gi;
-
-/** formulaPopulation of a claim's sentence, once per sentence (a run-on sentence holds thousands of counts). */
-const formulaPopulations = new WeakMap<ReplyContext, Map<number, number | undefined>>();
-function formulaPopulationOf(c: ReplyContext, claim: Claim): number | undefined {
-  let known = formulaPopulations.get(c);
-  if (!known) formulaPopulations.set(c, (known = new Map()));
-  if (!known.has(claim.sentence)) known.set(claim.sentence, formulaPopulation(claim.snippet));
-  return known.get(claim.sentence);
-}
 
 function formulaPopulation(sentence: string): number | undefined {
   const found = new Set<number>();
@@ -347,12 +339,8 @@ function pairFor(
 // latency is arithmetic that holds and a round that cannot.
 function checkRoundCost(c: ReplyContext): Finding[] {
   const findings: Finding[] = [];
-  // The first claim of each product's sentence, found once (a run-on reply has thousands of both).
-  const firstOf = new Map<string, Claim>();
-  for (const x of c.extracted.claims)
-    if (!x.counterfactual && !firstOf.has(x.snippet)) firstOf.set(x.snippet, x);
   for (const p of c.extracted.products) {
-    const anchor = firstOf.get(p.snippet);
+    const anchor = c.claimsInSentence(p.sentence).find((x) => !x.counterfactual);
     if (!anchor || notAnEpidemic(c, anchor)) continue;
     const l = latencyFor(c, anchor);
     const perRound = p.perRound.value;

@@ -13,7 +13,7 @@
  * "without … would resurrect"), not negated ("no node keeps the full membership"). A reply that also keeps
  * tombstones elsewhere is not flagged for a sentence that says it keeps none somewhere.
  */
-import type { ReplyContext } from './context';
+import { paragraphs, type ReplyContext } from './context';
 import type { Finding } from './finding';
 
 const FULL_MEMBERSHIP =
@@ -103,13 +103,7 @@ export function checkRedFlags(c: ReplyContext): Finding[] {
         'rumor mongering without anti-entropy: the residue (about e^−(k+1) of the nodes) never receives the update (§1, §8); back it with digest or Merkle anti-entropy',
       snippet: declinesAntiEntropy.text,
     });
-  const paragraphs = new Map<number, string[]>();
-  for (const s of own) {
-    const list = paragraphs.get(s.block);
-    if (list) list.push(s.text);
-    else paragraphs.set(s.block, [s.text]);
-  }
-  for (const sentences of paragraphs.values()) {
+  for (const sentences of paragraphs(c, (index) => !c.extracted.rejected.has(index))) {
     const text = sentences.join(' ');
     if (!SIGNATURES.test(text)) continue;
     const claim = sentences.find((x) => {

@@ -4,7 +4,7 @@
  */
 import { scanQuantities } from '../claims/quantity';
 import { rumorResidue } from '../rumor';
-import type { ReplyContext } from './context';
+import { paragraphs, type ReplyContext } from './context';
 import { show, type Finding } from './finding';
 
 const RUMOR =
@@ -136,16 +136,4 @@ export function checkFullState(c: ReplyContext): Finding[] {
     });
   }
   return findings;
-}
-
-/** The reply's sentences grouped by paragraph (block), in order; `keep` filters sentences by index. */
-function paragraphs(c: ReplyContext, keep: (index: number) => boolean = () => true): string[][] {
-  const blocks = new Map<number, string[]>();
-  for (const s of c.extracted.sentences) {
-    if (!keep(s.index)) continue;
-    const list = blocks.get(s.block);
-    if (list) list.push(s.text);
-    else blocks.set(s.block, [s.text]);
-  }
-  return [...blocks.values()];
 }

@@ -54,6 +54,8 @@ export interface Product {
   perRound: Quantity;
   total: Quantity;
   snippet: string;
+  /** The index of its sentence. */
+  sentence: number;
 }
 
 /** "a + b + c ≈ T" written out in a sentence: checked as arithmetic. */
@@ -360,7 +362,7 @@ function readSentence(
     add(facts.eager ? 'latency' : 'roundCost', t);
     if (hasTotal) {
       add('convergence', total);
-      products.push({ rounds: r, perRound: t, total, snippet: s });
+      products.push({ rounds: r, perRound: t, total, snippet: s, sentence: sentence.index });
     }
   }
 

@@ -135,6 +135,14 @@ export function findStages(sentences: readonly Sentence[], lines: readonly strin
   const members: number[][] = [];
   let current: { index: number; until: 'heading' | 'block'; block: number } | undefined;
   let lineStage: { line: number; index: number | undefined; label?: string } | undefined;
+  /** A sentence that starts "Total …" or "p99: …" is a total (and a statistic): says whether it was one. */
+  const markTotal = (index: number, start: string): boolean => {
+    const statistic = STATISTIC_LABEL.test(start);
+    if (!statistic && !TOTAL_LABEL.test(start)) return false;
+    totals.add(index);
+    if (statistic) statistics.add(index);
+    return true;
+  };
   const open = (until: 'heading' | 'block', block: number) => {
     members.push([]);
     current = { index: members.length - 1, until, block };
@@ -181,13 +189,10 @@ export function findStages(sentences: readonly Sentence[], lines: readonly strin
         } else lineStage = { line: s.line, index: current?.index };
       } else if (!table) {
         // A list item or a paragraph under a bold lead-in is one unit, but it may walk through tiers sentence by
-        // sentence
-        // ("Gateways (500 sites): 200 ms tick … Sites (~2,000 nodes): 100 ms tick …"): each tier opens its own
-        // stage, and "Total …" is a total, not part of the last tier.
+        // sentence ("Gateways (500 sites): 200 ms tick … Sites (~2,000 nodes): 100 ms tick …"): each tier opens
+        // its own stage, and "Total …" is a total, not part of the last tier.
         const start = lead(s.text);
-        if (TOTAL_LABEL.test(start) || STATISTIC_LABEL.test(start)) {
-          totals.add(s.index);
-          if (STATISTIC_LABEL.test(start)) statistics.add(s.index);
+        if (markTotal(s.index, start)) {
           lineStage = { line: s.line, index: undefined };
           continue;
         }
@@ -206,9 +211,7 @@ export function findStages(sentences: readonly Sentence[], lines: readonly strin
     }
     lineStage = undefined;
     const start = lead(s.text);
-    if (TOTAL_LABEL.test(start) || STATISTIC_LABEL.test(start)) {
-      totals.add(s.index);
-      if (STATISTIC_LABEL.test(start)) statistics.add(s.index);
+    if (markTotal(s.index, start)) {
       current = undefined;
       continue;
     }
