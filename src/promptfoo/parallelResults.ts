@@ -3,9 +3,9 @@
  * parsed in worker threads, and this thread only merges what they send back. Parsing is the whole cost of reading
  * (JSON.parse of every call), so two cores read twice as fast.
  *
- * What comes back is what `readResultsFile` returns in this thread, copied by structured clone (objects shared
- * inside one file stay shared); the trial view is rebuilt here. A worker's error is raised here as the error it
- * was: a UserError (bad file) stays one, with its diagnostics. Files are read in this thread instead when there is
+ * What comes back is what `readResultsFile` returns in this thread, packed as columns (`PackedFile`) and unpacked
+ * here. An error the worker reports is raised here as the error it was: a UserError (bad file) stays one, with its
+ * diagnostics. A worker that dies hands its file back to this thread. Files are read in this thread instead when there is
  * one file or one core, when they are small (starting a worker costs more than it saves), or when the compiled
  * worker is absent (the TypeScript sources run under a test runner).
  */
@@ -204,17 +204,20 @@ export async function readTrialsInParallel(
     const worker = new Worker(script, { resourceLimits });
     try {
       for (let i = next++; i < paths.length; i = next++) {
+        let reply: ReadReply;
         try {
-          read[i] = fromReply(await ask(worker, { path: paths[i] as string, options }));
-        } catch (failed) {
-          if (failed instanceof UserError) {
-            read[i] = { failed };
-            continue;
-          }
+          reply = await ask(worker, { path: paths[i] as string, options });
+        } catch {
           // The worker died (a file whose calls outgrow its heap, say): this thread reads that file, the other
           // workers the rest.
           read[i] = readOrFailure(paths[i] as string, options);
           break;
+        }
+        // A reply, even one that reports an error, comes from a live worker: it reads on.
+        try {
+          read[i] = fromReply(reply);
+        } catch (failed) {
+          read[i] = { failed };
         }
       }
     } finally {
