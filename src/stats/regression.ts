@@ -101,13 +101,13 @@ function nullDistribution(used: readonly { a: Counts; b: Counts }[]): NullDistri
   const before = sum(used.map((s) => s.a));
   const rate = before.passes / before.trials;
   const allowance = Math.max(0, rate - wilsonInterval(before.passes, before.trials, BASELINE_BOUND_Z).low);
-  // Rows with the same baseline counts and the same run trials pass at the same lowered rate, and k copies of
-  // Binomial(m, r) are one Binomial(k·m, r): a large run (hundreds of thousands of rows, a few distinct counts)
-  // convolves a handful of densities instead of one per row. Each is cut to where it is not negligible.
+  // Rows with the same baseline counts pass at the same lowered rate r, and Binomial(m₁, r) + Binomial(m₂, r) is
+  // Binomial(m₁ + m₂, r): a large run (hundreds of thousands of rows, a few distinct counts) convolves a handful of
+  // densities instead of one per row. Each is cut to where it is not negligible.
   const groups = new Map<string, { rate: number; trials: number }>();
   for (const { a, b } of used) {
     const r = Math.max(0, a.passes / a.trials - allowance);
-    const group = `${a.passes}/${a.trials}/${b.trials}`;
+    const group = `${a.passes}/${a.trials}`;
     const known = groups.get(group);
     if (known) known.trials += b.trials;
     else groups.set(group, { rate: r, trials: b.trials });
