@@ -71,6 +71,8 @@ export class ReplyContext {
 
   /** Claims of `kind` in the same sentence, line, block or reply as `at`. */
   inScope(kind: ClaimKind, scope: Scope, at: Claim): Claim[] {
+    // Outside every stage there is no stage: claims outside stages are not one tier's figures.
+    if (scope === 'stage' && at.stage === undefined) return [];
     return this.buckets.get(kind)?.get(scopeKey(scope, at)) ?? [];
   }
 

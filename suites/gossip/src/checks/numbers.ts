@@ -300,7 +300,8 @@ function latencyFor(c: ReplyContext, claim: Claim): number {
       ).length,
   );
   if (tiers > 1) return 0;
-  return smallest('sentence') || smallest('stage');
+  // A flat design is one tier: its latency is every round's, wherever the reply states it.
+  return smallest('sentence') || smallest('stage') || (c.extracted.hierarchical ? 0 : smallest('reply'));
 }
 
 /**

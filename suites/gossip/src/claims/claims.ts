@@ -121,6 +121,12 @@ const CHOSEN_IN_BLOCK =
   /\bchosen\b|\bwe (?:adopt|choose|use|pick|go with)\b|\badopted\b|\bselected design\b|\bour design\b/i;
 const HIERARCHY =
   /two-level|two-tier|three-tier|multi-level|hierarch\w*|\btiers?\b|intra-?(?:site|location|region|pop|cluster)|inter-?(?:site|location|region|pop|cluster)|\bgateways?\b|super-?(?:peers?|nodes?)|per[- ]site|(?:inside|within) (?:a|each|every|the) (?:edge )?(?:site|location|region|pop|cluster)|across (?:the )?(?:\d+ )?(?:edge )?(?:sites|locations|regions|pops)/i;
+/** "a single flat epidemic layer", "Why flat?", "A Flat Epidemic Design": the reply's design has one tier. */
+const FLAT_DESIGN =
+  /\bflat[\s-]+(?:epidemic|gossip|push|pull|design|layer|overlay|topology|protocol|dissemination)\b|\bwhy flat\b/i;
+/** A sentence that weighs a flat design rather than adopting it. */
+const NOT_OURS =
+  /\b(?:wrong|reject\w*|not|no|cannot|instead|too|infeasible|impractical|would|could|rather|alternatives?|versus|vs\.?|compar\w*|fails?|violat\w*|exceed\w*|naive|unlike|than|if|afford\w*|avoid\w*|baseline)\b|n't\b/i;
 
 const ROUNDS_AFTER =
   /^\s*(?:more\s+|extra\s+|additional\s+)?(?:gossip\s+|push\s+|pull\s+|push-pull\s+|epidemic\s+|WAN\s+|LAN\s+|communication\s+)?rounds?\b(?![-\s]trips?)/i;
@@ -166,11 +172,11 @@ const GROUPS_AFTER =
   /^\s*(?:[\w-]+[- ]){0,2}?(?:sites?|locations?|pops?|points of presence|regions?|data ?cent(?:er|re)s?|datacenters?|clusters?|zones?)\b/i;
 
 const INTERVAL_BEFORE =
-  /(?:\bevery|\beach|\binterval|\bperiod|\bticks?|\bT_?int|\bT_?gossip|\bcadence|\bround (?:length|duration|time))\s*(?:of|=|:|≈|~|is|at|set to)?\s*$/i;
+  /(?:\bevery|\beach|\binterval|\bperiod|\bticks?|\bT_?int|\bT_?gossip|\bcadence|\bround (?:length|duration|time))\s*(?:\(?[A-Za-z](?:_\w+)?\)?\s*(?==|≈|~|:))?(?:of|=|:|≈|~|is|at|set to)?\s*\(?\s*$/i;
 const INTERVAL_AFTER =
   /^\s*(?:gossip\s+|WAN\s+|LAN\s+|heartbeat\s+)?(?:ticks?|intervals?|periods?|cadence|heartbeats?|rounds\b(?!\s+(?:at|of|in|to|for)\b))\b|^\s*(?:per|\/)\s*round/i;
 const LATENCY_BEFORE =
-  /(?:latency|(?<![\w'′])L|\bRTT|\bdelay|one-way)\s*(?:of|=|:|≈|~|is|up to|around|about)?\s*$/i;
+  /(?:latency|(?<![\w'′])L|\bRTT|\bdelay|one-way)\s*(?:of|=|:|≈|~|is|up to|around|about)?\s*\(?\s*$/i;
 const LATENCY_AFTER =
   /^[\s-]*(?:of\s+)?(?:one-way\s+|WAN\s+|network\s+)?(?:latency|RTT|delay)\b|^\s*one[- ]way\b/i;
 const BOUND_BEFORE =
@@ -193,6 +199,8 @@ const HOW_LONG_BEFORE =
   /\b(?:kept|retained|held|stored|offline|down|away|absent|disconnected|unreachable|partitioned)\s*(?:for|>|≥|>=|longer than|more than|over|up to|at least)?\s*(?:~|≈|about\s+)?$/i;
 const LIFETIME_AFTER =
   /^\s*(?:mean\s+|average\s+|median\s+)?(?:sessions?|lifetimes?|uptime|TTL|retention|lease)\b/i;
+/** "1,400 B per 150 ms", "42 KB / 0.1 s": the period of a rate, not a time anything takes. */
+const PER_PERIOD_BEFORE = /(?:\bper|(?<![\d\s])\s*\/|\d\s*[A-Za-z]{1,5}\s*\/)\s*$/i;
 /** "2 s of headroom", "1.9 s to spare": how far a figure is from the bound, not a time anything takes. */
 const MARGIN = /^\s*(?:of\s+)?(?:headroom|margin|slack|spare|buffer)\b|^\s*to\s+spare\b/i;
 /**
@@ -241,8 +249,14 @@ export function extractClaims(reply: string): ReplyClaims {
     if (rejected(sentence)) facts.counterfactual = true;
     readSentence(sentence, facts, place, claims, products, sums);
   }
-  const hierarchical = HIERARCHY.test(text) || stages.stages.filter((x) => x.kind === 'epidemic').length >= 2;
   const turnedDown = new Set(sentences.filter(rejected).map((x) => x.index));
+  // A reply that calls its own design flat is one tier, whatever else it names ("inter-PoP latency", a rejected
+  // hierarchy): its figures are all that tier's.
+  const flat = sentences.some(
+    (x) => !turnedDown.has(x.index) && FLAT_DESIGN.test(x.text) && !NOT_OURS.test(x.text),
+  );
+  const hierarchical =
+    !flat && (HIERARCHY.test(text) || stages.stages.filter((x) => x.kind === 'epidemic').length >= 2);
   return {
     claims,
     products,
@@ -554,7 +568,8 @@ function readTime(
     MARGIN.test(after) ||
     (MARGIN_BELOW_AFTER.test(after) && MARGIN_BELOW_BEFORE.test(before)) ||
     LIFETIME_AFTER.test(after) ||
-    HOW_LONG_BEFORE.test(before)
+    HOW_LONG_BEFORE.test(before) ||
+    PER_PERIOD_BEFORE.test(before)
   )
     return;
   if (ROUND_COST_BEFORE.test(before) || (facts.roundCostPhrase && ARRIVES_AT.test(before))) {
