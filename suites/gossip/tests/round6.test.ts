@@ -89,3 +89,72 @@ describe('a figure in parentheses after its noun is that noun', () => {
     expect(kindsOf(text, 0.001)).toEqual(['latency']);
   });
 });
+
+describe('only the result of an equation chain is a round count', () => {
+  it('reads "R ≈ 4.7 + 1.9 = 6.6 rounds" as 6.6 rounds, its first term as a phase', () => {
+    const text = 'Inside a site (N = 1,800, f = 4): R ≈ 4.7 + 1.9 = 6.6 rounds.';
+    const rounds = extractClaims(text).claims.filter((x) => x.kind === 'rounds');
+    expect(rounds.filter((x) => !x.partial).map((x) => x.quantity.value)).toEqual([6.6]);
+    expect(failing(text, 'rounds')).toEqual([]);
+  });
+
+  it('reads a table cell "5.1 + 2.6 ≈ 7.7" as 7.7 rounds', () => {
+    const text = [
+      '| Tier | N | Fanout | Expected rounds |',
+      '|---|---|---|---|',
+      '| racks | 1,600 | 3 | 5.1 + 2.6 ≈ 7.7 |',
+    ].join('\n');
+    expect(failing(text, 'rounds')).toEqual([]);
+  });
+});
+
+describe('a total adds up the stages of its own breakdown, and a fallback is no stage', () => {
+  const reply = [
+    '## 1. Dissemination',
+    '',
+    '| Tier | Mechanism | Time |',
+    '|---|---|---|',
+    '| Racks | push f=3, 90 ms tick, 8 rounds | 0.72 s |',
+    '| Core (primary) | eager tree, 6 hops of 120 ms | 0.72 s |',
+    '| Core (fallback) | lazy gossip f=3, 8 rounds at 260 ms | 2.08 s |',
+    '',
+    '| Stage | p95 |',
+    '|---|---|',
+    '| Origin to core | 0.04 s |',
+    '| Across the core | 0.72 s |',
+    '| Into the racks | 0.72 s |',
+    '| Total | ≈ 1.5 s |',
+  ].join('\n');
+
+  it('checks a Total row against the rows of its own table', () => {
+    expect(failing(reply, 'total')).toEqual([]);
+  });
+
+  it('still fails a Total row its own rows exceed', () => {
+    expect(failing(reply.replace('≈ 1.5 s', '≈ 1.0 s'), 'total')).toHaveLength(1);
+  });
+
+  it('does not add a fallback path to the stages it stands in for', () => {
+    const prose = [
+      '## 1. Dissemination',
+      '- Racks: push, fanout 3, 90 ms tick, 8 rounds → 0.72 s.',
+      '- Core: eager tree, 6 hops × 120 ms = 0.72 s.',
+      '- Core fallback: lazy gossip f=3, 8 rounds at 260 ms → 2.08 s.',
+      '- Total: about 1.5 s.',
+    ].join('\n');
+    expect(failing(prose, 'total')).toEqual([]);
+  });
+});
+
+describe('a key/value table reads "key: value"', () => {
+  it('reads the value of a latency row as a latency and of a bound row as no convergence time', () => {
+    const text = [
+      '| Parameter | Value |',
+      '|---|---|',
+      '| Rack one-way latency | ≤ 2 ms |',
+      '| Convergence bound | 5 s |',
+    ].join('\n');
+    expect(kindsOf(text, 0.002)).toEqual(['latency']);
+    expect(kindsOf(text, 5)).toEqual([]);
+  });
+});

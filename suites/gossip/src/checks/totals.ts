@@ -36,30 +36,43 @@ interface StageTime {
   /** The larger of the two: the least the stage can take. */
   least: number;
   section: number;
+  /** The table the stage is a row of (its block), when it is one. */
+  table?: number;
+}
+
+/** The block of a sentence that is a table row: the table it belongs to; `lines` are the reply's lines. */
+function tableOf(c: ReplyContext, lines: readonly string[], sentence: number): number | undefined {
+  const s = c.extracted.sentences[sentence];
+  return s !== undefined && /^\s*\|/.test(lines[s.line] ?? '') ? s.block : undefined;
 }
 
 /**
  * A design's stages run one after another (an update crosses each tier once), so the least each can take adds up
  * to the least the whole can take. That sum must not exceed a total the reply states, nor the row's bound. Stages
- * of one section are added; a stage that repeats another's numbers (a table and its prose) counts once.
+ * of one section are added; a stage that repeats another's numbers (a table and its prose) counts once; a fallback
+ * or degraded path is not added (it runs instead of a stage, not after it). A Total row is checked against the rows
+ * of its own table, the breakdown it sums, when that table has any.
  */
 export function checkStageTotals(c: ReplyContext): Finding[] {
-  const times = stageTimes(c);
+  const lines = c.extracted.text.split('\n');
+  const times = stageTimes(c, lines);
   const findings: Finding[] = [];
   const bySection = new Map<number, StageTime[]>();
+  const tables = new Map<number, StageTime[]>();
   for (const t of times) {
+    if (t.table !== undefined) {
+      const rows = tables.get(t.table);
+      if (rows) rows.push(t);
+      else tables.set(t.table, [t]);
+    }
     const list = bySection.get(t.section);
     if (list) list.push(t);
     else bySection.set(t.section, [t]);
   }
+  const byTable = new Map([...tables].map(([table, rows]) => [table, breakdownOf(rows)]));
   for (const [section, list] of bySection) {
     if (list.length < 2) continue;
-    const sum = list.reduce((a, t) => a + t.least, 0);
-    const parts =
-      list
-        .slice(0, 12)
-        .map((t) => showSeconds(t.least))
-        .join(' + ') + (list.length > 12 ? ` + … (${list.length - 12} more)` : '');
+    const { sum, parts } = breakdownOf(list);
     // A total under one statistic ("mean: 2.6 s") is not the sum of stage times that may be p95s.
     const statistics = c.extracted.stages.statistics;
     const totals = c
@@ -68,12 +81,17 @@ export function checkStageTotals(c: ReplyContext): Finding[] {
         (x) => x.total && !x.counterfactual && !statistics.has(x.sentence) && sectionOf(c, x) === section,
       );
     for (const total of totals) {
+      // A Total row adds up the rows of its own table: the reply's breakdown, not every stage of the section
+      // (a tier table and a budget table list the same stages twice).
+      const table = tableOf(c, lines, total.sentence);
+      const own = table === undefined ? undefined : byTable.get(table);
+      const breakdown = own ?? { count: list.length, sum, parts };
       const said = total.quantity.high;
-      const wrong = sum > said * (1 + SUM_TOLERANCE) + TOTAL_SLACK;
+      const wrong = breakdown.sum > said * (1 + SUM_TOLERANCE) + TOTAL_SLACK;
       findings.push({
         check: 'total',
         outcome: wrong ? 'FAIL' : 'PASS',
-        detail: `the reply's ${list.length} stages take at least ${parts} = ${showSeconds(sum)}; it states a total of ${showSeconds(said)}`,
+        detail: `the reply's ${breakdown.count} stages take at least ${breakdown.parts} = ${showSeconds(breakdown.sum)}; it states a total of ${showSeconds(said)}`,
         snippet: total.snippet,
       });
     }
@@ -88,6 +106,16 @@ export function checkStageTotals(c: ReplyContext): Finding[] {
     }
   }
   return findings;
+}
+
+/** Stages added up, with the first few terms written out. */
+function breakdownOf(list: StageTime[]): { count: number; sum: number; parts: string } {
+  const parts =
+    list
+      .slice(0, 12)
+      .map((t) => showSeconds(t.least))
+      .join(' + ') + (list.length > 12 ? ` + … (${list.length - 12} more)` : '');
+  return { count: list.length, sum: list.reduce((a, t) => a + t.least, 0), parts };
 }
 
 /** What a stage states about itself: population, fanout and tick, where it states them. */
@@ -105,7 +133,7 @@ function sameTier(a: StageParameters, b: StageParameters): boolean {
   return keys.length >= 2 && keys.every((k) => Math.abs(a[k]! - b[k]!) <= 1e-9 * Math.max(1, a[k]!));
 }
 
-function stageTimes(c: ReplyContext): StageTime[] {
+function stageTimes(c: ReplyContext, lines: readonly string[]): StageTime[] {
   const out: StageTime[] = [];
   const kept: StageParameters[] = [];
   for (const stage of c.extracted.stages.stages) {
@@ -138,16 +166,34 @@ function stageTimes(c: ReplyContext): StageTime[] {
     }
     const least = Math.max(stated.length > 0 ? minOf(stated) : 0, floor ?? 0);
     if (least <= 0) continue;
+    // A fallback or degraded path runs instead of the stage it stands in for, not after it: not a stage to add.
+    if (ALTERNATIVE_PATH.test(labelOf(c, lines, stage.sentences[0]!))) continue;
+    const table = tableOf(c, lines, current[0]!.sentence);
     out.push({
       stage: stage.index,
       ...(stated.length > 0 ? { stated: minOf(stated) } : {}),
       ...(floor !== undefined ? { floor } : {}),
       least,
       section: sectionOf(c, current[0]!),
+      ...(table !== undefined ? { table } : {}),
     });
   }
   return out;
 }
+
+/**
+ * What a stage calls itself: a table row's first cell, else its first words up to a colon or full stop (the
+ * headers a table row carries say nothing about that row).
+ */
+function labelOf(c: ReplyContext, lines: readonly string[], sentence: number): string {
+  const text = c.extracted.sentences[sentence]?.text ?? '';
+  if (tableOf(c, lines, sentence) !== undefined) return /^[^:,]{0,60}:\s*([^,]{0,80})/.exec(text)?.[1] ?? '';
+  return /^[^:.]{0,80}/.exec(text)?.[0] ?? '';
+}
+
+/** "A (degraded)", "fallback: lazy gossip", "if the tree breaks": a path taken instead of another. */
+const ALTERNATIVE_PATH =
+  /\b(?:fallback|fall back|degraded|backup|fail-?over|under repair|alternatively|instead)\b|\bif the (?:tree|eager|primary)\b/i;
 
 /** Stages compared for repetition; a design has a handful, a hostile reply thousands. */
 const MAX_KEPT = 64;

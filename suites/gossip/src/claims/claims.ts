@@ -151,6 +151,11 @@ const SAVING_AFTER =
 /** "each relay forwards for at most 3 rounds", "a node gossips an update for 4 rounds": one node's limit. */
 const RELAY_LIMIT_BEFORE =
   /\b(?:each|every|a|any|the)\s+(?:relay|node|peer|gateway|member|server|forwarder|hop)s?\b[^.;]{0,60}\b(?:for|during|over)\s+(?:at most|up to|no more than|only|just)?\s*$|\b(?:TTL|time[- ]to[- ]live|hop limit|retransmit\w*|forwarding limit)\b[^.;]{0,20}$/i;
+/**
+ * "5.48 + 2.53 ≈ 8.0", "R ≈ 3.6 + 1.7 = 5.3 rounds": a term of an equation chain; only the chain's result is a
+ * round count. (Later terms follow a "+" and are partial by PARTIAL_BEFORE.)
+ */
+const CHAIN_TERM_AFTER = /^\s*(?:rounds?\s*)?\+[^=≈~;\n]{0,60}[=≈~]/i;
 const PARTIAL_AFTER =
   /^\s*(?:\w+\s+)?rounds?\s+(?:of|for|in)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:growth|tail|exponential|initial|first|second|last|final|phase|stage)|^\s*(?:more|extra|additional|further)\s+rounds?\b/i;
 
@@ -475,6 +480,7 @@ function readCount(
     const result = /^[≈~=]/.test(q.text) || /[=≈~]\s*$/.test(before);
     const partial =
       (PARTIAL_BEFORE.test(before) && !result) ||
+      CHAIN_TERM_AFTER.test(after) ||
       PARTIAL_AFTER.test(after) ||
       SAVING_BEFORE.test(before) ||
       SAVING_AFTER.test(after) ||

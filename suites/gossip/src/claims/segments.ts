@@ -61,6 +61,9 @@ export function normaliseReply(reply: string): string {
   return text;
 }
 
+/** The second column of a two-column table that holds the first column's values. */
+const KEY_VALUE_HEADER =
+  /^(?:values?|settings?|defaults?|figures?|numbers?|amounts?|choices?|estimates?|sizing)$/i;
 const HEADING = /^\s*(?:#{1,6}\s|[=-]{3,}\s*$)/;
 const TABLE_SEPARATOR = /^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 /** Sentence ends: ". " before a capital, digit or symbol that starts a sentence; "; " always. */
@@ -94,7 +97,13 @@ export function splitSentences(text: string): Sentence[] {
       }
       if (TABLE_SEPARATOR.test(raw)) continue;
       const row = cells(raw);
-      const text = header ? row.map((c, i) => `${header![i] ?? ''}: ${c}`).join(', ') : row.join(', ');
+      // A key/value table ("| Parameter | Value |") reads "key: value": the key says what the value is.
+      const keyValue = header?.length === 2 && row.length === 2 && KEY_VALUE_HEADER.test(header[1] ?? '');
+      const text = keyValue
+        ? `${row[0]}: ${row[1]}`
+        : header
+          ? row.map((c, i) => `${header![i] ?? ''}: ${c}`).join(', ')
+          : row.join(', ');
       sentences.push({ text, index: sentences.length, line, block });
       continue;
     }
