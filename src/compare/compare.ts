@@ -94,17 +94,29 @@ export interface CompareOptions {
 /** Summarises every variant and compares every two of them. */
 export function compare(table: TrialTable, options: CompareOptions = {}): CompareResult {
   const alpha = options.alpha ?? 0.05;
-  const variants = distinct([...table.attempts.map((a) => a.variant), ...table.trials.map((t) => t.variant)]);
-  const evaluators = distinct(table.trials.map((t) => t.evaluator));
-  const summaries = variants.map((v) =>
-    summarise(
-      v,
-      table.trials.filter((t) => t.variant === v),
-      table.attempts.filter((a) => a.variant === v),
-    ),
-  );
+  // One pass over the trials (a million calls are millions of trials): variants, evaluators, each variant's tallies
+  // and the graded counts per row, in order of first appearance.
+  const variantSet = new Set(table.attempts.map((a) => a.variant));
+  const evaluatorSet = new Set<string>();
+  const tallies = new Map<string, { overall: Tally; perEvaluator: Map<string, Tally> }>();
+  const graded: GradedCounts = new Map();
+  for (const t of table.trials) {
+    variantSet.add(t.variant);
+    evaluatorSet.add(t.evaluator);
+    let tally = tallies.get(t.variant);
+    if (!tally) tallies.set(t.variant, (tally = { overall: emptyTally(), perEvaluator: new Map() }));
+    count(tally.overall, t.outcome);
+    let perEvaluator = tally.perEvaluator.get(t.evaluator);
+    if (!perEvaluator) tally.perEvaluator.set(t.evaluator, (perEvaluator = emptyTally()));
+    count(perEvaluator, t.outcome);
+    countGraded(graded, t);
+  }
+  const variants = [...variantSet];
+  const evaluators = [...evaluatorSet];
+  const attemptsOf = new Map<string, Attempt[]>(variants.map((v) => [v, []]));
+  for (const a of table.attempts) attemptsOf.get(a.variant)?.push(a);
+  const summaries = variants.map((v) => summarise(v, tallies.get(v), attemptsOf.get(v) ?? []));
 
-  const graded = gradedCounts(table.trials);
   const raw: Omit<PairedComparison, 'pAdjusted'>[] = [];
   for (const [i, a] of variants.entries()) {
     for (const b of variants.slice(i + 1)) {
@@ -151,15 +163,13 @@ export function rateOf(tally: Tally): Rate {
   };
 }
 
-function summarise(variant: string, trials: Trial[], attempts: Attempt[]): VariantSummary {
-  const overall = emptyTally();
-  const perEvaluator = new Map<string, Tally>();
-  for (const t of trials) {
-    count(overall, t.outcome);
-    let tally = perEvaluator.get(t.evaluator);
-    if (!tally) perEvaluator.set(t.evaluator, (tally = emptyTally()));
-    count(tally, t.outcome);
-  }
+function summarise(
+  variant: string,
+  tallies: { overall: Tally; perEvaluator: Map<string, Tally> } | undefined,
+  attempts: Attempt[],
+): VariantSummary {
+  const overall = tallies?.overall ?? emptyTally();
+  const perEvaluator = tallies?.perEvaluator ?? new Map<string, Tally>();
   const sum = (f: (a: Attempt) => number) => attempts.reduce((s, a) => s + f(a), 0);
   return {
     variant,
@@ -180,20 +190,16 @@ function summarise(variant: string, trials: Trial[], attempts: Attempt[]): Varia
 /** variant -> evaluator -> row -> counts, for graded trials only: errors measured nothing. */
 type GradedCounts = Map<string, Map<string, Map<string, Counts>>>;
 
-function gradedCounts(trials: Iterable<Trial>): GradedCounts {
-  const out: GradedCounts = new Map();
-  for (const t of trials) {
-    if (t.outcome === 'error') continue;
-    let evaluators = out.get(t.variant);
-    if (!evaluators) out.set(t.variant, (evaluators = new Map()));
-    let rows = evaluators.get(t.evaluator);
-    if (!rows) evaluators.set(t.evaluator, (rows = new Map()));
-    let counts = rows.get(t.row.key);
-    if (!counts) rows.set(t.row.key, (counts = { passes: 0, trials: 0 }));
-    if (t.outcome === 'pass') counts.passes++;
-    counts.trials++;
-  }
-  return out;
+function countGraded(out: GradedCounts, t: Trial): void {
+  if (t.outcome === 'error') return;
+  let evaluators = out.get(t.variant);
+  if (!evaluators) out.set(t.variant, (evaluators = new Map()));
+  let rows = evaluators.get(t.evaluator);
+  if (!rows) evaluators.set(t.evaluator, (rows = new Map()));
+  let counts = rows.get(t.row.key);
+  if (!counts) rows.set(t.row.key, (counts = { passes: 0, trials: 0 }));
+  if (t.outcome === 'pass') counts.passes++;
+  counts.trials++;
 }
 
 function stratifiedTest(
@@ -261,8 +267,4 @@ function verdictText(a: string, b: string, comparisons: PairedComparison[]): str
   });
   if (wins.length < tested.length) claims.push('no significant difference elsewhere');
   return claims.join('; ');
-}
-
-function distinct<T>(values: Iterable<T>): T[] {
-  return [...new Set(values)];
 }

@@ -29,11 +29,14 @@ import { readResultsFile, readTrials, requireInputs, tableOf } from './readResul
 export const PARALLEL_FROM_BYTES = 64 * 2 ** 20;
 
 /**
- * A worker's heap. Reading keeps about 300 bytes per call (a 100,000-call shard: 30 MB) and the rest is garbage
- * from parsing; a small heap makes the worker collect it early instead of growing to gigabytes. A worker that
- * runs out hands its file back to this thread.
+ * A worker's heap. Reading keeps about 300 bytes per call (a 100,000-call shard: 30 MB), plus the reasons and replies
+ * when details are kept, and the rest is garbage from parsing; a small heap makes the worker collect it early
+ * instead of growing to gigabytes. A worker that runs out hands its file back to this thread.
  */
 export const WORKER_HEAP_MIB = 256;
+
+/** A worker's heap when only counting (`details: false`): no reasons or replies are kept. */
+export const COUNTING_HEAP_MIB = 128;
 
 /** What a worker is asked to read. */
 export interface ReadRequest {
@@ -176,7 +179,7 @@ export interface Pool {
   workers?: number;
   /** Below this many bytes in all, read in this thread (default PARALLEL_FROM_BYTES). */
   fromBytes?: number;
-  /** Each worker's heap (default WORKER_HEAP_MIB). */
+  /** Each worker's heap (default COUNTING_HEAP_MIB when only counting, else WORKER_HEAP_MIB). */
   heapMib?: number;
   /**
    * The worker's script (default: the compiled readWorker.js beside this file). Tests pass one that dies, to show
@@ -197,7 +200,9 @@ export async function readTrialsInParallel(
   const script = pool.script ?? WORKER;
   if (threads < 2 || !fs.existsSync(script) || totalBytes(paths) < (pool.fromBytes ?? PARALLEL_FROM_BYTES))
     return readTrials(paths, options);
-  const resourceLimits = { maxOldGenerationSizeMb: pool.heapMib ?? WORKER_HEAP_MIB };
+  const resourceLimits = {
+    maxOldGenerationSizeMb: pool.heapMib ?? (options.details === false ? COUNTING_HEAP_MIB : WORKER_HEAP_MIB),
+  };
   const read = new Array<{ file: ResultsFile; sha256: string } | { failed: unknown }>(paths.length);
   let next = 0;
   const workers = Array.from({ length: threads }, async () => {

@@ -8,8 +8,14 @@
  * The scanner only finds where each result starts and ends (tracking strings, escapes and nesting) and leaves the
  * parsing of each result to `JSON.parse`, which is native and fast. Inside strings, which is where most of a
  * results file's bytes are (replies, prompts, reasons), it jumps from quote to quote with `Buffer.indexOf`.
+ *
+ * Commands that only count (`withoutText`) also parse each distinct assertion once: promptfoo copies a test's
+ * assertions into every result (`testCase.assert`, and each `gradingResult.componentResults[k].assertion`), and
+ * those copies are most of what is left of a result once its prompt and reply are cut. Their bytes are looked up in
+ * a table of the ones already parsed; the result is parsed with a placeholder in their place, and the placeholder
+ * replaced by the shared, frozen value.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 
 const QUOTE = 0x22;
@@ -117,13 +123,20 @@ class Scanner {
   /**
    * For `withoutText`, offsets relative to the current element's start (they survive the move of an unfinished
    * element to the start of the next window): the key being read inside the element and the member it names
-   * ('prompt', 'response', or none), a string value to cut next, and the string values cut so far.
+   * ('prompt', 'response', 'testCase', 'gradingResult' or none) and inside it (`componentResults` or none), a
+   * string value to cut next, an assertion value to share next and where it started, and what was cut so far:
+   * (start, end, Cut) per part.
    */
   private innerKeyStart = -1;
   private member = Member.Other;
+  private inner2 = Member.Other;
   private cutNext = false;
   private cutStart = -1;
+  private shareNext = false;
+  private shareStart = -1;
+  private shareDepth = -1;
   private cuts: number[] = [];
+  private readonly shared = new SharedValues();
 
   constructor(
     private readonly each: (result: unknown, index: number) => void,
@@ -167,6 +180,9 @@ class Scanner {
     let copyFrom = inResults() ? -1 : from;
     let i = from;
     let nextQuote = -1;
+    // The next backslash at or after i (`end` when there is none left): searched again only once passed, since
+    // a search for one that lies far ahead reads all the bytes up to it.
+    let nextBackslash = -1;
     while (i < end) {
       if (this.inString) {
         if (this.escaped) {
@@ -175,8 +191,12 @@ class Scanner {
           continue;
         }
         if (nextQuote < i) nextQuote = buf.indexOf(QUOTE, i);
-        const backslash = buf.indexOf(BACKSLASH, i);
-        if (backslash !== -1 && (nextQuote === -1 || backslash < nextQuote)) {
+        if (nextBackslash < i) {
+          nextBackslash = buf.indexOf(BACKSLASH, i);
+          if (nextBackslash === -1) nextBackslash = end;
+        }
+        const backslash = nextBackslash;
+        if (backslash < end && (nextQuote === -1 || backslash < nextQuote)) {
           if (backslash + 1 >= end) {
             this.escaped = true;
             i = end;
@@ -190,7 +210,7 @@ class Scanner {
         this.inString = false;
         if (this.innerKeyStart >= 0) this.innerKey(buf, nextQuote);
         else if (this.cutStart >= 0) {
-          this.cuts.push(this.cutStart, nextQuote + 1 - this.elementStart);
+          this.cuts.push(this.cutStart, nextQuote + 1 - this.elementStart, Cut.Text);
           this.cutStart = -1;
         }
         if (this.keyStart >= 0) {
@@ -214,10 +234,16 @@ class Scanner {
           }
           if (this.withoutText && this.elementStart >= 0) {
             const inner = depth - this.resultsDepth;
-            if (isKey && (inner === 1 || (inner === 2 && this.member !== Member.Other)))
+            if (
+              isKey &&
+              (inner === 1 ||
+                (inner === 2 && this.member !== Member.Other) ||
+                (inner === 4 && this.inner2 === Member.ComponentResults))
+            )
               this.innerKeyStart = i + 1 - this.elementStart;
             else if (!isKey && inner === 2 && this.cutNext) this.cutStart = i - this.elementStart;
             this.cutNext = false;
+            this.shareNext = false;
           }
           break;
         }
@@ -227,6 +253,7 @@ class Scanner {
         case COMMA:
           this.afterColon = false;
           this.cutNext = false;
+          this.shareNext = false;
           if (this.stack.length === this.resultsDepth) {
             if (!this.needComma) throw this.error('a comma where a result should be', i);
             this.needComma = false;
@@ -241,6 +268,9 @@ class Scanner {
             if (this.needComma) throw this.error('a result where a comma should be', i);
             this.elementStart = i;
             this.member = Member.Other;
+            this.inner2 = Member.Other;
+            this.shareNext = false;
+            this.shareStart = -1;
             this.cuts = [];
           } else if (
             c === OPEN_ARRAY &&
@@ -258,6 +288,15 @@ class Scanner {
             this.resultsDepth = depth + 1;
             this.foundResults = true;
           }
+          if (this.shareNext) {
+            // testCase.assert (an array) or componentResults[k].assertion (an object) opens.
+            const inner = depth - this.resultsDepth;
+            if ((inner === 2 && c === OPEN_ARRAY) || (inner === 4 && c === OPEN_OBJECT)) {
+              this.shareStart = i - this.elementStart;
+              this.shareDepth = depth;
+            }
+            this.shareNext = false;
+          }
           this.stack.push(c);
           this.afterColon = false;
           break;
@@ -270,6 +309,11 @@ class Scanner {
           const depth = this.stack.length;
           if (depth < 2) this.keys.length = depth;
           this.afterColon = false;
+          this.shareNext = false;
+          if (depth === this.shareDepth && this.shareStart >= 0) {
+            this.cuts.push(this.shareStart, i + 1 - this.elementStart, Cut.Shared);
+            this.shareStart = -1;
+          }
           if (depth === this.resultsDepth && this.elementStart >= 0) {
             this.element(buf, this.elementStart, i + 1);
             this.elementStart = -1;
@@ -303,30 +347,58 @@ class Scanner {
         ? Member.Prompt
         : equals(buf, start, end, RESPONSE)
           ? Member.Response
-          : Member.Other;
+          : equals(buf, start, end, TEST_CASE)
+            ? Member.TestCase
+            : equals(buf, start, end, GRADING_RESULT)
+              ? Member.GradingResult
+              : Member.Other;
+      this.inner2 = Member.Other;
+      return;
+    }
+    if (depth === 4) {
+      this.shareNext = equals(buf, start, end, ASSERTION);
       return;
     }
     this.cutNext =
       (this.member === Member.Prompt && equals(buf, start, end, RAW)) ||
       (this.member === Member.Response && equals(buf, start, end, OUTPUT));
+    this.shareNext = this.member === Member.TestCase && equals(buf, start, end, ASSERT);
+    this.inner2 =
+      this.member === Member.GradingResult && equals(buf, start, end, COMPONENT_RESULTS)
+        ? Member.ComponentResults
+        : Member.Other;
   }
 
-  /** The element's text, with the strings cut out (`withoutText`) left as "". */
-  private text(buf: Buffer, start: number, end: number): string {
+  /**
+   * The element's text, with the strings cut out (`withoutText`) left as "" and the shared assertions as
+   * placeholders (their values pushed onto `shares`, in order).
+   */
+  private text(buf: Buffer, start: number, end: number, shares: unknown[]): string {
     if (this.cuts.length === 0) return buf.toString('utf8', start, end);
     let text = '';
     let from = start;
-    for (let k = 0; k < this.cuts.length; k += 2) {
-      text += `${buf.toString('utf8', from, start + (this.cuts[k] as number))}""`;
-      from = start + (this.cuts[k + 1] as number);
+    for (let k = 0; k < this.cuts.length; k += 3) {
+      const cutStart = start + (this.cuts[k] as number);
+      const cutEnd = start + (this.cuts[k + 1] as number);
+      if (this.cuts[k + 2] === Cut.Text) text += `${buf.toString('utf8', from, cutStart)}""`;
+      else {
+        const value = this.shared.get(buf, cutStart, cutEnd);
+        // Not JSON: left in place, for JSON.parse of the whole result to report.
+        if (value === NOT_JSON) continue;
+        text += `${buf.toString('utf8', from, cutStart)}"${PLACEHOLDER}${shares.length}"`;
+        shares.push(value);
+      }
+      from = cutEnd;
     }
     return text + buf.toString('utf8', from, end);
   }
 
   private element(buf: Buffer, start: number, end: number): void {
     let value: unknown;
+    const shares: unknown[] = [];
     try {
-      value = JSON.parse(this.text(buf, start, end));
+      value = JSON.parse(this.text(buf, start, end, shares));
+      if (shares.length > 0) restoreShared(value, shares);
     } catch (error) {
       throw this.error(
         `results.results[${this.count}] is not valid JSON (${(error as Error).message})`,
@@ -345,12 +417,111 @@ const enum Member {
   Other,
   Prompt,
   Response,
+  TestCase,
+  GradingResult,
+  ComponentResults,
+}
+
+const enum Cut {
+  Text,
+  Shared,
 }
 
 const PROMPT = Buffer.from('prompt');
 const RESPONSE = Buffer.from('response');
 const RAW = Buffer.from('raw');
 const OUTPUT = Buffer.from('output');
+const TEST_CASE = Buffer.from('testCase');
+const GRADING_RESULT = Buffer.from('gradingResult');
+const ASSERT = Buffer.from('assert');
+const COMPONENT_RESULTS = Buffer.from('componentResults');
+const ASSERTION = Buffer.from('assertion');
+
+/**
+ * What a shared value is written as in a result's text: a string no file can hold by chance or by design (a NUL,
+ * then a secret drawn when this module loads), then the value's index in the result's list.
+ */
+const PLACEHOLDER = `\\u0000${randomBytes(12).toString('hex')}:`;
+const PLACEHOLDER_VALUE = JSON.parse(`"${PLACEHOLDER}"`) as string;
+
+/** Puts the shared values back where `text` left placeholders: testCase.assert, componentResults[k].assertion. */
+function restoreShared(result: unknown, shares: readonly unknown[]): void {
+  const take = (value: unknown): unknown =>
+    typeof value === 'string' && value.startsWith(PLACEHOLDER_VALUE)
+      ? shares[Number(value.slice(PLACEHOLDER_VALUE.length))]
+      : value;
+  const testCase = objectOf(objectOf(result)?.['testCase']);
+  if (testCase && 'assert' in testCase) testCase['assert'] = take(testCase['assert']);
+  const components = objectOf(objectOf(result)?.['gradingResult'])?.['componentResults'];
+  if (Array.isArray(components))
+    for (const component of components) {
+      const c = objectOf(component);
+      if (c && 'assertion' in c) c['assertion'] = take(c['assertion']);
+    }
+}
+
+function objectOf(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+const NOT_JSON: unique symbol = Symbol('not JSON');
+
+/**
+ * Assertions parsed once per distinct text, frozen (every result that holds one shares it). A text is found by its
+ * length and then its bytes (`Buffer.compare`, no decoding); the table stops growing at SHARED_BYTES, and only the
+ * CANDIDATES most recently used of one length are compared, so a file whose every assertion differs costs a few
+ * comparisons more per assertion than parsing them as before.
+ */
+class SharedValues {
+  private readonly byLength = new Map<number, { bytes: Buffer; value: unknown }[]>();
+  private bytes = 0;
+
+  get(buf: Buffer, start: number, end: number): unknown {
+    const length = end - start;
+    const candidates = this.byLength.get(length);
+    if (candidates)
+      for (let k = 0; k < candidates.length; k++) {
+        const candidate = candidates[k] as { bytes: Buffer; value: unknown };
+        if (buf.compare(candidate.bytes, 0, length, start, end) === 0) {
+          if (k > 0) (candidates.splice(k, 1), candidates.unshift(candidate));
+          return candidate.value;
+        }
+      }
+    let value: unknown;
+    try {
+      value = deepFreeze(JSON.parse(buf.toString('utf8', start, end)));
+    } catch {
+      return NOT_JSON;
+    }
+    if (this.bytes + length <= SHARED_BYTES) {
+      const entry = { bytes: Buffer.from(buf.subarray(start, end)), value };
+      if (!candidates) this.byLength.set(length, [entry]);
+      else {
+        candidates.unshift(entry);
+        if (candidates.length > CANDIDATES)
+          this.bytes -= (candidates.pop() as { bytes: Buffer }).bytes.length;
+      }
+      this.bytes += length;
+    }
+    return value;
+  }
+}
+
+/** How many texts of one length are compared before parsing. */
+const CANDIDATES = 8;
+
+/** How much assertion text one scan keeps to compare against. */
+export const SHARED_BYTES = 8 * 2 ** 20;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
 
 /** `buf[start, end)` holds exactly `word`'s bytes (a key written with escapes never does: it is simply not cut). */
 function equals(buf: Buffer, start: number, end: number, word: Buffer): boolean {

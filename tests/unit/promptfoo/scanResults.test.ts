@@ -140,6 +140,84 @@ describe('scanResults', () => {
     }
   });
 
+  it('parses each distinct assertion once when leaving text out, and hands on what JSON.parse would', () => {
+    const random = seeded(12);
+    // A few assertion lists and assertions, repeated across results as promptfoo copies them, and odd shapes.
+    const lists = Array.from({ length: 3 }, () =>
+      Array.from({ length: 1 + Math.floor(random() * 3) }, () => randomValue(random, 2)),
+    );
+    const assertions = Array.from({ length: 4 }, () => ({
+      type: 'javascript',
+      metric: `${NASTY[Math.floor(random() * NASTY.length)]}`,
+      config: randomValue(random, 2),
+    }));
+    const odd = [null, 7, 'text', [1, 2], {}, '\u0000feedface:0', { assertion: { nested: true } }];
+    const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
+    for (let i = 0; i < 150; i++) {
+      const results = Array.from({ length: 1 + Math.floor(random() * 5) }, () => ({
+        testCase: {
+          vars: { assert: pick(lists) },
+          ...(random() < 0.9 && {
+            assert: random() < 0.8 ? [...pick(lists)] : pick(odd),
+          }),
+          metadata: { assertion: pick(assertions) },
+        },
+        gradingResult: {
+          pass: random() < 0.5,
+          ...(random() < 0.9 && {
+            componentResults: Array.from({ length: Math.floor(random() * 4) }, () => ({
+              pass: random() < 0.5,
+              reason: pick(NASTY),
+              ...(random() < 0.9 && { assertion: random() < 0.8 ? pick(assertions) : pick(odd) }),
+              ...(random() < 0.2 && { componentResults: [{ assertion: pick(assertions) }] }),
+            })),
+          }),
+        },
+        // Same names elsewhere: parsed as they are.
+        assertion: pick(assertions),
+        response: { output: 'cut', metadata: { assert: pick(lists) } },
+      }));
+      const text = JSON.stringify({ results: { results } }, null, random() < 0.5 ? 2 : undefined);
+      const found: unknown[] = [];
+      scanResults(file(text), (r) => found.push(r), {
+        chunkBytes: [1, 3, 64, 4096][i % 4]!,
+        withoutText: true,
+      });
+      const expected = results.map((r) => ({ ...r, response: { ...r.response, output: '' } }));
+      expect(found).toEqual(expected);
+    }
+  });
+
+  it('shares one frozen value among the results that hold the same assertion', () => {
+    const assertion = { type: 'javascript', metric: 'm', config: { pattern: '(a|b)' } };
+    const result = () => ({
+      testCase: { assert: [assertion] },
+      gradingResult: { componentResults: [{ pass: true, assertion }] },
+    });
+    const found: Record<string, any>[] = [];
+    scanResults(
+      file(JSON.stringify({ results: { results: [result(), result()] } })),
+      (r) => found.push(r as any),
+      {
+        withoutText: true,
+      },
+    );
+    const [first, second] = found as [Record<string, any>, Record<string, any>];
+    expect(second['testCase']['assert']).toBe(first['testCase']['assert']);
+    expect(second['gradingResult']['componentResults'][0]['assertion']).toBe(
+      first['gradingResult']['componentResults'][0]['assertion'],
+    );
+    expect(Object.isFrozen(first['testCase']['assert'][0]['config'])).toBe(true);
+    expect(first['testCase']['assert']).toEqual([assertion]);
+  });
+
+  it('refuses a broken assertion as it refuses any broken result', () => {
+    const text = '{"results": {"results": [{"testCase": {"assert": [{"type": tru}]}}]}}';
+    expect(() => scanResults(file(text), () => {}, { withoutText: true })).toThrow(
+      /results\.results\[0\] is not valid JSON/,
+    );
+  });
+
   it('hashes the file it read', () => {
     const text = JSON.stringify({ results: { results: [{ a: 1 }] } });
     const { sha256 } = scan(text, 3);
