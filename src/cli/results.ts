@@ -201,8 +201,18 @@ export async function gateCommand(argv: string[], out: Output): Promise<number> 
       );
     }
   }
-  const table = await readTrialsInParallel(inputs(args.positional, 'gate'), { details: false });
-  const verdict = gate(table, baselinePath ? readBaseline(baselinePath) : undefined, options);
+  // The workers parse the results while this thread reads the baseline; an error in the results is still the one
+  // reported first, as when they were read one after the other.
+  const reading = readTrialsInParallel(inputs(args.positional, 'gate'), { details: false });
+  let baseline: ReturnType<typeof readBaseline> | { failed: unknown } | undefined;
+  try {
+    baseline = baselinePath ? readBaseline(baselinePath) : undefined;
+  } catch (failed) {
+    baseline = { failed };
+  }
+  const table = await reading;
+  if (baseline && 'failed' in baseline) throw baseline.failed;
+  const verdict = gate(table, baseline, options);
   out.log(renderGate(verdict, 'text'));
   const summary = stringFlag(args, 'summary');
   if (summary) write(summary, `${renderGate(verdict, 'markdown')}\n`, 'append');

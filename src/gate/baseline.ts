@@ -339,13 +339,17 @@ function validateEvaluator(entry: unknown, at: string): Problem | undefined {
   if ('message' in total) return total;
   const sum = { passes: 0, trials: 0, errors: 0 };
   for (const [row, tally] of Object.entries(entry['rows'])) {
-    const where = `${at}.rows[${JSON.stringify(row)}]`;
-    const checked = badName(row, where) ?? validateTally(tally, where);
+    // A baseline has a line per row and evaluator (millions, for a large run): its name is made only for a problem.
+    const where = () => `${at}.rows[${JSON.stringify(row)}]`;
+    const checked =
+      isTally(tally) && controlCharacter(row) === undefined
+        ? tally
+        : (badName(row, where()) ?? validateTally(tally, where()));
     if ('message' in checked) return checked;
     if (checked.trials + checked.errors === 0)
       return {
-        key: where,
-        message: `${where} counts no call; a row is in a baseline only when it was called`,
+        key: where(),
+        message: `${where()} counts no call; a row is in a baseline only when it was called`,
       };
     sum.passes += checked.passes;
     sum.trials += checked.trials;
@@ -367,7 +371,21 @@ function validateEvaluator(entry: unknown, at: string): Problem | undefined {
   return undefined;
 }
 
+/** What `validateTally` accepts, without naming anything. */
+function isTally(value: unknown): value is Tally {
+  if (!isRecord(value)) return false;
+  let keys = 0;
+  for (const k in value) {
+    if (k !== 'errors' && k !== 'passes' && k !== 'trials') return false;
+    const n = value[k];
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0 || n > MAX_BASELINE_COUNT) return false;
+    keys++;
+  }
+  return keys === 3 && (value['passes'] as number) <= (value['trials'] as number);
+}
+
 function validateTally(value: unknown, at: string): Tally | Problem {
+  if (isTally(value)) return value;
   const keys = ['errors', 'passes', 'trials'];
   if (!isRecord(value) || Object.keys(value).length !== 3 || !keys.every((k) => k in value)) {
     return { key: at, message: `${at} must be an object with exactly "passes", "trials" and "errors"` };

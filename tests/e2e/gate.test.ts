@@ -424,6 +424,11 @@ describe('the gate, end to end', () => {
           ['runs/nope/latest.json', '--baseline', 'baselines/main.json'],
           'runs/nope/latest.json: error: results file not found\n',
         ],
+        // The baseline is read while the results are parsed; the results' error is still the one reported.
+        [
+          ['runs/nope/latest.json', '--baseline', 'baselines/nope.json'],
+          'runs/nope/latest.json: error: results file not found\n',
+        ],
       ];
       for (const [args, stderr] of cases) {
         const run = await gate(...args);
