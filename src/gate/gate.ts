@@ -308,7 +308,10 @@ export function gate(
     if (c.role === 'secondary' && !gatekept.has(c.variant) && testable(c)) c.role = 'primary';
 
   // Each check's rows, made once: a large run has hundreds of thousands of rows, and several steps below read them.
-  const rowsMade = new Map<GateCheck, { before: Map<string, Tally>; after: ReadonlyMap<string, Tally> }>();
+  const rowsMade = new Map<
+    GateCheck,
+    { before: ReadonlyMap<string, Tally>; after: ReadonlyMap<string, Tally> }
+  >();
   const rowsOf = (c: GateCheck) => {
     const known = rowsMade.get(c);
     if (known) return known;
@@ -317,13 +320,11 @@ export function gate(
     return made;
   };
   const rowsOfCheck = (c: GateCheck) => ({
-    before: new Map(
-      Object.entries(
-        (c.evaluator === ROW_VERDICT && c.role === 'primary'
-          ? baseline?.rowVerdicts?.[c.variant]
-          : baseline?.variants[c.variant]?.[c.evaluator]
-        )?.rows ?? {},
-      ),
+    before: new RecordMap(
+      (c.evaluator === ROW_VERDICT && c.role === 'primary'
+        ? baseline?.rowVerdicts?.[c.variant]
+        : baseline?.variants[c.variant]?.[c.evaluator]
+      )?.rows ?? {},
     ),
     after:
       (c.evaluator === ROW_VERDICT && c.role === 'primary'
@@ -763,4 +764,44 @@ function summarise(
   for (const f of failures) kinds.set(f.kind, (kinds.get(f.kind) ?? 0) + 1);
   const parts = [...kinds].map(([kind, n]) => `${n} ${KIND_NAMES[kind as GateFailure['kind']]}`);
   return `Gate failed: ${parts.join(', ')} (${scope}).`;
+}
+
+/**
+ * A baseline's rows (a record, as parsed) read as a map, without copying: a large baseline has hundreds of
+ * thousands of rows per evaluator, and a copy per check was hundreds of megabytes.
+ */
+class RecordMap implements ReadonlyMap<string, Tally> {
+  constructor(private readonly record: Readonly<Record<string, Tally>>) {}
+
+  get size(): number {
+    return Object.keys(this.record).length;
+  }
+
+  get(key: string): Tally | undefined {
+    return Object.hasOwn(this.record, key) ? this.record[key] : undefined;
+  }
+
+  has(key: string): boolean {
+    return Object.hasOwn(this.record, key);
+  }
+
+  keys(): MapIterator<string> {
+    return Object.keys(this.record)[Symbol.iterator]();
+  }
+
+  values(): MapIterator<Tally> {
+    return Object.values(this.record)[Symbol.iterator]();
+  }
+
+  entries(): MapIterator<[string, Tally]> {
+    return Object.entries(this.record)[Symbol.iterator]();
+  }
+
+  [Symbol.iterator](): MapIterator<[string, Tally]> {
+    return this.entries();
+  }
+
+  forEach(f: (value: Tally, key: string, map: ReadonlyMap<string, Tally>) => void): void {
+    for (const [key, value] of this.entries()) f(value, key, this);
+  }
 }
