@@ -158,3 +158,83 @@ describe('a key/value table reads "key: value"', () => {
     expect(kindsOf(text, 5)).toEqual([]);
   });
 });
+
+describe('a round count is read against the formula it comes from, and only as what it claims', () => {
+  it('reads the argument of "log_10(10^6)" as 10⁶, so six rounds of fanout 3 fail', () => {
+    const text =
+      'Gateways and sites form two tiers.\n\nOver the whole fleet with fanout 3, R = log_10(10^6) = 6 rounds.';
+    expect(failing(text, 'rounds')).toHaveLength(1);
+  });
+
+  it('reads "at least ⌈log₂ 10⁶⌉ = 20 rounds" as a floor, not an estimate to compare with the mean', () => {
+    const text = 'Flat push with fanout 1 needs at least ⌈log₂ 10⁶⌉ = 20 rounds, and about 34 on average.';
+    const twenty = extractClaims(text).claims.find((x) => x.kind === 'rounds' && x.quantity.value === 20);
+    expect(twenty?.quantity.qualifier).toBe('atLeast');
+    expect(failing(text, 'rounds')).toEqual([]);
+  });
+
+  it('reads "roughly one round above the formula" as a difference, not a round count', () => {
+    const text =
+      '- Racks (~2,000 nodes): push, fanout 3. Simulation lands roughly one round above the formula, so we budget 10 rounds.';
+    expect(failing(text, 'rounds')).toEqual([]);
+  });
+});
+
+describe('SWIM without suspicion, in other words', () => {
+  const swim = (text: string) =>
+    failing(`SWIM probes one member per 1 s period with 3 indirect pings. ${text}`, 'swim');
+
+  it('fails a member declared dead as soon as its indirect probes go unanswered', () => {
+    expect(
+      swim(
+        'Members carry incarnation numbers. When no helper gets an ack, the member is marked failed at once and the news is gossiped.',
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('fails a reply that skips the "suspect" state or does not keep incarnation numbers', () => {
+    expect(swim('We skip the "suspect" stage to react faster.')).toHaveLength(1);
+    expect(swim("Members don't carry incarnation numbers; a wrongly evicted node rejoins.")).toHaveLength(1);
+  });
+
+  it('passes death at once after the suspicion timeout, or for a member that leaves on purpose', () => {
+    expect(
+      swim(
+        'A suspect that does not refute with a higher incarnation before its timeout expires is declared dead immediately. A member that leaves gracefully is marked dead at once.',
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('rumor mongering that turns anti-entropy down', () => {
+  it('fails when the only mentions of reconciliation weigh its cost', () => {
+    const text = [
+      'Invalidations spread as rumors: push to 3 peers per round, losing interest with probability 1/4.',
+      'At this scale the cost of periodic reconciliation dominates, and missing 0.7% is cheaper than running reconciliation traffic.',
+      'There is no periodic anti-entropy at all.',
+    ].join(' ');
+    expect(failing(text, 'red flag')).toHaveLength(1);
+  });
+
+  it('passes rumor mongering backed by a digest exchange it runs', () => {
+    const text =
+      'Invalidations spread as rumors with k = 4. There is no separate anti-entropy service. Every node also runs a digest exchange with a random peer every 10 s.';
+    expect(failing(text, 'red flag')).toEqual([]);
+  });
+});
+
+describe('the design reaches the row’s population', () => {
+  it('fails a design worked out for an N it declares far below the row’s', () => {
+    const text =
+      'Every point of presence is one participant. That gives N = 400 for the protocol. Push with fanout 3 every 200 ms: R ≈ 4.3 + 2.0 ≈ 6.3, budget 8 rounds.';
+    expect(failing(text, 'scale')).toHaveLength(1);
+  });
+
+  it('passes a tier’s own N, and a reply that also states the whole population', () => {
+    expect(failing('Inside a site (N = 2,000, f = 3) we budget 10 rounds of 100 ms.', 'scale')).toEqual([]);
+    expect(failing('For the racks, N = 2,000 per rack; R ≈ 8 rounds.', 'scale')).toEqual([]);
+    expect(
+      failing('Flat push over N = 2,000 is easy; across all 1,000,000 nodes two tiers are needed.', 'scale'),
+    ).toEqual([]);
+  });
+});

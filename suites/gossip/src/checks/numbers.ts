@@ -11,7 +11,7 @@
 import { bloomBitsPerElement, bloomOptimalHashes } from '../bloom';
 import { extractClaims, type Claim, type ClaimKind } from '../claims/claims';
 import { maxOf, minOf, MIN_POPULATION, ReplyContext, type Scope } from './context';
-import { checkStageTotals, checkSubstance, checkSums } from './totals';
+import { checkCoverage, checkStageTotals, checkSubstance, checkSums } from './totals';
 import { checkBandwidth, checkFullState, checkResidue } from './traffic';
 import { checkRedFlags } from './redFlags';
 import { scanQuantities } from '../claims/quantity';
@@ -49,6 +49,7 @@ export function checkNumbers(reply: string, scenario: Scenario): CheckVerdict {
     ...checkSums(context),
     ...checkStageTotals(context),
     ...checkSubstance(context),
+    ...checkCoverage(context),
     ...checkResidue(context),
     ...checkBandwidth(context),
     ...checkFullState(context),
@@ -136,14 +137,19 @@ function roundsContext(c: ReplyContext, claim: Claim): RoundsContext | undefined
   return { population: all[0]!, populationScope: 'fallback', fanout, mode, seeds };
 }
 
-/** "log₄500", "log_4(2000)", "log4(50)": the argument of the one logarithm a sentence works a round count from. */
-const LOG_OF =
-  /\blog(?:[₀-₉]+|_\{?\d+(?:\.\d+)?\}?|\d(?=\s*\())?\s*\(?\s*(\d[\d,]*(?:\.\d+)?)(?![\d,.]*\s*[×x*^])/gi;
+/**
+ * "log₄500", "log_4(2000)", "log4(50)", "log_10(10^6)", "log₃ 10⁶": the argument of the one logarithm a sentence works
+ * a round count from, read as a quantity (a power of ten is its value, not its base).
+ */
+const LOG_OF = /\blog(?:[₀-₉]+|_\{?\d+(?:\.\d+)?\}?|\d(?=\s*\())?\s*\(?\s*(?=\d)/gi;
 
 function formulaPopulation(sentence: string): number | undefined {
   const found = new Set<number>();
   for (const m of sentence.matchAll(LOG_OF)) {
-    const n = Number((m[1] ?? '').replace(/,/g, ''));
+    const from = m.index + m[0].length;
+    const argument = scanQuantities(sentence.slice(from, from + 24))[0];
+    if (argument === undefined || argument.start !== 0 || argument.dimension !== 'count') continue;
+    const n = argument.value;
     if (Number.isFinite(n) && n >= 2) found.add(n);
   }
   // Two tiers worked out in one sentence: which one the count belongs to is not the formula's to say.
@@ -560,10 +566,7 @@ function checkSwim(c: ReplyContext): Finding[] {
   if (!/\bswim\b/i.test(text)) return [];
   // "without suspicion", "no incarnation numbers", "with the suspicion subprotocol removed", "we do not use
   // incarnation numbers or a Suspect state", "drops the suspect state".
-  const negated =
-    /\b(?:without|no|disable[sd]?|skip\w*|omit\w*|drop\w*|remov\w*|do(?:es)?\s+not\s+(?:use|keep|need|have))\s+(?:the\s+|any\s+|an?\s+)?(?:[\w-]+\s+)?(?:suspicion|suspect|incarnation)|\b(?:suspicion|suspect)(?:\s+[\w-]+){0,2}\s+(?:removed|disabled|dropped|omitted|turned off)\b/i.exec(
-      text,
-    );
+  const negated = SWIM_WITHOUT_SUSPICION.exec(text) ?? deadAtOnce(c);
   const suspicion = /suspicion|suspect|lifeguard|memberlist/i.test(text);
   const incarnation = /incarnation|refut\w*|lifeguard|memberlist/i.test(text);
   if (negated) {
@@ -597,6 +600,29 @@ function checkSwim(c: ReplyContext): Finding[] {
   return [
     { check: 'swim', outcome: 'PASS', detail: 'SWIM with suspicion and incarnation numbers (refutation)' },
   ];
+}
+
+/**
+ * "without suspicion", "no incarnation numbers", "with the suspicion subprotocol removed", "we do not use incarnation
+ * numbers or a Suspect state", "drops the suspect state", "skip an intermediate \"suspect\" stage", "don't track
+ * incarnation numbers": the reply removes what keeps a lost probe from killing a healthy node.
+ */
+const SWIM_WITHOUT_SUSPICION =
+  /\b(?:without|no|disable[sd]?|skip\w*|omit\w*|drop\w*|remov\w*|(?:do(?:es)?\s*n[o']t|never)\s+[\w-]+)\s+(?:the\s+|any\s+|an?\s+)?(?:[\w-]+\s+)?["'“‘]?(?:suspicion|suspect|incarnation)|\b(?:suspicion|suspect)(?:\s+[\w-]+){0,2}\s+(?:removed|disabled|dropped|omitted|turned off)\b/i;
+/** "is declared dead immediately", "marked failed at once": a node dead the moment a probe goes unanswered. */
+const DEAD_AT_ONCE =
+  /\b(?:declared|marked|considered|treated\s+as)\s+(?:as\s+)?(?:dead|failed|down)\s+(?:immediately|at once|right away|instantly|straight away)\b|\b(?:immediately|instantly|at once)\s+(?:declared|marked|considered)\s+(?:as\s+)?(?:dead|failed|down)\b/i;
+/** A sentence about what follows a suspicion, or a node that leaves on purpose: dying at once is right there. */
+const AFTER_SUSPICION = /suspic|suspect|time-?out|expire|refut|\bleav|\bleft\b|graceful|announc|voluntar/i;
+
+/** A design sentence (not a rejected option) that declares a node dead the moment its probe fails. */
+function deadAtOnce(c: ReplyContext): RegExpExecArray | null {
+  for (const s of c.extracted.sentences) {
+    if (c.extracted.rejected.has(s.index) || AFTER_SUSPICION.test(s.text)) continue;
+    const found = DEAD_AT_ONCE.exec(s.text);
+    if (found) return found;
+  }
+  return null;
 }
 
 // §2, §8: "memberlist defaults detect and disseminate in under 5 s at 10^6 nodes" (suspicion Min alone is 24 s).

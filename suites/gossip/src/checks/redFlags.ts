@@ -34,6 +34,8 @@ const DECLINED = /\b(?:no|not|never|without|avoid\w*|would|instead|rather than)\
 /** Anti-entropy turned down: "no anti-entropy", "periodic anti-entropy: none", "anti-entropy is not needed". */
 const NO_ANTI_ENTROPY =
   /\b(?:no|without|none|zero|drop\w*|remov\w*|skip\w*|omit\w*|forgo\w*)\s+(?:[\w-]+\s+){0,2}anti-?\s?entropy\b|\banti-?\s?entropy\b[^.;]{0,20}?(?::\s*none\b|\b(?:is|are)\s+(?:not\s+(?:needed|required|necessary|used)|unnecessary)|\bnot\s+required\b)/i;
+/** A comparison or a cost weighed: "far lower than running reconciliation", "the cost of periodic reconciliation". */
+const WEIGHED = /\bthan\b|\bcost\s+of\b/i;
 const RUMOR = /rumou?r[- ]mongering|\bSIR\b|infect[- ]and[- ]die|feedback counter|\brumou?rs?\b/i;
 /** "This makes the protocol Byzantine fault tolerant", "Byzantine-resilient thanks to signatures". */
 const BYZANTINE_CLAIM =
@@ -88,11 +90,13 @@ export function checkRedFlags(c: ReplyContext): Finding[] {
   const declinesAntiEntropy = own.find(
     (s) => NO_ANTI_ENTROPY.test(s.text) && !/\b(?:would|could|might|otherwise|lest)\b/i.test(s.text),
   );
+  // A sentence that weighs reconciliation's cost ("cheaper than running reconciliation traffic") does not run it.
   const runsAntiEntropy = own.some(
     (s) =>
       /anti-?\s?entropy|merkle|scuttlebutt|digest exchange|reconcil/i.test(s.text) &&
       !NO_ANTI_ENTROPY.test(s.text) &&
       !DECLINED.test(s.text) &&
+      !WEIGHED.test(s.text) &&
       !heading(s.text),
   );
   if (declinesAntiEntropy && !runsAntiEntropy && RUMOR.test(c.extracted.text))

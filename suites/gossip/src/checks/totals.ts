@@ -244,3 +244,42 @@ export function checkSubstance(c: ReplyContext): Finding[] {
     },
   ];
 }
+
+/** "N = 500", "N: 10,000": the population a sentence names as its N. */
+const DECLARED_N = /(?<![\w'′_])N\s*(?:=|≈|~|:)\s*$/;
+/** Words that bind an N to one tier or group: "inside a site (N = 2,000)", "gateway tier, N = 1,500". */
+const TIER_WORDS =
+  /\b(?:sites?|locations?|pops?|regions?|tiers?|gateways?|clusters?|zones?|racks?|continents?|groups?|backbone|levels?|layers?|shards?|cells?|hubs?|relays?|per|each|inside|within|between|among|across|intra\w*|inter\w*)\b/i;
+const PER_GROUP_AFTER = /^\s*(?:[\w-]+\s+)?(?:per|in each|inside|within|at each|each|a piece)\b/i;
+
+/**
+ * The design must reach the row's population. A reply that declares the N it designs for ("That makes N = 500",
+ * "Scale used: N = 10,000 nodes"), outside any one tier, and states no population of the row's size anywhere has
+ * modelled another system. Only an N the reply declares for the whole design counts: a tier's N is that tier's.
+ */
+export function checkCoverage(c: ReplyContext): Finding[] {
+  const n = c.scenario.nodes;
+  if (!n) return [];
+  const populations = [...c.of('nodes'), ...c.of('groups')];
+  if (populations.some((x) => x.quantity.high >= n / 2)) return [];
+  const declared = c.of('nodes').filter((x) => {
+    if (x.counterfactual || c.extracted.rejected.has(x.sentence)) return false;
+    const stage = x.stage === undefined ? undefined : c.extracted.stages.stages[x.stage];
+    if (stage?.implied !== undefined) return false;
+    const before = x.snippet.slice(0, x.quantity.start);
+    if (!DECLARED_N.test(before) || TIER_WORDS.test(before)) return false;
+    if (PER_GROUP_AFTER.test(x.snippet.slice(x.quantity.end, x.quantity.end + 30))) return false;
+    const heading = c.extracted.sentences[c.sectionOf(x.sentence)]?.text ?? '';
+    return !TIER_WORDS.test(heading);
+  });
+  if (declared.length === 0) return [];
+  const largest = declared.reduce((a, b) => (b.quantity.value > a.quantity.value ? b : a));
+  return [
+    {
+      check: 'scale',
+      outcome: 'FAIL',
+      detail: `the design is worked out for N = ${show(largest.quantity.value)}, and no population it states reaches the row's ${show(n)} nodes: its rounds, membership and times model a smaller system`,
+      snippet: largest.snippet,
+    },
+  ];
+}

@@ -138,7 +138,9 @@ const ONE_ROUND_AS_UNIT =
   /^\s*(?:gossip\s+|WAN\s+|LAN\s+)?round\s+(?:\w+ly\s+)?(?:costs?|takes?|lasts?|is|=|every|each|per|of|at|in|for|spans?|equals?)\b/i;
 const ROUNDS_BEFORE =
   /\brounds?\s*(?:\([^)]*\)\s*)?(?:to\s+(?:converge|full coverage|reach\s+\w+(?:\s+\w+)?)\s*)?(?:=|:|≈|~|of)\s*$/i;
-const LOWER_BOUND = /lower bound|hard bound|\bfloor\b|\bminimum\b|no fewer than/i;
+/** "the lower bound is 9 rounds", "needs at least ⌈log₂ 10⁶⌉ = 20 rounds": the figure is a floor, not an estimate. */
+const LOWER_BOUND =
+  /lower bound|hard bound|\bfloor\b|\bminimum\b|no fewer than|⌈[^⌉]{0,40}⌉\s*(?:=|≈)\s*$|\bat least\b[^.;]{0,40}(?:=|≈)\s*$/i;
 const R_BEFORE = /(?<![\w'′])R\s*(?:=|≈|~|≃|≥|>=)?\s*$/;
 /** "adds 1–3 rounds", "plus ln N / f ≈ 4.6 rounds" (an increment), "every 10 rounds" (a period): not a total. */
 const PARTIAL_BEFORE =
@@ -157,7 +159,7 @@ const RELAY_LIMIT_BEFORE =
  */
 const CHAIN_TERM_AFTER = /^\s*(?:rounds?\s*)?\+[^=≈~;\n]{0,60}[=≈~]/i;
 const PARTIAL_AFTER =
-  /^\s*(?:\w+\s+)?rounds?\s+(?:of|for|in)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:growth|tail|exponential|initial|first|second|last|final|phase|stage)|^\s*(?:more|extra|additional|further)\s+rounds?\b/i;
+  /^\s*(?:\w+\s+)?rounds?\s+(?:of|for|in)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:growth|tail|exponential|initial|first|second|last|final|phase|stage)|^\s*(?:more|extra|additional|further)\s+rounds?\b|^\s*(?:\w+\s+)?rounds?\s+(?:above|below|beyond|more than|less than|fewer than|short of|behind|ahead of|on top of)\b/i;
 
 const FANOUT_BEFORE =
   /\bfan-?outs?\b(?:\s*\(?\s*f\s*\)?)?\s*(?:of|=|:|≈|~|is|at|to|set to)?\s*(?:(?:a|an)\s+)?(?:f\s*=\s*)?$/i;
