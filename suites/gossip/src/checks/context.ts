@@ -5,6 +5,7 @@
  */
 import { modesIn, type Claim, type ClaimKind, type ReplyClaims } from '../claims/claims';
 import type { Scenario } from '../claims/scenario';
+import type { Sentence } from '../claims/segments';
 import type { SpreadMode } from '../simulation';
 
 /** Where to look around a claim, nearest first. A claim outside every stage has no stage scope. */
@@ -21,13 +22,17 @@ export const MIN_POPULATION = 16;
  */
 export class ReplyContext {
   readonly claims: Claim[];
-  private readonly texts = new Map<string, string>();
-  /** kind → scope key (see scopeKey) → claims. */
-  private readonly buckets = new Map<ClaimKind, Map<number, Claim[]>>();
-  /** figure name → scope key → value (undefined is stored as NONE). */
-  private readonly memo = new Map<string, Map<number, unknown>>();
+  /**
+   * kind → scope (SCOPES order) → id of the sentence, stage, line or block → claims. Dense arrays, not maps: a
+   * hostile reply has tens of thousands of ids.
+   */
+  private readonly buckets = new Map<ClaimKind, Claim[][][]>();
+  /** figure name → scope → id → value (NONE for a figure computed as undefined). */
+  private readonly memo = new Map<string, unknown[][]>();
+  /** The id of the stage scope of a claim outside every stage (one past the last stage). */
+  private readonly noStage: number;
   private populationList: number[] | undefined;
-  private readonly bySentence = new Map<number, Claim[]>();
+  private readonly bySentence: Claim[][] = [];
   /** For each sentence, the index of the heading sentence it sits under (-1 before the first heading). */
   private readonly sections: number[] = [];
 
@@ -36,49 +41,43 @@ export class ReplyContext {
     readonly scenario: Scenario,
   ) {
     this.claims = extracted.claims;
-    const parts = new Map<string, string[]>();
-    for (const s of extracted.sentences) {
-      for (const key of [`line:${s.line}`, `block:${s.block}`]) {
-        const list = parts.get(key);
-        if (list) list.push(s.text);
-        else parts.set(key, [s.text]);
-      }
-    }
-    for (const [key, list] of parts) this.texts.set(key, ` ${list.join(' ')}`);
+    this.noStage = extracted.stages.stages.length;
     let section = -1;
     for (const sentence of extracted.sentences) {
       if (/^\s*#{1,6}\s/.test(sentence.text)) section = sentence.index;
       this.sections.push(section);
     }
     for (const claim of this.claims) {
-      const list = this.bySentence.get(claim.sentence);
+      const list = this.bySentence[claim.sentence];
       if (list) list.push(claim);
-      else this.bySentence.set(claim.sentence, [claim]);
+      else this.bySentence[claim.sentence] = [claim];
       let byScope = this.buckets.get(claim.kind);
-      if (!byScope) this.buckets.set(claim.kind, (byScope = new Map()));
-      for (const scope of SCOPES) {
-        const key = scopeKey(scope, claim);
-        const list = byScope.get(key);
-        if (list) list.push(claim);
-        else byScope.set(key, [claim]);
+      if (!byScope) this.buckets.set(claim.kind, (byScope = SCOPES.map(() => [])));
+      for (let scope = 0; scope < SCOPES.length; scope++) {
+        const id = this.idOf(scope, claim);
+        const ids = byScope[scope]!;
+        const bucket = ids[id];
+        if (bucket) bucket.push(claim);
+        else ids[id] = [claim];
       }
     }
   }
 
   of(kind: ClaimKind): Claim[] {
-    return this.buckets.get(kind)?.get(REPLY_KEY) ?? [];
+    return this.buckets.get(kind)?.[REPLY]?.[0] ?? [];
   }
 
   /** Claims of `kind` in the same sentence, line, block or reply as `at`. */
   inScope(kind: ClaimKind, scope: Scope, at: Claim): Claim[] {
     // Outside every stage there is no stage: claims outside stages are not one tier's figures.
     if (scope === 'stage' && at.stage === undefined) return [];
-    return this.buckets.get(kind)?.get(scopeKey(scope, at)) ?? [];
+    const index = SCOPE_INDEX[scope];
+    return this.buckets.get(kind)?.[index]?.[this.idOf(index, at)] ?? [];
   }
 
   /** Every claim of sentence `index`, in reading order. */
   claimsInSentence(index: number): Claim[] {
-    return this.bySentence.get(index) ?? [];
+    return this.bySentence[index] ?? [];
   }
 
   /** The heading a sentence sits under, as that heading's sentence index; -1 before the first heading. */
@@ -88,16 +87,22 @@ export class ReplyContext {
 
   /** The first claim of `kind` in sentence `index`. */
   firstInSentence(kind: ClaimKind, index: number): Claim | undefined {
-    return this.buckets.get(kind)?.get(index * SCOPES.length)?.[0];
+    return this.buckets.get(kind)?.[SENTENCE]?.[index]?.[0];
   }
 
   /** `compute()` once per (name, scope of `at`), remembered. */
   private remember<T>(name: string, scope: Scope, at: Claim, compute: () => T): T {
     let byScope = this.memo.get(name);
-    if (!byScope) this.memo.set(name, (byScope = new Map()));
-    const key = scopeKey(scope, at);
-    if (!byScope.has(key)) byScope.set(key, compute());
-    return byScope.get(key) as T;
+    if (!byScope) this.memo.set(name, (byScope = SCOPES.map(() => [])));
+    const index = SCOPE_INDEX[scope];
+    const ids = byScope[index]!;
+    const id = this.idOf(index, at);
+    let value = ids[id];
+    if (value === undefined) {
+      const computed = compute();
+      ids[id] = value = computed === undefined ? NONE : computed;
+    }
+    return (value === NONE ? undefined : value) as T;
   }
 
   /**
@@ -133,8 +138,8 @@ export class ReplyContext {
     const texts: [Scope, () => string][] = [
       ['sentence', () => at.snippet],
       ['stage', () => (at.stage === undefined ? '' : (this.extracted.stages.stages[at.stage]?.text ?? ''))],
-      ['line', () => this.texts.get(`line:${at.line}`) ?? ''],
-      ['block', () => this.texts.get(`block:${at.block}`) ?? ''],
+      ['line', () => this.textAround(at.sentence, (x) => x.line === at.line)],
+      ['block', () => this.textAround(at.sentence, (x) => x.block === at.block)],
       ['reply', () => this.extracted.text],
     ];
     for (const [scope, text] of texts) {
@@ -142,6 +147,30 @@ export class ReplyContext {
       if (modes.size > 0) return fastest(modes);
     }
     return 'push';
+  }
+
+  /**
+   * The sentences next to sentence `index` that share its line or block, joined: sentences are in reading order, so
+   * they are the run around it. Called once per line or block (modes are remembered per scope).
+   */
+  private textAround(index: number, same: (s: Sentence) => boolean): string {
+    const sentences = this.extracted.sentences;
+    let from = index;
+    while (from > 0 && same(sentences[from - 1]!)) from--;
+    let to = index;
+    while (to + 1 < sentences.length && same(sentences[to + 1]!)) to++;
+    let text = '';
+    for (let i = from; i <= to; i++) text += ` ${sentences[i]!.text}`;
+    return text;
+  }
+
+  /** The id of `at`'s sentence, stage, line or block (scope by its index in SCOPES); 0 for the reply. */
+  private idOf(scope: number, at: Claim): number {
+    if (scope === SENTENCE) return at.sentence;
+    if (scope === STAGE) return at.stage ?? this.noStage;
+    if (scope === LINE) return at.line;
+    if (scope === BLOCK) return at.block;
+    return 0;
   }
 
   /** The reply's fastest mode overall. */
@@ -173,21 +202,16 @@ export class ReplyContext {
   }
 }
 
-/** One number per (scope, id): sentence i → 4i, line i → 4i + 1, block i → 4i + 2, the reply → 3. */
-/**
- * One number per (scope, id): sentence i → 5i, stage i → 5i + 1, line i → 5i + 2, block i → 5i + 3, the reply → 4;
- * NO_STAGE for the stage scope of a claim outside every stage.
- */
-function scopeKey(scope: Scope, at: Claim): number {
-  if (scope === 'sentence') return at.sentence * SCOPES.length;
-  if (scope === 'stage') return at.stage === undefined ? NO_STAGE : at.stage * SCOPES.length + 1;
-  if (scope === 'line') return at.line * SCOPES.length + 2;
-  if (scope === 'block') return at.block * SCOPES.length + 3;
-  return REPLY_KEY;
-}
-
-const REPLY_KEY = 4;
-const NO_STAGE = -1;
+const [SENTENCE, STAGE, LINE, BLOCK, REPLY] = [0, 1, 2, 3, 4] as const;
+const SCOPE_INDEX: Record<Scope, number> = {
+  sentence: SENTENCE,
+  stage: STAGE,
+  line: LINE,
+  block: BLOCK,
+  reply: REPLY,
+};
+/** A figure computed as undefined, told apart from one not computed yet. */
+const NONE = Symbol('none');
 
 /** Smallest of many numbers without spreading them onto the stack (Math.min(...xs) overflows on huge lists). */
 export function minOf(values: number[]): number {

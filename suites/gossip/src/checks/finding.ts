@@ -62,6 +62,8 @@ export function show(value: number, digits = 3): string {
     return BigInt(Math.round(value))
       .toString()
       .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  // An integer of at most `digits` digits is its own rounding.
+  if (Number.isInteger(value) && digits >= 3) return String(value);
   return String(Number(value.toPrecision(digits)));
 }
 

@@ -763,7 +763,10 @@ function roundsText(q: { text: string; value: number }): string {
 }
 
 function distinct(values: number[]): number[] {
-  return [...new Set(values.map((v) => Number(v.toPrecision(9))))];
+  // An integer below 10⁹ is its own 9-digit rounding: no string round trip (thousands of calls on a long reply).
+  return [
+    ...new Set(values.map((v) => (Number.isInteger(v) && Math.abs(v) < 1e9 ? v : Number(v.toPrecision(9))))),
+  ];
 }
 
 function percent(p: number): string {

@@ -137,44 +137,74 @@ function stageTimes(c: ReplyContext, lines: readonly string[]): StageTime[] {
   const out: StageTime[] = [];
   const kept: StageParameters[] = [];
   for (const stage of c.extracted.stages.stages) {
-    const claims = stage.sentences.flatMap((i) => c.claimsInSentence(i));
-    const current = claims.filter((x) => !x.counterfactual);
-    if (current.length === 0 || current.length < claims.length) continue;
-    const of = (kinds: ClaimKind[]) => current.filter((x) => kinds.includes(x.kind));
-    const pops = of(['nodes', 'groups']).filter((x) => x.quantity.value >= MIN_POPULATION);
-    const fanouts = of(['fanout']);
-    const ticks = of(['interval', 'roundCost']);
-    const parameters: StageParameters = {
-      ...(pops.length > 0 ? { population: minOf(pops.map((x) => x.quantity.value)) } : {}),
-      ...(fanouts.length > 0 ? { fanout: fanouts[0]!.quantity.value } : {}),
-      ...(ticks.length > 0 ? { tick: minOf(ticks.map((x) => x.quantity.value)) } : {}),
-    };
-    // A table and its prose describe the same tier twice: count it once. (Linear in stages while few are kept;
-    // a reply of thousands of distinct tiers costs stages × kept, bounded by MAX_KEPT.)
-    if (kept.length < MAX_KEPT && kept.some((k) => sameTier(k, parameters))) continue;
-    if (kept.length < MAX_KEPT) kept.push(parameters);
-    const stated = of(['convergence']).map((x) => (x.quantity.low > 0 ? x.quantity.low : x.quantity.value));
-    let floor: number | undefined;
-    if (stage.kind === 'epidemic') {
-      const rounds = of(['rounds']).filter((x) => !x.partial);
-      const latencies = of(['latency']);
-      if (rounds.length > 0 && ticks.length > 0) {
-        const l = latencies.length > 0 ? minOf(latencies.map((x) => x.quantity.value)) : 0;
-        floor =
-          minOf(rounds.map((x) => x.quantity.low)) * Math.max(minOf(ticks.map((x) => x.quantity.low)), l);
+    // One pass over the stage's claims (a hostile reply has tens of thousands of stages).
+    let first: Claim | undefined;
+    let counterfactual = false;
+    let population = Infinity;
+    let fanout: number | undefined;
+    let tick = Infinity;
+    let tickLow = Infinity;
+    let statedMin = Infinity;
+    let roundsLow = Infinity;
+    let latency = Infinity;
+    for (const i of stage.sentences) {
+      for (const x of c.claimsInSentence(i)) {
+        if (x.counterfactual) counterfactual = true;
+        first ??= x;
+        const q = x.quantity;
+        switch (x.kind) {
+          case 'nodes':
+          case 'groups':
+            if (q.value >= MIN_POPULATION) population = Math.min(population, q.value);
+            break;
+          case 'fanout':
+            fanout ??= q.value;
+            break;
+          case 'interval':
+          case 'roundCost':
+            tick = Math.min(tick, q.value);
+            tickLow = Math.min(tickLow, q.low);
+            break;
+          case 'convergence':
+            statedMin = Math.min(statedMin, q.low > 0 ? q.low : q.value);
+            break;
+          case 'rounds':
+            if (!x.partial) roundsLow = Math.min(roundsLow, q.low);
+            break;
+          case 'latency':
+            latency = Math.min(latency, q.value);
+            break;
+          default:
+        }
       }
     }
+    if (first === undefined || counterfactual) continue;
+    // A table and its prose describe the same tier twice: count it once. (Linear in stages while few are kept;
+    // a reply of thousands of distinct tiers costs stages × kept, bounded by MAX_KEPT.)
+    if (kept.length < MAX_KEPT) {
+      const parameters: StageParameters = {
+        ...(population !== Infinity ? { population } : {}),
+        ...(fanout !== undefined ? { fanout } : {}),
+        ...(tick !== Infinity ? { tick } : {}),
+      };
+      if (kept.some((k) => sameTier(k, parameters))) continue;
+      kept.push(parameters);
+    }
+    const stated = statedMin !== Infinity ? [statedMin] : [];
+    let floor: number | undefined;
+    if (stage.kind === 'epidemic' && roundsLow !== Infinity && tick !== Infinity)
+      floor = roundsLow * Math.max(tickLow, latency !== Infinity ? latency : 0);
     const least = Math.max(stated.length > 0 ? minOf(stated) : 0, floor ?? 0);
     if (least <= 0) continue;
     // A fallback or degraded path runs instead of the stage it stands in for, not after it: not a stage to add.
     if (ALTERNATIVE_PATH.test(labelOf(c, lines, stage.sentences[0]!))) continue;
-    const table = tableOf(c, lines, current[0]!.sentence);
+    const table = tableOf(c, lines, first.sentence);
     out.push({
       stage: stage.index,
       ...(stated.length > 0 ? { stated: minOf(stated) } : {}),
       ...(floor !== undefined ? { floor } : {}),
       least,
-      section: sectionOf(c, current[0]!),
+      section: sectionOf(c, first),
       ...(table !== undefined ? { table } : {}),
     });
   }

@@ -312,6 +312,8 @@ interface SentenceFacts {
   closers: number[];
 }
 
+const RECONCILIATION = new RegExp(SUBJECTS[0]![1].source, 'i');
+
 function factsOf(s: string, aboutBloom: boolean): SentenceFacts {
   return {
     aboutBloom,
@@ -323,12 +325,23 @@ function factsOf(s: string, aboutBloom: boolean): SentenceFacts {
     swim: /\bswim\b|ping-req|indirect/i.test(s),
     falsePositive: /false[- ]?positive|\bFPR\b|\bFP\b|error rate/i.test(s),
     message: /\budp\b|message|payload|packet|datagram/i.test(s),
-    reconciliation: new RegExp(SUBJECTS[0]![1].source, 'i').test(s),
+    reconciliation: RECONCILIATION.test(s),
     disseminationCue: DISSEMINATION_CUE.test(s),
-    subjects: SUBJECTS.map(([subject, re]) => [subject, [...s.matchAll(re)].map((m) => m.index)]),
-    calls: [...s.matchAll(/m(?:ax|in)\(/g)].map((m) => m.index),
-    closers: [...s.matchAll(/\)/g)].map((m) => m.index),
+    subjects: SUBJECTS.map(([subject, re]) => [subject, offsets(re, s)]),
+    calls: offsets(CALL, s),
+    closers: offsets(CLOSER, s),
   };
+}
+
+const CALL = /m(?:ax|in)\(/g;
+const CLOSER = /\)/g;
+
+/** Start offsets of every match of global `re` in `s` (none of these patterns matches the empty string). */
+function offsets(re: RegExp, s: string): number[] {
+  const out: number[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(s); m !== null; m = re.exec(s)) out.push(m.index);
+  return out;
 }
 
 function readSentence(
@@ -681,18 +694,25 @@ function chainValue(before: string, keyword: RegExp): boolean {
  * after it. Keyword offsets are found once per sentence, so each lookup is a binary search.
  */
 function subjectAt(facts: SentenceFacts, position: number): Subject | undefined {
-  let best: { subject: Subject; at: number } | undefined;
-  let next: { subject: Subject; at: number } | undefined;
+  // Scalars, not {subject, at} objects: called for every number of the reply.
+  let best: Subject | undefined;
+  let bestAt = -Infinity;
+  let next: Subject | undefined;
+  let nextAt = Infinity;
   for (const [subject, starts] of facts.subjects) {
     const i = firstAtOrAfter(starts, position);
     const before = starts[i - 1];
-    if (before !== undefined && before >= position - WINDOW && (!best || before > best.at))
-      best = { subject, at: before };
+    if (before !== undefined && before >= position - WINDOW && (best === undefined || before > bestAt)) {
+      best = subject;
+      bestAt = before;
+    }
     const after = starts[i];
-    if (after !== undefined && after < position + WINDOW && (!next || after < next.at))
-      next = { subject, at: after };
+    if (after !== undefined && after < position + WINDOW && (next === undefined || after < nextAt)) {
+      next = subject;
+      nextAt = after;
+    }
   }
-  return (best ?? next)?.subject;
+  return best ?? next;
 }
 
 /** Index of the first element of ascending `values` that is at least `x` (values.length when none). */
