@@ -10,6 +10,8 @@ import { readScenario } from '../src/claims/scenario';
 import { checkNumbers } from '../src/checks/numbers';
 import { checkSafety } from '../src/checks/safety';
 import { checkStructure } from '../src/checks/structure';
+import { ReplyContext } from '../src/checks/context';
+import { checkCoverage } from '../src/checks/totals';
 import { loadSeed } from '../src/calibration/seed';
 import { HOSTILE_REPLIES, MEGABYTE } from '../../../bench/gossipChecks';
 
@@ -58,5 +60,17 @@ describe('a long reply is read in full, not cut short to stay fast', () => {
     expect(verdict.reason).toMatch(
       /reply says 3 rounds with fanout 1 at N=1,000,000 \(push\); lower bound ⌈log2\(1e6\)⌉ = 20; FAIL/,
     );
+  });
+});
+
+describe('a check that looks before each number looks a bounded way back', () => {
+  it('the scale check reads a window before each node count, not its whole run-on sentence', () => {
+    // Thousands of "2,000 nodes" in one 1 MB sentence, none near the row's N: reading each count's whole prefix took
+    // about 4 s here (quadratic); a bounded window takes milliseconds.
+    const context = new ReplyContext(
+      extractClaims(HOSTILE_REPLIES['one endless sentence']!(MEGABYTE)),
+      scenario,
+    );
+    expect(cpuMs(() => checkCoverage(context))).toBeLessThan(1_000);
   });
 });

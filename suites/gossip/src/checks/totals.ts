@@ -275,6 +275,8 @@ export function checkSubstance(c: ReplyContext): Finding[] {
   ];
 }
 
+/** How far before an "N =" its tier may be named ("inside each of the 500 sites the epidemic has N = 2,000"). */
+const DECLARATION_WINDOW = 120;
 /** "N = 500", "N: 10,000": the population a sentence names as its N. */
 const DECLARED_N = /(?<![\w'′_])N\s*(?:=|≈|~|:)\s*$/;
 /** Words that bind an N to one tier or group: "inside a site (N = 2,000)", "gateway tier, N = 1,500". */
@@ -296,7 +298,8 @@ export function checkCoverage(c: ReplyContext): Finding[] {
     if (x.counterfactual || c.extracted.rejected.has(x.sentence)) return false;
     const stage = x.stage === undefined ? undefined : c.extracted.stages.stages[x.stage];
     if (stage?.implied !== undefined) return false;
-    const before = x.snippet.slice(0, x.quantity.start);
+    // The words just before the number (a bounded window: a run-on sentence holds thousands of node counts).
+    const before = x.snippet.slice(Math.max(0, x.quantity.start - DECLARATION_WINDOW), x.quantity.start);
     if (!DECLARED_N.test(before) || TIER_WORDS.test(before)) return false;
     if (PER_GROUP_AFTER.test(x.snippet.slice(x.quantity.end, x.quantity.end + 30))) return false;
     const heading = c.extracted.sentences[c.sectionOf(x.sentence)]?.text ?? '';
