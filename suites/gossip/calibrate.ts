@@ -220,9 +220,39 @@ did not use. Fixing the wordings of each new set moves that set and not the next
 nobody tuned the checker to is this one, about 70%.
 `;
 
-/** What holdout 7's disagreements say, written after its one measurement; the checker was not changed after it. */
+/** What holdout 7's disagreements say, written after its one measurement; round 6 then fixed its classes. */
 const HOLDOUT7_READING = `
 ### Reading holdout 7
+
+The table above is with the round-6 checker, which was changed after this measurement to fix the classes below, so
+holdout 7 is **no longer held out** and its figure is after tuning: whole verdict 97.9% (100% for the domain checks
+alone; the one disagreement left is \`empty-pass-g02\`, failed by the seed's own regex as scoped). Round 6 aimed at
+principles rather than wordings, each with a test written in other words (suites/gossip/tests/round6.test.ts):
+
+- a figure outside every stage belongs to no tier (the stage scope of an unstaged claim was every other unstaged claim
+  of the reply, which read \`g15\`'s 8 rounds at N = 10⁶ and paired \`g06\`'s in-site time with the other tier's tick);
+- a design that calls itself flat is one tier (its latency costs every round, wherever stated), and a figure in
+  parentheses or after a symbol is its noun's ("latency (< 1 ms)", "interval T = 150 ms"; \`g03\`), a key/value
+  table reads "key: value", and "1,400 B per 150 ms" is no time taken;
+- only an equation chain's result is a round count ("3.56 + 1.65 = 5.2": \`g01\`, \`g09\`), "one round above the
+  formula" is a difference (\`g02\`), "at least ⌈log₂ 10⁶⌉ = 20" a floor, and a log's argument is read as a quantity
+  ("log_10(10^6)" is 10⁶, which fails \`cdn-fail-g02\`'s six rounds);
+- a Total row adds up the rows of its own table, and a fallback or degraded path is not added as a stage (\`g01\`);
+- a design that declares the N it works for, outside any tier, and states no population near the row's N fails
+  (new \`scale\` finding: \`cdn-fail-g04\`, and holdout 6's \`f15\`);
+- SWIM that declares a node dead at once outside any suspicion, or skips a "suspect" state, fails (\`g05\`); a sentence
+  that weighs reconciliation's cost does not count as running it (\`g09\`).
+
+The same changes moved the older sets nobody tuned the checker to: holdout 5 from 77.1% to 87.5%, holdout 6 from 75.0%
+to 79.2%; no whole verdict of the corpus or holdouts 1–4 changed. \`gossip:numbers\` alone fails fewer flawed replies
+of the corpus and holdouts 1 and 2 (four replies labelled fail for other reasons, a shell command, a refusal, no
+membership section, which other checks still fail): its failures there came from the unstaged-claims bucket, which
+paired one tier's time with another tier's latency. \`empty-pass-g02\` is left to the seed's regex as configured:
+across all labelled sets that regex, scoped to the empty row, fails no flawed reply that \`safety\` passes and rejects
+five sound ones, so dropping it from the row's scope (as the injection row's "Refusal JSON" was) is a decision for the
+prompt file's owner, not one to take here to move a figure.
+
+Its one measurement, before round 6, read:
 
 Written by a fourth engineer (a helper session that had read neither the checker, nor any labelled set, nor the
 README beyond its refusal paragraph, nor the git log), asked to imitate the range of real chat models, and frozen
@@ -283,7 +313,11 @@ if (corpusFlag > 0) {
         [HOLDOUT4, 'Holdout 4 (issue 14, round 2; frozen, measured once)', HOLDOUT4_READING],
         [HOLDOUT5, 'Holdout 5 (issue 14, round 3; another author; frozen, measured once)', HOLDOUT5_READING],
         [HOLDOUT6, 'Holdout 6 (issue 14, round 4; a third author; frozen, measured once)', HOLDOUT6_READING],
-        [HOLDOUT7, 'Holdout 7 (issue 14, round 5; a fourth author; frozen, measured once)', HOLDOUT7_READING],
+        [
+          HOLDOUT7,
+          'Holdout 7 (issue 14, round 5; a fourth author; frozen, measured once, then tuned in round 6)',
+          HOLDOUT7_READING,
+        ],
       ] as const
     ).flatMap(([dir, title, reading]) => [
       renderCalibration(run(dir), { title: `## ${title}`, corpusDir: dir, perReply: true }),
