@@ -230,6 +230,18 @@ describe('the design reaches the row’s population', () => {
     expect(failing(text, 'scale')).toHaveLength(1);
   });
 
+  it('passes a declared N when groups × nodes per group reach the row’s population', () => {
+    for (const text of [
+      'Each of the 500 sites holds about 2,000 nodes.\n\nThe epidemic we model has N = 2,000, fanout 3 and 9 rounds.',
+      'Topology: 400 regions × 2,500 nodes.\n\nWorking set: N = 2,500, fanout 4.',
+    ])
+      expect(failing(text, 'scale')).toEqual([]);
+    // A count that merely restates the declared total is no group's size.
+    const restated =
+      'Scale used: N = 9,000 nodes in 450 locations.\n\nMessages per update: N ln N = 9,000 nodes × 9.1 ≈ 82,000.';
+    expect(failing(restated, 'scale')).toHaveLength(1);
+  });
+
   it('passes a tier’s own N, and a reply that also states the whole population', () => {
     expect(failing('Inside a site (N = 2,000, f = 3) we budget 10 rounds of 100 ms.', 'scale')).toEqual([]);
     expect(failing('For the racks, N = 2,000 per rack; R ≈ 8 rounds.', 'scale')).toEqual([]);

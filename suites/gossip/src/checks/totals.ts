@@ -3,7 +3,7 @@
  * total it states and against the row's bound, and whether it states enough to be checked at all.
  */
 import type { Claim, ClaimKind } from '../claims/claims';
-import { minOf, MIN_POPULATION, ReplyContext } from './context';
+import { maxOf, minOf, MIN_POPULATION, ReplyContext } from './context';
 import { show, showSeconds, type Finding } from './finding';
 
 /** Slack for rounding in the reply's own arithmetic, as for products. */
@@ -282,12 +282,19 @@ const DECLARED_N = /(?<![\w'′_])N\s*(?:=|≈|~|:)\s*$/;
 /** Words that bind an N to one tier or group: "inside a site (N = 2,000)", "gateway tier, N = 1,500". */
 const TIER_WORDS =
   /\b(?:sites?|locations?|pops?|regions?|tiers?|gateways?|clusters?|zones?|racks?|continents?|groups?|backbone|levels?|layers?|shards?|cells?|hubs?|relays?|per|each|inside|within|between|among|across|intra\w*|inter\w*)\b/i;
+const GROUP_NOUN = String.raw`(?:sites?|locations?|pops?|regions?|clusters?|zones?|racks?|groups?|data ?cent(?:er|re)s?)`;
+/** "each of the 500 sites holds", "per site:", "inside a site", "500 sites × ": the count that follows is one group's. */
+const PER_GROUP_BEFORE = new RegExp(
+  String.raw`\b(?:each|every|per)\s+(?:[\w,-]+\s+){0,3}?${GROUP_NOUN}\b|\b(?:inside|within)\s+(?:a|an|each|every|one|the)\s|\b${GROUP_NOUN}\s*[×x*]\s*$`,
+  'i',
+);
 const PER_GROUP_AFTER = /^\s*(?:[\w-]+\s+)?(?:per|in each|inside|within|at each|each|a piece)\b/i;
 
 /**
  * The design must reach the row's population. A reply that declares the N it designs for ("That makes N = 500",
- * "Scale used: N = 10,000 nodes"), outside any one tier, and states no population of the row's size anywhere has
- * modelled another system. Only an N the reply declares for the whole design counts: a tier's N is that tier's.
+ * "Scale used: N = 10,000 nodes"), outside any one tier, and states no population of the row's size anywhere, nor
+ * groups and node counts that multiply out to it, has modelled another system. Only an N the reply declares for the
+ * whole design counts: a tier's N is that tier's.
  */
 export function checkCoverage(c: ReplyContext): Finding[] {
   const n = c.scenario.nodes;
@@ -306,6 +313,21 @@ export function checkCoverage(c: ReplyContext): Finding[] {
     return !TIER_WORDS.test(heading);
   });
   if (declared.length === 0) return [];
+  // "500 sites × ~2,000 nodes": tiers that multiply out to the row's N reach it, whatever N one sentence names.
+  // A count equal to a declared N restates that total, unless it is said of each group ("each site holds 2,000").
+  const totals = new Set(declared.map((x) => x.quantity.value));
+  const ofEach = (x: Claim) =>
+    PER_GROUP_BEFORE.test(x.snippet.slice(Math.max(0, x.quantity.start - 40), x.quantity.start)) ||
+    PER_GROUP_AFTER.test(x.snippet.slice(x.quantity.end, x.quantity.end + 30));
+  const perGroup = maxOf([
+    0,
+    ...c
+      .of('nodes')
+      .filter((x) => !totals.has(x.quantity.value) || ofEach(x))
+      .map((x) => x.quantity.high),
+  ]);
+  const groups = maxOf([0, ...c.of('groups').map((x) => x.quantity.high)]);
+  if (perGroup * groups >= n / 2) return [];
   const largest = declared.reduce((a, b) => (b.quantity.value > a.quantity.value ? b : a));
   return [
     {
