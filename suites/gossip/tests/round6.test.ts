@@ -197,6 +197,14 @@ describe('SWIM without suspicion, in other words', () => {
     expect(swim("Members don't carry incarnation numbers; a wrongly evicted node rejoins.")).toHaveLength(1);
   });
 
+  it('passes a reply that keeps suspicion and says what it never does', () => {
+    expect(
+      swim(
+        'Suspicion and incarnation numbers stay. A slow member never triggers a false suspicion for long: Lifeguard refutes it.',
+      ),
+    ).toEqual([]);
+  });
+
   it('passes death at once after the suspicion timeout, or for a member that leaves on purpose', () => {
     expect(
       swim(

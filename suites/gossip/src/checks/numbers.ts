@@ -608,7 +608,7 @@ function checkSwim(c: ReplyContext): Finding[] {
  * incarnation numbers": the reply removes what keeps a lost probe from killing a healthy node.
  */
 const SWIM_WITHOUT_SUSPICION =
-  /\b(?:without|no|disable[sd]?|skip\w*|omit\w*|drop\w*|remov\w*|(?:do(?:es)?\s*n[o']t|never)\s+[\w-]+)\s+(?:the\s+|any\s+|an?\s+)?(?:[\w-]+\s+)?["'“‘]?(?:suspicion|suspect|incarnation)|\b(?:suspicion|suspect)(?:\s+[\w-]+){0,2}\s+(?:removed|disabled|dropped|omitted|turned off)\b/i;
+  /\b(?:without|no|disable[sd]?|skip\w*|omit\w*|drop\w*|remov\w*|(?:do(?:es)?\s*n[o']t|never)\s+(?:use|keep|need|have|track|run|implement|maintain|include|support|carry))\s+(?:the\s+|any\s+|an?\s+)?(?:[\w-]+\s+)?["'“‘]?(?:suspicion|suspect|incarnation)|\b(?:suspicion|suspect)(?:\s+[\w-]+){0,2}\s+(?:removed|disabled|dropped|omitted|turned off)\b/i;
 /** "is declared dead immediately", "marked failed at once": a node dead the moment a probe goes unanswered. */
 const DEAD_AT_ONCE =
   /\b(?:declared|marked|considered|treated\s+as)\s+(?:as\s+)?(?:dead|failed|down)\s+(?:immediately|at once|right away|instantly|straight away)\b|\b(?:immediately|instantly|at once)\s+(?:declared|marked|considered)\s+(?:as\s+)?(?:dead|failed|down)\b/i;
