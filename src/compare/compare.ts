@@ -10,7 +10,7 @@
  * tests (every pair of variants x every evaluator with shared rows) is Holm-corrected, so "A beats B on X" holds at
  * `alpha` for the whole report, not per line, with p exactly at alpha counted as significant.
  */
-import { Attempt, Trial, TrialTable } from '../results/trial';
+import { Attempt, eachVerdict, TrialTable } from '../results/trial';
 import { holm } from '../stats/holm';
 import { atLevel } from '../stats/alternative';
 import { Counts, stratifiedExact } from '../stats/fisher';
@@ -100,17 +100,17 @@ export function compare(table: TrialTable, options: CompareOptions = {}): Compar
   const evaluatorSet = new Set<string>();
   const tallies = new Map<string, { overall: Tally; perEvaluator: Map<string, Tally> }>();
   const graded: GradedCounts = new Map();
-  for (const t of table.trials) {
-    variantSet.add(t.variant);
-    evaluatorSet.add(t.evaluator);
-    let tally = tallies.get(t.variant);
-    if (!tally) tallies.set(t.variant, (tally = { overall: emptyTally(), perEvaluator: new Map() }));
-    count(tally.overall, t.outcome);
-    let perEvaluator = tally.perEvaluator.get(t.evaluator);
-    if (!perEvaluator) tally.perEvaluator.set(t.evaluator, (perEvaluator = emptyTally()));
-    count(perEvaluator, t.outcome);
-    countGraded(graded, t);
-  }
+  eachVerdict(table.trials, (variant, evaluator, row, outcome) => {
+    variantSet.add(variant);
+    evaluatorSet.add(evaluator);
+    let tally = tallies.get(variant);
+    if (!tally) tallies.set(variant, (tally = { overall: emptyTally(), perEvaluator: new Map() }));
+    count(tally.overall, outcome);
+    let perEvaluator = tally.perEvaluator.get(evaluator);
+    if (!perEvaluator) tally.perEvaluator.set(evaluator, (perEvaluator = emptyTally()));
+    count(perEvaluator, outcome);
+    if (outcome !== 'error') countGraded(graded, variant, evaluator, row.key, outcome === 'pass');
+  });
   const variants = [...variantSet];
   const evaluators = [...evaluatorSet];
   const attemptsOf = new Map<string, Attempt[]>(variants.map((v) => [v, []]));
@@ -190,15 +190,14 @@ function summarise(
 /** variant -> evaluator -> row -> counts, for graded trials only: errors measured nothing. */
 type GradedCounts = Map<string, Map<string, Map<string, Counts>>>;
 
-function countGraded(out: GradedCounts, t: Trial): void {
-  if (t.outcome === 'error') return;
-  let evaluators = out.get(t.variant);
-  if (!evaluators) out.set(t.variant, (evaluators = new Map()));
-  let rows = evaluators.get(t.evaluator);
-  if (!rows) evaluators.set(t.evaluator, (rows = new Map()));
-  let counts = rows.get(t.row.key);
-  if (!counts) rows.set(t.row.key, (counts = { passes: 0, trials: 0 }));
-  if (t.outcome === 'pass') counts.passes++;
+function countGraded(out: GradedCounts, variant: string, evaluator: string, row: string, pass: boolean): void {
+  let evaluators = out.get(variant);
+  if (!evaluators) out.set(variant, (evaluators = new Map()));
+  let rows = evaluators.get(evaluator);
+  if (!rows) evaluators.set(evaluator, (rows = new Map()));
+  let counts = rows.get(row);
+  if (!counts) rows.set(row, (counts = { passes: 0, trials: 0 }));
+  if (pass) counts.passes++;
   counts.trials++;
 }
 

@@ -2,7 +2,7 @@
  * Counting trials: per variant, per evaluator, per row. The one place where outcomes become numbers,
  * shared by compare, baselines and the gate so they cannot disagree about what a "trial" is.
  */
-import { Attempt, Trial } from './trial';
+import { Attempt, eachVerdict, Trial, Trials } from './trial';
 
 /** `trials` counts graded trials (pass or fail); errors are counted apart, since nothing was measured. */
 export interface Tally {
@@ -35,13 +35,13 @@ export function count(tally: Tally, outcome: Trial['outcome']): void {
 }
 
 /** Counts trials per variant, evaluator and row. */
-export function tallyTrials(trials: Iterable<Trial>): TallyTable {
+export function tallyTrials(trials: Trials): TallyTable {
   const table: TallyTable = new Map();
-  for (const t of trials) {
-    let evaluators = table.get(t.variant);
-    if (!evaluators) table.set(t.variant, (evaluators = new Map()));
-    countRow(evaluators, t.evaluator, t.row.key, t.outcome);
-  }
+  eachVerdict(trials, (variant, evaluator, row, outcome) => {
+    let evaluators = table.get(variant);
+    if (!evaluators) table.set(variant, (evaluators = new Map()));
+    countRow(evaluators, evaluator, row.key, outcome);
+  });
   return table;
 }
 

@@ -136,6 +136,22 @@ export class GradedAttempts implements Trials {
   }
 }
 
+/**
+ * Calls `f` with each trial's variant, evaluator, row and outcome, in the trials' order, without making the trial:
+ * counting a million calls' verdicts this way allocates nothing per verdict.
+ */
+export function eachVerdict(
+  trials: Trials,
+  f: (variant: string, evaluator: string, row: RowRef, outcome: Outcome) => void,
+): void {
+  if (trials instanceof GradedAttempts) {
+    for (let i = 0; i < trials.attempts.length; i++) {
+      const a = trials.attempts[i] as Attempt;
+      for (const g of trials.graded[i] as readonly Graded[]) f(a.variant, g.evaluator, a.row, g.outcome);
+    }
+  } else for (const t of trials) f(t.variant, t.evaluator, t.row, t.outcome);
+}
+
 /** The trial of one evaluator's verdict on one attempt. */
 export function trialOf(a: Attempt, g: Graded): Trial {
   return {
