@@ -190,7 +190,13 @@ function summarise(
 /** variant -> evaluator -> row -> counts, for graded trials only: errors measured nothing. */
 type GradedCounts = Map<string, Map<string, Map<string, Counts>>>;
 
-function countGraded(out: GradedCounts, variant: string, evaluator: string, row: string, pass: boolean): void {
+function countGraded(
+  out: GradedCounts,
+  variant: string,
+  evaluator: string,
+  row: string,
+  pass: boolean,
+): void {
   let evaluators = out.get(variant);
   if (!evaluators) out.set(variant, (evaluators = new Map()));
   let rows = evaluators.get(evaluator);
