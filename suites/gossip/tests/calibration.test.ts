@@ -69,6 +69,8 @@ describe.each([
   ['holdout5', 48, '8ab36acefd46149acd214f590d92bb7f3aa6ba8eef8f434f08a48f691e065fb5'],
   ['holdout6', 48, '0e326dc79fb4bfeb364718005e82bd55ec4918addc3f3c607ca7828996d04f8c'],
   ['holdout7', 48, '1231b04597bdae8a49dcd34a0bc342623b8b1e7ea5f3ca3fc9438d950c0279fa'],
+  // Holdout 8: a fifth engineer, same rules; written while round 6 was made, unseen by its author (copied in after).
+  ['holdout8', 48, 'bc15f3f216561649b971b817e0c7ba1f1866d47879e0ef3f4043a6a8d33e5859'],
 ] as const)('%s is frozen: measured once, never edited', (name, replies, sha256) => {
   it(`holds the ${replies} replies of its first commit, byte for byte`, () => {
     const dir = `suites/gossip/calibration/${name}`;
