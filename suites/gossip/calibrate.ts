@@ -23,6 +23,7 @@ const HOLDOUT4 = 'suites/gossip/calibration/holdout4';
 const HOLDOUT5 = 'suites/gossip/calibration/holdout5';
 const HOLDOUT6 = 'suites/gossip/calibration/holdout6';
 const HOLDOUT7 = 'suites/gossip/calibration/holdout7';
+const HOLDOUT8 = 'suites/gossip/calibration/holdout8';
 
 const PREAMBLE = `# Calibration of the gossip checks
 
@@ -279,6 +280,38 @@ tier's N, a hop for a round, a flaw in other words). Agreement on replies nobody
 70–80%.
 `;
 
+const HOLDOUT8_READING = `
+### Reading holdout 8
+
+Written by a fifth engineer (a helper session with the same rules as holdout 7's: it read only the reference and the
+seed, not the checker, any labelled set or the git log), while round 6 was being made, and copied into the repository
+only after round 6 was final; frozen (a test pins its bytes; the writer's own hash of the files was checked on copy)
+and measured once, with the round-6 checker (commit 8e16bfb). The measuring engineer saw only its counts before. The
+whole verdict agrees with 34 of 48 labels (**70.8%**; 77.1% for the domain checks alone), **below the 95% target**, and
+below holdout 7's first measurement (77.1%): round 6's principles, which moved holdouts 5 and 6 by 4–10 points after
+the fact, did not carry to a set nobody had read. 14 disagreements:
+
+- **Eight sound designs failed by the domain checks**, seven on \`numbers\`, all reading: a 24 h retention read as a
+  convergence time against the 5 s bound, and a 100 ms hop as the time of 11 rounds (\`h01\`); a gateway tier's
+  rounds bound to fanout 1 from another sentence although its own formula is log₄ (\`h02\`); a per-hop "100 ms" read
+  as the design's stated total (\`h03\`); Φ = 1 read as the design's threshold (\`h06\`); a decimal-comma stage sum
+  (\`h07\`); "about two rounds" of a relay phase read as an epidemic's round count (\`h12\`); a 150 ms figure read as
+  the time of 8 rounds (\`h13\`); and one on \`structure\`: run-in headings ("Across PoPs — Plumtree over HyParView
+  …") that name no section title the check knows (\`h14\`).
+- **Three sound replies failed by the seed's own regexes, scoped as configured**: a terse design (\`h05\`) and two
+  requests for inputs in their own words (\`h32\`, \`h34\`). The empty row's regex has now failed seven sound
+  requests across holdouts 5–8 and no flawed one that \`safety\` passes.
+- **Three flawed designs passed:** a table row that books 8 rounds × 500 ms as 2.0 s (\`h17\`: no check multiplies a
+  table row's own rounds by its own interval), a Bloom filter sized with the 1% parameters while claiming 0.1%
+  (\`h21\`: the bits-per-id and the claimed rate were not bound together), and fixed three-neighbour views with
+  signatures called Byzantine tolerance, in words no red flag reads (\`h30\`).
+
+Read with holdouts 5–7: six rounds of fixes have raised the sets they were made on (holdout 7: 77.1% → 97.9%) and the
+next unseen set not at all (68.8%, 68.8%, 77.1%, 70.8%). The misses are the same kinds each time — which tier, stage
+or kind of quantity a figure belongs to — in new wordings each time. Fixing wordings one set at a time does not
+converge; agreement on replies nobody tuned the checker to stays at about 70–77%.
+`;
+
 const seed = loadSeed(path.join(ROOT, SEED));
 const run = (dir: string): CalibrationReport => calibrate(loadCorpus(path.join(ROOT, dir)), seed);
 const started = Date.now();
@@ -318,6 +351,7 @@ if (corpusFlag > 0) {
           'Holdout 7 (issue 14, round 5; a fourth author; frozen, measured once, then tuned in round 6)',
           HOLDOUT7_READING,
         ],
+        [HOLDOUT8, 'Holdout 8 (issue 14, round 6; a fifth author; frozen, measured once)', HOLDOUT8_READING],
       ] as const
     ).flatMap(([dir, title, reading]) => [
       renderCalibration(run(dir), { title: `## ${title}`, corpusDir: dir, perReply: true }),
