@@ -162,6 +162,41 @@ describe('merging results files', () => {
     expect(table.sources).toEqual(['a.json', 'b.json']);
   });
 
+  it('continues repeats only where an earlier file had the row, per variant: shards split by rows keep 0, 1, …', () => {
+    const rowFile = (source: string, q: string, label = 'A') => ({
+      ...parseResults(
+        doc(
+          [0, 1].map((testIdx) =>
+            result({
+              testIdx,
+              provider: { id: 'openai:chat:m1', label },
+              vars: { q },
+              testCase: { vars: { q }, assert: [] },
+            }),
+          ),
+        ),
+        source,
+      ),
+      evalId: source,
+    });
+    const table = mergeResults([
+      rowFile('a.json', 'one'),
+      rowFile('b.json', 'two'),
+      rowFile('c.json', 'one', 'B'),
+      rowFile('d.json', 'one'),
+    ]);
+    expect(table.attempts.map((a) => `${a.source} ${a.variant} ${a.repeat}`)).toEqual([
+      'a.json A 0',
+      'a.json A 1',
+      'b.json A 0',
+      'b.json A 1',
+      'c.json B 0',
+      'c.json B 1',
+      'd.json A 2',
+      'd.json A 3',
+    ]);
+  });
+
   it('refuses the same eval twice', () => {
     expect(() => mergeResults([file('a.json', 'e1'), file('b.json', 'e1')])).toThrow(
       /b\.json: error: is the same eval \(e1\) as a\.json/,
