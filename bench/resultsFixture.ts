@@ -96,6 +96,9 @@ export function writeScaledResults(
     }
     flush();
     size += fs.writeSync(fd, tail);
+    // On disk before anything reads it: the kernel writing back gigabytes of the bench's own writes while a command
+    // reads them is the bench's cost, not the command's.
+    fs.fsyncSync(fd);
     fs.closeSync(fd);
     bytes += size;
   }
