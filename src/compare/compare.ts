@@ -17,7 +17,7 @@ import { Counts, stratifiedExact } from '../stats/fisher';
 import { Z_95 } from '../stats/wilson';
 import { Interval, wilsonInterval } from '../stats/wilson';
 import { formatP } from '../format/numbers';
-import { Tally, count, emptyTally } from '../results/tally';
+import { countVerdict, emptyTally, EvaluatorTally, Tally, TallyTable } from '../results/tally';
 
 /** Counts with the pass rate (passes / graded trials; null with none) and its Wilson 95% interval. */
 export interface Rate extends Tally {
@@ -94,22 +94,15 @@ export interface CompareOptions {
 /** Summarises every variant and compares every two of them. */
 export function compare(table: TrialTable, options: CompareOptions = {}): CompareResult {
   const alpha = options.alpha ?? 0.05;
-  // One pass over the trials (a million calls are millions of trials): variants, evaluators, each variant's tallies
-  // and the graded counts per row, in order of first appearance.
+  // One pass over the trials (a million calls are millions of trials): variants and evaluators in order of first
+  // appearance, and the counts per variant, evaluator and row (results/tally.ts, as baselines and the gate count).
   const variantSet = new Set(table.attempts.map((a) => a.variant));
   const evaluatorSet = new Set<string>();
-  const tallies = new Map<string, { overall: Tally; perEvaluator: Map<string, Tally> }>();
-  const graded: GradedCounts = new Map();
+  const tallies: TallyTable = new Map();
   eachVerdict(table.trials, (variant, evaluator, row, outcome) => {
     variantSet.add(variant);
     evaluatorSet.add(evaluator);
-    let tally = tallies.get(variant);
-    if (!tally) tallies.set(variant, (tally = { overall: emptyTally(), perEvaluator: new Map() }));
-    count(tally.overall, outcome);
-    let perEvaluator = tally.perEvaluator.get(evaluator);
-    if (!perEvaluator) tally.perEvaluator.set(evaluator, (perEvaluator = emptyTally()));
-    count(perEvaluator, outcome);
-    if (outcome !== 'error') countGraded(graded, variant, evaluator, row.key, outcome === 'pass');
+    countVerdict(tallies, variant, evaluator, row.key, outcome);
   });
   const variants = [...variantSet];
   const evaluators = [...evaluatorSet];
@@ -120,7 +113,7 @@ export function compare(table: TrialTable, options: CompareOptions = {}): Compar
   const raw: Omit<PairedComparison, 'pAdjusted'>[] = [];
   for (const [i, a] of variants.entries()) {
     for (const b of variants.slice(i + 1)) {
-      for (const evaluator of evaluators) raw.push(stratifiedTest(graded, a, b, evaluator));
+      for (const evaluator of evaluators) raw.push(stratifiedTest(tallies, a, b, evaluator));
     }
   }
   const tested = raw.filter((c) => c.rows > 0);
@@ -165,16 +158,20 @@ export function rateOf(tally: Tally): Rate {
 
 function summarise(
   variant: string,
-  tallies: { overall: Tally; perEvaluator: Map<string, Tally> } | undefined,
+  perEvaluator: ReadonlyMap<string, EvaluatorTally> | undefined,
   attempts: Attempt[],
 ): VariantSummary {
-  const overall = tallies?.overall ?? emptyTally();
-  const perEvaluator = tallies?.perEvaluator ?? new Map<string, Tally>();
+  const overall = emptyTally();
+  for (const { total } of perEvaluator?.values() ?? []) {
+    overall.passes += total.passes;
+    overall.trials += total.trials;
+    overall.errors += total.errors;
+  }
   const sum = (f: (a: Attempt) => number) => attempts.reduce((s, a) => s + f(a), 0);
   return {
     variant,
     overall: rateOf(overall),
-    evaluators: Object.fromEntries([...perEvaluator].map(([e, tally]) => [e, rateOf(tally)])),
+    evaluators: Object.fromEntries([...(perEvaluator ?? [])].map(([e, tally]) => [e, rateOf(tally.total)])),
     usage: {
       attempts: attempts.length,
       erroredAttempts: attempts.filter((a) => a.outcome === 'error').length,
@@ -187,38 +184,19 @@ function summarise(
   };
 }
 
-/** variant -> evaluator -> row -> counts, for graded trials only: errors measured nothing. */
-type GradedCounts = Map<string, Map<string, Map<string, Counts>>>;
-
-function countGraded(
-  out: GradedCounts,
-  variant: string,
-  evaluator: string,
-  row: string,
-  pass: boolean,
-): void {
-  let evaluators = out.get(variant);
-  if (!evaluators) out.set(variant, (evaluators = new Map()));
-  let rows = evaluators.get(evaluator);
-  if (!rows) evaluators.set(evaluator, (rows = new Map()));
-  let counts = rows.get(row);
-  if (!counts) rows.set(row, (counts = { passes: 0, trials: 0 }));
-  if (pass) counts.passes++;
-  counts.trials++;
-}
-
 function stratifiedTest(
-  graded: GradedCounts,
+  tallies: TallyTable,
   a: string,
   b: string,
   evaluator: string,
 ): Omit<PairedComparison, 'pAdjusted'> {
-  const left = graded.get(a)?.get(evaluator) ?? new Map<string, Counts>();
-  const right = graded.get(b)?.get(evaluator);
+  const left = tallies.get(a)?.get(evaluator)?.rows ?? new Map<string, Tally>();
+  const right = tallies.get(b)?.get(evaluator)?.rows;
+  // Rows both sides graded: a row of errors alone measured nothing.
   const strata: { a: Counts; b: Counts }[] = [];
   for (const [row, countsA] of left) {
     const countsB = right?.get(row);
-    if (countsB) strata.push({ a: countsA, b: countsB });
+    if (countsA.trials > 0 && countsB && countsB.trials > 0) strata.push({ a: countsA, b: countsB });
   }
   const total = (side: 'a' | 'b') =>
     strata.reduce((t, s) => ({ passes: t.passes + s[side].passes, trials: t.trials + s[side].trials }), {

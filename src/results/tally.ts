@@ -37,12 +37,23 @@ export function count(tally: Tally, outcome: Trial['outcome']): void {
 /** Counts trials per variant, evaluator and row. */
 export function tallyTrials(trials: Trials): TallyTable {
   const table: TallyTable = new Map();
-  eachVerdict(trials, (variant, evaluator, row, outcome) => {
-    let evaluators = table.get(variant);
-    if (!evaluators) table.set(variant, (evaluators = new Map()));
-    countRow(evaluators, evaluator, row.key, outcome);
-  });
+  eachVerdict(trials, (variant, evaluator, row, outcome) =>
+    countVerdict(table, variant, evaluator, row.key, outcome),
+  );
   return table;
+}
+
+/** Adds one verdict to `table` (as tallyTrials counts each), for callers that count in a pass of their own. */
+export function countVerdict(
+  table: TallyTable,
+  variant: string,
+  evaluator: string,
+  row: string,
+  outcome: Trial['outcome'],
+): void {
+  let evaluators = table.get(variant);
+  if (!evaluators) table.set(variant, (evaluators = new Map()));
+  countRow(evaluators, evaluator, row, outcome);
 }
 
 /** Counts calls per variant and row by their row verdict (pass: every evaluator of the row passed). */
