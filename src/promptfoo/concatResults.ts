@@ -7,7 +7,7 @@
  * parseResults.ts, so a look's calls come after the earlier ones') and `promptIdx` pointing into the union of the
  * looks' columns; `stats` summed. The first look's config and metadata stand for the run.
  */
-type Json = Record<string, unknown>;
+import { type Json, record } from './json';
 
 /** Concatenates the looks' documents, in look order, under `evalId`. */
 export function concatResults(documents: readonly unknown[], evalId: string): Json {
@@ -57,8 +57,4 @@ function add(into: Json, from: Json): void {
       into[key] = inner;
     }
   }
-}
-
-function record(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 }

@@ -25,6 +25,7 @@ import { fileError } from '../results/fileError';
 import { MIXED_REFERENCE_LABEL } from '../variants/variant';
 import { Attempt, Graded, GradedAttempts, Outcome, RowRef, Usage } from '../results/trial';
 import { visible } from '../format/visible';
+import { type Json, record } from './json';
 
 /** One parsed results file, before repeats are numbered across files. */
 export interface ResultsFile {
@@ -35,8 +36,6 @@ export interface ResultsFile {
   /** A `GradedAttempts` over `attempts`. */
   trials: GradedAttempts;
 }
-
-type Json = Record<string, unknown>;
 
 /** What to keep of each call besides its counts. */
 export interface ParseOptions {
@@ -419,10 +418,6 @@ function canonicalJson(value: unknown): string {
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(r[k])}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
-}
-
-function record(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
 function str(value: unknown): string | undefined {

@@ -11,6 +11,7 @@ import { mergeResults } from './mergeResults';
 import { notResults, ResultsParser, type ParseOptions, type ResultsFile } from './parseResults';
 import { scanResults, ScanError } from './scanResults';
 import { TrialTable } from '../results/trial';
+import { record } from './json';
 
 /**
  * Reads one or more `promptfoo eval -o *.json` files (shards of one eval are merged) into a trial table, with the
@@ -78,10 +79,4 @@ export function readResultsFile(path: string, options: ParseOptions): { file: Re
   // Results the scan could not see as such (a key written with escapes) are in the skeleton: parse them too.
   rest.forEach((result, index) => parser.add(result, scanned.count + index));
   return { file: parser.finish(scanned.skeleton), sha256: scanned.sha256 };
-}
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }

@@ -17,6 +17,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import { record } from './json';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -450,20 +451,14 @@ function restoreShared(result: unknown, shares: readonly unknown[]): void {
     typeof value === 'string' && value.startsWith(PLACEHOLDER_VALUE)
       ? shares[Number(value.slice(PLACEHOLDER_VALUE.length))]
       : value;
-  const testCase = objectOf(objectOf(result)?.['testCase']);
+  const testCase = record(record(result)?.['testCase']);
   if (testCase && 'assert' in testCase) testCase['assert'] = take(testCase['assert']);
-  const components = objectOf(objectOf(result)?.['gradingResult'])?.['componentResults'];
+  const components = record(record(result)?.['gradingResult'])?.['componentResults'];
   if (Array.isArray(components))
     for (const component of components) {
-      const c = objectOf(component);
+      const c = record(component);
       if (c && 'assertion' in c) c['assertion'] = take(c['assertion']);
     }
-}
-
-function objectOf(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }
 
 const NOT_JSON: unique symbol = Symbol('not JSON');
