@@ -7,7 +7,8 @@
  * Serialized with sorted keys (rows in natural order, `#2` before `#10`) and one count object per line,
  * so the same trials always give the same bytes, and a change to one row is a one-line diff.
  */
-import { fileError, readUserFile } from '../results/fileError';
+import { fileError, readUserBytes } from '../results/fileError';
+import { parseJsonBytes } from '../results/jsonBytes';
 import { TrialTable } from '../results/trial';
 import { controlCharacter } from '../format/visible';
 import { Tally, tallyAttempts, tallyTrials } from '../results/tally';
@@ -175,9 +176,22 @@ export function serializeBaseline(baseline: Baseline): string {
   return `{\n  "schemaVersion": ${baseline.schemaVersion},\n${body}\n}\n`;
 }
 
-/** Reads and validates a baseline file. Throws a UserError naming the file and the first problem. */
+/**
+ * Reads and validates a baseline file. Throws a UserError naming the file and the first problem. The file is read
+ * as bytes (results/jsonBytes.ts): a baseline of a million rows is hundreds of megabytes, and as one string it
+ * would be twice that before parsing began. Text that reader leaves is parsed as text, as `parseBaseline` does.
+ */
 export function readBaseline(path: string): Baseline {
-  return parseBaseline(readUserFile(path, 'baseline file'), path);
+  const bytes = readUserBytes(path, 'baseline file');
+  const document = parseJsonBytes(bytes);
+  if (document !== undefined) return validated(document, path);
+  let text: string;
+  try {
+    text = bytes.toString('utf8');
+  } catch {
+    throw fileError(path, `baseline is not valid JSON, and at ${bytes.length} bytes too large to say where`);
+  }
+  return parseBaseline(text, path);
 }
 
 /** Parses and validates baseline JSON text read from `source`. */
@@ -188,6 +202,10 @@ export function parseBaseline(text: string, source: string): Baseline {
   } catch (error) {
     throw fileError(source, `baseline is not valid JSON (${(error as Error).message})`);
   }
+  return validated(document, source);
+}
+
+function validated(document: unknown, source: string): Baseline {
   const problem = validate(document);
   if (problem) throw fileError(source, problem.message, problem.key);
   return document as Baseline;

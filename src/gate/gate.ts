@@ -37,7 +37,7 @@ import { Counts } from '../stats/fisher';
 import { holm } from '../stats/holm';
 import { dropUpperBound } from '../stats/difference';
 import { detectableDrop, TARGET_POWER } from '../stats/power';
-import { RegressionTest, worseThanBaseline } from '../stats/regression';
+import { RegressionTest, regressionOn, type Stratum } from '../stats/regression';
 import { formatCount, formatInterval, formatLevel, formatP, formatRate } from '../format/numbers';
 import { Baseline } from './baseline';
 import { Rate, rateOf } from '../compare/compare';
@@ -307,31 +307,25 @@ export function gate(
   for (const c of checks)
     if (c.role === 'secondary' && !gatekept.has(c.variant) && testable(c)) c.role = 'primary';
 
-  // Each check's rows, made once: a large run has hundreds of thousands of rows, and several steps below read them.
-  const rowsMade = new Map<
-    GateCheck,
-    { before: ReadonlyMap<string, Tally>; after: ReadonlyMap<string, Tally> }
-  >();
-  const rowsOf = (c: GateCheck) => {
-    const known = rowsMade.get(c);
-    if (known) return known;
-    const made = rowsOfCheck(c);
-    rowsMade.set(c, made);
+  // Each check's rows, made once and paired in one pass: a large run has hundreds of thousands of rows, and
+  // several steps below read them.
+  const rowsMade = new Map<GateCheck, CheckRows>();
+  const rowsOf = (c: GateCheck): CheckRows => {
+    let made = rowsMade.get(c);
+    if (!made) {
+      const primary = c.evaluator === ROW_VERDICT && c.role === 'primary';
+      made = pairRows(
+        new RecordMap(
+          (primary ? baseline?.rowVerdicts?.[c.variant] : baseline?.variants[c.variant]?.[c.evaluator])
+            ?.rows ?? {},
+        ),
+        (primary ? verdicts.get(c.variant) : run.get(c.variant)?.get(c.evaluator))?.rows ??
+          new Map<string, Tally>(),
+      );
+      rowsMade.set(c, made);
+    }
     return made;
   };
-  const rowsOfCheck = (c: GateCheck) => ({
-    before: new RecordMap(
-      (c.evaluator === ROW_VERDICT && c.role === 'primary'
-        ? baseline?.rowVerdicts?.[c.variant]
-        : baseline?.variants[c.variant]?.[c.evaluator]
-      )?.rows ?? {},
-    ),
-    after:
-      (c.evaluator === ROW_VERDICT && c.role === 'primary'
-        ? verdicts.get(c.variant)
-        : run.get(c.variant)?.get(c.evaluator)
-      )?.rows ?? new Map<string, Tally>(),
-  });
   const regressionFailure = (
     check: GateCheck,
     test: RegressionTest,
@@ -365,8 +359,7 @@ export function gate(
   const secondaryLevel = new Map<string, number>();
   if (sequential) {
     for (const check of family) {
-      const { before, after } = rowsOf(check);
-      const test = worseThanBaseline(before, after);
+      const test = regressionOf(rowsOf(check));
       check.regression = { ...test, pAdjusted: test.p };
       const rows = check.evaluator === ROW_VERDICT ? baseline?.rowVerdicts?.[check.variant]?.rows : undefined;
       if (!rows) {
@@ -409,10 +402,7 @@ export function gate(
       }
     }
   } else {
-    const familyTests = family.map((c) => {
-      const { before, after } = rowsOf(c);
-      return worseThanBaseline(before, after);
-    });
+    const familyTests = family.map((c) => regressionOf(rowsOf(c)));
     const familyAdjusted = holm(familyTests.map((t) => t.p));
     family.forEach((check, i) => {
       const test = familyTests[i] as RegressionTest;
@@ -428,10 +418,7 @@ export function gate(
   // Secondaries: Holm within the variant; they fail the gate only behind a rejected primary (serial gatekeeping).
   for (const variant of gatekept) {
     const secondaries = checks.filter((c) => c.variant === variant && c.role === 'secondary' && testable(c));
-    const tests = secondaries.map((c) => {
-      const { before, after } = rowsOf(c);
-      return worseThanBaseline(before, after);
-    });
+    const tests = secondaries.map((c) => regressionOf(rowsOf(c)));
     const adjusted = holm(tests.map((t) => t.p));
     const open = secondaryLevel.get(variant);
     secondaries.forEach((check, i) => {
@@ -470,13 +457,13 @@ export function gate(
     (sequential ? alphaAt(sequential, sequential.looks.length) : alpha) / Math.max(1, family.length);
   for (const check of sizeChecks ? checks : []) {
     if (!testable(check) || (check.role === 'secondary' && !gatekept.has(check.variant))) continue;
-    const { before, after } = rowsOf(check);
-    check.detectableDrop = detectableDropOf(before, after, level) ?? null;
-    const shared = [...before.keys()].filter((row) => after.has(row));
-    const bound = dropUpperBound(
-      sumCounts(shared.map((row) => before.get(row) as Tally)),
-      sumCounts(shared.map((row) => after.get(row) as Tally)),
-    );
+    const rows = rowsOf(check);
+    const { before, after } = rows;
+    check.detectableDrop =
+      rows.sized.length > 0
+        ? (detectableDrop(rows.sized, rows.repeats, level, TARGET_POWER, { simulations: 400 }) ?? null)
+        : null;
+    const bound = dropUpperBound(rows.shared.before, rows.shared.after);
     if (bound !== undefined) check.dropBound = bound;
     // Enough either way: the test could see the drop, or the data already rule it out (the run is shown to be at
     // most that much worse), so a regression of that size would not have passed unseen.
@@ -611,17 +598,50 @@ function worstRow(attempts: readonly Attempt[], variant: string): Location | und
   return row?.file && row.line !== undefined ? { file: row.file, line: row.line } : undefined;
 }
 
-/** The minimal detectable drop of a check, over the rows both sides have (stats/power.ts). */
-function detectableDropOf(
-  before: ReadonlyMap<string, Tally>,
-  after: ReadonlyMap<string, Tally>,
-  level: number,
-): number | undefined {
-  const shared = [...before.keys()].filter((row) => (before.get(row)?.trials ?? 0) > 0 && after.has(row));
-  if (shared.length === 0) return undefined;
-  const baseline = shared.map((row) => before.get(row) as Tally);
-  const repeats = shared.map((row) => (after.get(row) as Tally).trials + (after.get(row) as Tally).errors);
-  return detectableDrop(baseline, repeats, level, TARGET_POWER, { simulations: 400 });
+/** A check's rows on both sides, paired. */
+interface CheckRows {
+  before: ReadonlyMap<string, Tally>;
+  after: ReadonlyMap<string, Tally>;
+  /** Rows with graded trials on both sides, in the run's order: the regression test's strata. */
+  strata: Stratum[];
+  /**
+   * Rows with graded trials in the baseline that the run called, in the run's order: their baseline counts and the
+   * run's calls, which the minimal detectable drop is sized over (stats/power.ts).
+   */
+  sized: Tally[];
+  repeats: number[];
+  /** The counts of the rows both sides have, summed per side: what the drop's upper bound is read from. */
+  shared: { before: Counts; after: Counts };
+}
+
+/** Pairs a check's baseline rows with the run's, in one pass over the run's rows. */
+function pairRows(before: ReadonlyMap<string, Tally>, after: ReadonlyMap<string, Tally>): CheckRows {
+  const rows: CheckRows = {
+    before,
+    after,
+    strata: [],
+    sized: [],
+    repeats: [],
+    shared: { before: { passes: 0, trials: 0 }, after: { passes: 0, trials: 0 } },
+  };
+  for (const [row, b] of after) {
+    const a = before.get(row);
+    if (!a) continue;
+    rows.shared.before.passes += a.passes;
+    rows.shared.before.trials += a.trials;
+    rows.shared.after.passes += b.passes;
+    rows.shared.after.trials += b.trials;
+    if (a.trials === 0) continue;
+    rows.sized.push(a);
+    rows.repeats.push(b.trials + b.errors);
+    if (b.trials > 0) rows.strata.push({ a, b });
+  }
+  return rows;
+}
+
+/** The regression test of a check's paired rows (stats/regression.ts). */
+function regressionOf(rows: CheckRows): RegressionTest {
+  return regressionOn(rows.strata, rows.before, rows.after);
 }
 
 function sumCounts(tallies: readonly Tally[]): Counts {

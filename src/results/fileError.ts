@@ -7,12 +7,12 @@ export function fileError(file: string, message: string, key = ''): UserError {
 }
 
 /**
- * Reads a text file a user named (`what` says which kind: "results file", "baseline"), turning a missing or
- * unreadable file into a one-line UserError instead of a stack trace.
+ * Reads a file a user named (`what` says which kind: "results file", "baseline file"), as bytes, turning a missing
+ * or unreadable file into a one-line UserError instead of a stack trace.
  */
-export function readUserFile(path: string, what: string): string {
+export function readUserBytes(path: string, what: string): Buffer {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw fileError(

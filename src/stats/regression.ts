@@ -48,20 +48,49 @@ export function worseThanBaseline(
   baseline: ReadonlyMap<string, Counts>,
   run: ReadonlyMap<string, Counts>,
 ): RegressionTest {
-  const shared = [...run.keys()].filter(
-    (row) => (baseline.get(row)?.trials ?? 0) > 0 && (run.get(row)?.trials ?? 0) > 0,
-  );
-  if (shared.length > 0) {
-    const strata = shared.map((row) => ({ a: baseline.get(row) as Counts, b: run.get(row) as Counts }));
+  return regressionOn(sharedStrata(baseline, run), baseline, run);
+}
+
+/** One row both sides have trials on: the baseline's counts (a) and the run's (b). */
+export interface Stratum {
+  a: Counts;
+  b: Counts;
+}
+
+/** The rows both sides have trials on, in the run's order: the strata of the test. */
+export function sharedStrata(
+  baseline: ReadonlyMap<string, Counts>,
+  run: ReadonlyMap<string, Counts>,
+): Stratum[] {
+  const strata: Stratum[] = [];
+  for (const [row, b] of run) {
+    if (b.trials === 0) continue;
+    const a = baseline.get(row);
+    if (a && a.trials > 0) strata.push({ a, b });
+  }
+  return strata;
+}
+
+/**
+ * `worseThanBaseline` on its strata, already paired (`sharedStrata`): a caller that reads the same rows for several
+ * purposes pairs them once. The maps are read only when the sides share no row (the test on totals).
+ */
+export function regressionOn(
+  strata: readonly Stratum[],
+  baseline: ReadonlyMap<string, Counts>,
+  run: ReadonlyMap<string, Counts>,
+): RegressionTest {
+  if (strata.length > 0) {
     const { p, allowance } = belowBaseline(strata);
-    return {
-      p,
-      allowance,
-      method: 'stratified',
-      before: sum(strata.map((s) => s.a)),
-      after: sum(strata.map((s) => s.b)),
-      rows: shared.length,
-    };
+    const before = { passes: 0, trials: 0 };
+    const after = { passes: 0, trials: 0 };
+    for (const { a, b } of strata) {
+      before.passes += a.passes;
+      before.trials += a.trials;
+      after.passes += b.passes;
+      after.trials += b.trials;
+    }
+    return { p, allowance, method: 'stratified', before, after, rows: strata.length };
   }
   const before = sum([...baseline.values()]);
   const after = sum([...run.values()]);
@@ -94,26 +123,37 @@ interface NullDistribution {
  * The run's total passes under the null, for strata with trials on both sides. It depends only on the baseline's
  * counts and the run's trials, so the last few are kept: a power simulation asks for the same one thousands of times.
  */
-function nullDistribution(used: readonly { a: Counts; b: Counts }[]): NullDistribution {
-  const key = used.map(({ a, b }) => `${a.passes}/${a.trials}/${b.trials}`).join(',');
-  const cached = recent.get(key);
-  if (cached) return cached;
-  const before = sum(used.map((s) => s.a));
-  const rate = before.passes / before.trials;
-  const allowance = Math.max(0, rate - wilsonInterval(before.passes, before.trials, BASELINE_BOUND_Z).low);
+function nullDistribution(used: readonly Stratum[]): NullDistribution {
   // Rows with the same baseline counts pass at the same lowered rate r, and Binomial(m₁, r) + Binomial(m₂, r) is
   // Binomial(m₁ + m₂, r): a large run (hundreds of thousands of rows, a few distinct counts) convolves a handful of
-  // densities instead of one per row. Each is cut to where it is not negligible.
-  const groups = new Map<string, { rate: number; trials: number }>();
+  // densities instead of one per row. So the groups, in order of first appearance, and the baseline's total
+  // (which sets the allowance) are all the distribution depends on, and what it is kept by.
+  const groups = new Map<number, Map<number, [number, number, number]>>();
+  // passes/trials of the baseline's row, and the run's trials on all such rows.
+  const order: [number, number, number][] = [];
+  const before = { passes: 0, trials: 0 };
   for (const { a, b } of used) {
-    const r = Math.max(0, a.passes / a.trials - allowance);
-    const group = `${a.passes}/${a.trials}`;
-    const known = groups.get(group);
-    if (known) known.trials += b.trials;
-    else groups.set(group, { rate: r, trials: b.trials });
+    before.passes += a.passes;
+    before.trials += a.trials;
+    let byTrials = groups.get(a.passes);
+    if (!byTrials) groups.set(a.passes, (byTrials = new Map()));
+    let group = byTrials.get(a.trials);
+    if (!group) {
+      group = [a.passes, a.trials, 0];
+      byTrials.set(a.trials, group);
+      order.push(group);
+    }
+    group[2] += b.trials;
   }
+  const key = `${before.passes}/${before.trials}:${order.map((g) => g.join('/')).join(',')}`;
+  const cached = recent.get(key);
+  if (cached) return cached;
+  const rate = before.passes / before.trials;
+  const allowance = Math.max(0, rate - wilsonInterval(before.passes, before.trials, BASELINE_BOUND_Z).low);
+  // Each group's density is cut to where it is not negligible.
   const convolved = new ConvolvedDensity();
-  for (const { rate, trials } of groups.values()) convolved.add(binomialWindow(trials, rate));
+  for (const [passes, trials, runTrials] of order)
+    convolved.add(binomialWindow(runTrials, Math.max(0, passes / trials - allowance)));
   const result = { density: convolved.window(), low: convolved.low, allowance };
   recent.set(key, result);
   if (recent.size > RECENT) recent.delete(recent.keys().next().value as string);
