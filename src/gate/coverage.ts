@@ -25,6 +25,8 @@ export interface Coverage {
   accepted: Map<string, Map<string, NewBecause>>;
   /** Sentences about the baseline itself, for every report. */
   notes: string[];
+  /** variant -> the rows it called, by key, in the order first called. */
+  called: Map<string, Map<string, RowRef>>;
 }
 
 /** The sentence a baseline of deterministic variants alone earns in every report. */
@@ -99,9 +101,13 @@ export function coverage(
           'its baseline cannot gate a model; build one from a run of the model.',
       });
 
-    const baselineRows = new Set<string>(Object.keys(baseline?.rowVerdicts?.[variant]?.rows ?? {}));
-    for (const entry of Object.values(expected))
-      for (const row of Object.keys(entry.rows)) baselineRows.add(row);
+    // A baseline's evaluators have rows only where its row verdicts do (baseline.ts checks it when reading), so
+    // the evaluators' rows are read only when there are no row verdicts: they are millions of keys in a large run.
+    const verdictRows = baseline?.rowVerdicts?.[variant]?.rows;
+    const baselineRows = new Set<string>(Object.keys(verdictRows ?? {}));
+    if (!verdictRows)
+      for (const entry of Object.values(expected))
+        for (const row of Object.keys(entry.rows)) baselineRows.add(row);
     let missing = [...baselineRows].filter((row) => !called.has(row)).sort(naturalCompare);
     // New rows in the order people read them: by file and line.
     const byPlace = (a: string, b: string) =>
@@ -192,7 +198,7 @@ export function coverage(
         });
     }
   }
-  return { failures, accepted, notes };
+  return { failures, accepted, notes, called: calledRows };
 }
 
 /** Variants every one of whose calls came from a deterministic provider (offline reference, replay). */

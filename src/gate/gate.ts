@@ -30,7 +30,7 @@
  */
 import { UserError } from '../errors/diagnostics';
 import { shardProblems } from '../results/manifest';
-import { Attempt, Trial, TrialTable } from '../results/trial';
+import { eachVerdict, RowRef, Trial, TrialTable } from '../results/trial';
 import { controlCharacter } from '../format/visible';
 import { atLevel } from '../stats/alternative';
 import { Counts } from '../stats/fisher';
@@ -44,7 +44,7 @@ import { Rate, rateOf } from '../compare/compare';
 import { coverage, deterministicVariants } from './coverage';
 import { GateFailure, KIND_NAMES, listKeys, Location, ROW_VERDICT } from './failure';
 import { BaselineChange, baselineChanges } from './lowered';
-import { Tally, tallyAttempts, tallyTrials } from '../results/tally';
+import { EvaluatorTally, Tally, tallyAttempts, tallyTrials } from '../results/tally';
 import { alphaAt, designProblem, type SequentialDesign } from '../stats/sequential';
 import { replayLooks, type VariantLooks } from './sequential';
 
@@ -188,7 +188,9 @@ export function gate(
   const covered = coverage(table, run, baseline, options.acceptNew === true || baseline === undefined);
 
   let graded = 0;
-  for (const t of table.trials) if (t.outcome !== 'error') graded++;
+  eachVerdict(table.trials, (_variant, _evaluator, _row, outcome) => {
+    if (outcome !== 'error') graded++;
+  });
   if (graded === 0) {
     const detail =
       table.trials.length === 0 ? 'no trials' : `no graded trials (all ${table.trials.length} errored)`;
@@ -285,7 +287,7 @@ export function gate(
   for (const [variant, entry] of Object.entries(baseline?.rowVerdicts ?? {})) {
     const after = verdicts.get(variant);
     if (deterministic.has(variant) || !after || after.total.trials === 0) continue;
-    const location = worstRow(table.attempts, variant);
+    const location = worstRow(after, covered.called.get(variant));
     primaries.push({
       variant,
       evaluator: ROW_VERDICT,
@@ -583,19 +585,26 @@ function sequentialDesignOf(table: TrialTable, failures: GateFailure[]): Sequent
   return design;
 }
 
-/** The row of `variant` whose calls failed most (ties: the first), for a row verdict's annotation. */
-function worstRow(attempts: readonly Attempt[], variant: string): Location | undefined {
-  const misses = new Map<string, { attempt: Attempt; count: number }>();
-  for (const a of attempts) {
-    if (a.variant !== variant || a.row.line === undefined || !a.row.file) continue;
-    const m = misses.get(a.row.key) ?? { attempt: a, count: 0 };
-    if (a.outcome !== 'pass') m.count++;
-    misses.set(a.row.key, m);
+/**
+ * The row whose calls failed most (ties: the first called), among the rows that know their place in a prompt file,
+ * for a row verdict's annotation: from the variant's row-verdict counts and the rows it called.
+ */
+function worstRow(
+  verdicts: EvaluatorTally,
+  called: ReadonlyMap<string, RowRef> | undefined,
+): Location | undefined {
+  let worst: RowRef | undefined;
+  let most = -1;
+  for (const [key, t] of verdicts.rows) {
+    const row = called?.get(key);
+    if (row?.line === undefined || !row.file) continue;
+    const misses = t.trials + t.errors - t.passes;
+    if (misses > most) {
+      worst = row;
+      most = misses;
+    }
   }
-  let worst: { attempt: Attempt; count: number } | undefined;
-  for (const m of misses.values()) if (!worst || m.count > worst.count) worst = m;
-  const row = worst?.attempt.row;
-  return row?.file && row.line !== undefined ? { file: row.file, line: row.line } : undefined;
+  return worst?.file && worst.line !== undefined ? { file: worst.file, line: worst.line } : undefined;
 }
 
 /** A check's rows on both sides, paired. */
@@ -809,12 +818,14 @@ class RecordMap implements ReadonlyMap<string, Tally> {
     return Object.keys(this.record)[Symbol.iterator]();
   }
 
-  values(): MapIterator<Tally> {
-    return Object.values(this.record)[Symbol.iterator]();
+  // Keys and a lookup each, never Object.values or Object.entries: on a record of a million keys those cost
+  // several times as much.
+  *values(): MapIterator<Tally> {
+    for (const key of Object.keys(this.record)) yield this.record[key] as Tally;
   }
 
-  entries(): MapIterator<[string, Tally]> {
-    return Object.entries(this.record)[Symbol.iterator]();
+  *entries(): MapIterator<[string, Tally]> {
+    for (const key of Object.keys(this.record)) yield [key, this.record[key] as Tally];
   }
 
   [Symbol.iterator](): MapIterator<[string, Tally]> {
