@@ -140,6 +140,58 @@ describe('scanResults', () => {
     }
   });
 
+  it('hands on the members no command reads as null when leaving text out, and the same names elsewhere as they are', () => {
+    const random = seeded(13);
+    const odd = () => pick([{ a: [1, { b: '}"' }] }, ['x', '\\'], 'id "1"', 7, true, null, {}]);
+    const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
+    const maybe = <T>(value: () => T): T | undefined => (random() < 0.7 ? value() : undefined);
+    // Strings, objects and arrays become null; other values stay (nothing is gained by cutting them).
+    const dropped = (value: unknown) =>
+      value === undefined ? undefined : typeof value === 'string' || typeof value === 'object' ? null : value;
+    for (let i = 0; i < 150; i++) {
+      const results = Array.from({ length: 1 + Math.floor(random() * 4) }, () => ({
+        namedScores: maybe(odd),
+        promptId: maybe(odd),
+        id: maybe(odd),
+        gradingResult: {
+          pass: true,
+          namedScores: maybe(odd),
+          namedScoreWeights: maybe(odd),
+          tokensUsed: maybe(odd),
+          componentResults: [
+            { pass: true, namedScores: { kept: 1 }, id: 'kept', assertion: { metric: 'm' } },
+          ],
+        },
+        tokenUsage: { total: 5, completionDetails: maybe(odd), assertions: maybe(odd) },
+        // The same names elsewhere: kept.
+        testCase: {
+          namedScores: { kept: 1 },
+          id: 'kept',
+          assert: [{ metric: 'm' }],
+          metadata: { promptfile: { id: 'row-id', tokenUsage: { assertions: 'kept' } } },
+        },
+        response: { output: 'cut', tokenUsage: { completionDetails: { kept: 1 } }, id: 'kept' },
+        metadata: { id: 'kept', namedScores: 'kept' },
+      }));
+      const text = JSON.stringify({ results: { results } }, null, random() < 0.5 ? 2 : undefined);
+      const found: unknown[] = [];
+      scanResults(file(text), (r) => found.push(r), {
+        chunkBytes: [1, 2, 7, 64, 4096][i % 5]!,
+        withoutText: true,
+      });
+      const expected = JSON.parse(JSON.stringify(results)).map((r: Record<string, any>) => {
+        for (const k of ['namedScores', 'promptId', 'id']) if (k in r) r[k] = dropped(r[k]);
+        for (const k of ['namedScores', 'namedScoreWeights', 'tokensUsed'])
+          if (k in r['gradingResult']) r['gradingResult'][k] = dropped(r['gradingResult'][k]);
+        for (const k of ['completionDetails', 'assertions'])
+          if (k in r['tokenUsage']) r['tokenUsage'][k] = dropped(r['tokenUsage'][k]);
+        r['response']['output'] = '';
+        return r;
+      });
+      expect(found).toEqual(expected);
+    }
+  });
+
   it('parses each distinct assertion once when leaving text out, and hands on what JSON.parse would', () => {
     const random = seeded(12);
     // A few assertion lists and assertions, repeated across results as promptfoo copies them, and odd shapes.
