@@ -5,14 +5,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors/diagnostics';
-import { fileError } from '../results/fileError';
+import { fileError, writeAll } from '../results/fileError';
 import { readTrialsInParallel } from '../promptfoo/parallelResults';
 import {
   baselineProblem,
   buildBaseline,
   mergeBaselines,
   readBaseline,
-  serializeBaseline,
+  writeBaseline,
 } from '../gate/baseline';
 import { compare } from '../compare/compare';
 import { gate, type GateOptions } from '../gate/gate';
@@ -81,10 +81,23 @@ function inputs(positional: string[], command: string): string[] {
  * is their input, so it is a one-line error (exit 2), not a stack trace.
  */
 function write(file: string, text: string, mode: 'replace' | 'append' = 'replace'): void {
+  writeWith(file, (fd) => writeAll(fd, text), mode);
+}
+
+/** Opens `file` (making its directory), lets `writeTo` write to it, and turns a failure into a one-line error. */
+function writeWith(
+  file: string,
+  writeTo: (fd: number) => void,
+  mode: 'replace' | 'append' = 'replace',
+): void {
   try {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    if (mode === 'append') fs.appendFileSync(file, text);
-    else fs.writeFileSync(file, text);
+    const fd = fs.openSync(file, mode === 'append' ? 'a' : 'w');
+    try {
+      writeTo(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === undefined) throw error;
@@ -135,7 +148,7 @@ export async function baselineCommand(argv: string[], out: Output): Promise<numb
   const baseline = merge ? mergeBaselines(readBaseline(merge), built) : built;
   const problem = baselineProblem(baseline);
   if (problem) throw new UserError(`promptfile baseline: these results cannot make a baseline: ${problem}`);
-  write(file, serializeBaseline(baseline));
+  writeWith(file, (fd) => writeBaseline(fd, baseline));
   out.error(`promptfile baseline: wrote ${file}`);
   return 0;
 }

@@ -7,7 +7,7 @@
  * Serialized with sorted keys (rows in natural order, `#2` before `#10`) and one count object per line,
  * so the same trials always give the same bytes, and a change to one row is a one-line diff.
  */
-import { fileError, readUserBytes } from '../results/fileError';
+import { fileError, readUserBytes, writeAll } from '../results/fileError';
 import { parseJsonBytes } from '../results/jsonBytes';
 import { TrialTable } from '../results/trial';
 import { controlCharacter } from '../format/visible';
@@ -139,41 +139,94 @@ function sumTally(a: Tally | undefined, b: Tally): Tally {
 
 /** The baseline as the stable, diff-friendly JSON text to commit (ends with a newline). */
 export function serializeBaseline(baseline: Baseline): string {
-  const sections: string[][] = [];
-  const variants = ['  "variants": {'];
-  sortedKeys(baseline.variants).forEach((variant, i, all) => {
-    variants.push(`    ${JSON.stringify(variant)}: {`);
-    const evaluators = baseline.variants[variant] ?? {};
-    sortedKeys(evaluators).forEach((evaluator, j, names) => {
-      variants.push(`      ${JSON.stringify(evaluator)}: {`);
-      pushEvaluator(variants, evaluators[evaluator] as BaselineEvaluator, '        ');
-      variants.push(`      }${comma(j, names)}`);
-    });
-    variants.push(`    }${comma(i, all)}`);
+  const parts: string[] = [];
+  emitBaseline(baseline, (text) => parts.push(text));
+  return parts.join('');
+}
+
+/**
+ * Writes `serializeBaseline`'s text to the open file `fd` a megabyte at a time: a million rows' baseline is
+ * 350 MB, and as one string (two bytes a character once a name holds a non-Latin-1 character) it was gigabytes.
+ */
+export function writeBaseline(fd: number, baseline: Baseline): void {
+  let batch: string[] = [];
+  let length = 0;
+  const flush = () => {
+    writeAll(fd, batch.join(''));
+    batch = [];
+    length = 0;
+  };
+  emitBaseline(baseline, (text) => {
+    batch.push(text);
+    length += text.length;
+    if (length >= 2 ** 20) flush();
   });
-  sections.push([...variants, '  }']);
+  flush();
+}
+
+/** Hands `serializeBaseline`'s text to `emit`, in order, a line or so at a time. */
+function emitBaseline(baseline: Baseline, emit: (text: string) => void): void {
+  emit(`{\n  "schemaVersion": ${baseline.schemaVersion},\n`);
+  // Sections are separated by ",\n", lines within one by "\n".
+  let sections = 0;
+  let lines = 0;
+  const section = () => {
+    if (sections++ > 0) emit(',\n');
+    lines = 0;
+  };
+  const line = (text: string) => emit(lines++ === 0 ? text : `\n${text}`);
+  const evaluator = (e: BaselineEvaluator, indent: string) => {
+    line(`${indent}"rows": {`);
+    const rows = naturalSort(Object.keys(e.rows));
+    rows.forEach((row, k) => {
+      line(`${indent}  ${JSON.stringify(row)}: ${tallyJson(e.rows[row] as Tally)}${comma(k, rows)}`);
+    });
+    line(`${indent}},`);
+    line(`${indent}"total": ${tallyJson(e.total)}`);
+  };
+
+  section();
+  line('  "variants": {');
+  const variants = naturalSort(Object.keys(baseline.variants));
+  variants.forEach((variant, i) => {
+    line(`    ${JSON.stringify(variant)}: {`);
+    const evaluators = baseline.variants[variant] ?? {};
+    const names = naturalSort(Object.keys(evaluators));
+    names.forEach((name, j) => {
+      line(`      ${JSON.stringify(name)}: {`);
+      evaluator(evaluators[name] as BaselineEvaluator, '        ');
+      line(`      }${comma(j, names)}`);
+    });
+    line(`    }${comma(i, variants)}`);
+  });
+  line('  }');
   if (baseline.rowVerdicts) {
     const verdicts = baseline.rowVerdicts;
-    const lines = ['  "rowVerdicts": {'];
-    sortedKeys(verdicts).forEach((variant, i, all) => {
-      lines.push(`    ${JSON.stringify(variant)}: {`);
-      pushEvaluator(lines, verdicts[variant] as BaselineEvaluator, '      ');
-      lines.push(`    }${comma(i, all)}`);
+    section();
+    line('  "rowVerdicts": {');
+    const names = naturalSort(Object.keys(verdicts));
+    names.forEach((variant, i) => {
+      line(`    ${JSON.stringify(variant)}: {`);
+      evaluator(verdicts[variant] as BaselineEvaluator, '      ');
+      line(`    }${comma(i, names)}`);
     });
-    sections.push([...lines, '  }']);
+    line('  }');
   }
   if (baseline.slots) {
     const slots = baseline.slots;
-    const lines = ['  "slots": {'];
-    sortedKeys(slots).forEach((row, i, all) =>
-      lines.push(`    ${JSON.stringify(row)}: ${JSON.stringify(slots[row])}${comma(i, all)}`),
+    section();
+    line('  "slots": {');
+    const rows = naturalSort(Object.keys(slots));
+    rows.forEach((row, i) =>
+      line(`    ${JSON.stringify(row)}: ${JSON.stringify(slots[row])}${comma(i, rows)}`),
     );
-    sections.push([...lines, '  }']);
+    line('  }');
   }
-  if (baseline.deterministic)
-    sections.push([`  "deterministic": ${JSON.stringify([...baseline.deterministic].sort())}`]);
-  const body = sections.map((lines) => lines.join('\n')).join(',\n');
-  return `{\n  "schemaVersion": ${baseline.schemaVersion},\n${body}\n}\n`;
+  if (baseline.deterministic) {
+    section();
+    line(`  "deterministic": ${JSON.stringify([...baseline.deterministic].sort())}`);
+  }
+  emit('\n}\n');
 }
 
 /**
@@ -431,15 +484,6 @@ function validateTally(value: unknown, at: string): Tally | Problem {
   return tally;
 }
 
-function pushEvaluator(lines: string[], e: BaselineEvaluator, indent: string): void {
-  lines.push(`${indent}"rows": {`);
-  sortedKeys(e.rows).forEach((row, k, rows) => {
-    lines.push(`${indent}  ${JSON.stringify(row)}: ${tallyJson(e.rows[row] as Tally)}${comma(k, rows)}`);
-  });
-  lines.push(`${indent}},`);
-  lines.push(`${indent}"total": ${tallyJson(e.total)}`);
-}
-
 function tallyJson(t: Tally): string {
   return `{ "errors": ${t.errors}, "passes": ${t.passes}, "trials": ${t.trials} }`;
 }
@@ -448,15 +492,35 @@ function comma(index: number, all: readonly unknown[]): string {
   return index < all.length - 1 ? ',' : '';
 }
 
-/** Keys in natural order: digit runs compare as numbers, the rest by UTF-16 code unit (locale-independent). */
-function sortedKeys(record: Record<string, unknown>): string[] {
-  return Object.keys(record).sort(naturalCompare);
+/** Orders keys as people count: digit runs compare as numbers (`#2` before `#10`), the rest by UTF-16 code unit. */
+export function naturalCompare(a: string, b: string): number {
+  return compareRuns(runs(a), runs(b), a, b);
 }
 
-/** Orders keys as people count: digit runs compare as numbers (`#2` before `#10`). */
-export function naturalCompare(a: string, b: string): number {
-  const pa = a.match(/\d+|\D+/g) ?? [];
-  const pb = b.match(/\d+|\D+/g) ?? [];
+/**
+ * `keys` sorted by naturalCompare, each split into its runs once: a baseline sorts half a million row keys per
+ * evaluator, and splitting both keys in every comparison took most of a minute.
+ */
+export function naturalSort(keys: readonly string[]): string[] {
+  return naturalSortBy(keys, (key) => key);
+}
+
+/** `items` sorted by naturalCompare of `nameOf` each, each name split into its runs once. */
+export function naturalSortBy<T>(items: readonly T[], nameOf: (item: T) => string): T[] {
+  return items
+    .map((item) => {
+      const name = nameOf(item);
+      return { item, name, runs: runs(name) };
+    })
+    .sort((x, y) => compareRuns(x.runs, y.runs, x.name, y.name))
+    .map((x) => x.item);
+}
+
+function runs(text: string): string[] {
+  return text.match(/\d+|\D+/g) ?? [];
+}
+
+function compareRuns(pa: readonly string[], pb: readonly string[], a: string, b: string): number {
   for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
     const x = pa[i] as string;
     const y = pb[i] as string;

@@ -11,7 +11,7 @@
  * A missing variant, or an evaluator missing from a whole variant, is gate.ts's own check.
  */
 import { RowRef, TrialTable } from '../results/trial';
-import { Baseline, naturalCompare } from './baseline';
+import { Baseline, naturalSort, naturalSortBy } from './baseline';
 import { GateFailure, listKeys, Location } from './failure';
 import { TallyTable } from '../results/tally';
 
@@ -108,11 +108,12 @@ export function coverage(
     if (!verdictRows)
       for (const entry of Object.values(expected))
         for (const row of Object.keys(entry.rows)) baselineRows.add(row);
-    let missing = [...baselineRows].filter((row) => !called.has(row)).sort(naturalCompare);
+    let missing = naturalSort([...baselineRows].filter((row) => !called.has(row)));
     // New rows in the order people read them: by file and line.
-    const byPlace = (a: string, b: string) =>
-      naturalCompare(called.get(a)?.label ?? a, called.get(b)?.label ?? b);
-    let added = [...called.keys()].filter((row) => !baselineRows.has(row)).sort(byPlace);
+    let added = naturalSortBy(
+      [...called.keys()].filter((row) => !baselineRows.has(row)),
+      (row) => called.get(row)?.label ?? row,
+    );
     // A new row where a missing one sat is that row, changed (values or evaluators): say so, not "missing" + "new".
     const missingAt = new Map(
       missing.flatMap((row) => {
@@ -186,9 +187,9 @@ export function coverage(
           });
         continue;
       }
-      const lacking = Object.keys(entry.rows)
-        .filter((row) => called.has(row) && !tally.rows.has(row))
-        .sort(naturalCompare);
+      const lacking = naturalSort(
+        Object.keys(entry.rows).filter((row) => called.has(row) && !tally.rows.has(row)),
+      );
       if (lacking.length > 0)
         failures.push({
           kind: 'missing-evaluator',

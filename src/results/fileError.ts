@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { UserError } from '../errors/diagnostics';
 
 /** A UserError about a whole input file (no line): printed as `file: error: message`. */
@@ -20,4 +20,10 @@ export function readUserBytes(path: string, what: string): Buffer {
       code === 'ENOENT' ? `${what} not found` : `cannot read the ${what} (${code ?? String(error)})`,
     );
   }
+}
+
+/** Writes all of `text` (UTF-8) to the open file `fd`: one write call may take only part of it. */
+export function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
 }

@@ -1,8 +1,18 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../../../src/errors/diagnostics';
-import { buildBaseline, parseBaseline, readBaseline, serializeBaseline } from '../../../src/gate/baseline';
+import {
+  buildBaseline,
+  naturalCompare,
+  naturalSort,
+  parseBaseline,
+  readBaseline,
+  serializeBaseline,
+  writeBaseline,
+  type Baseline,
+} from '../../../src/gate/baseline';
+import { seeded } from '../../../src/stats/random';
 import { readTrials } from '../../../src/promptfoo/readResults';
 import { trialTable } from './build';
 
@@ -95,6 +105,80 @@ describe('baselines are stable and diff-friendly', () => {
     const baseline = buildBaseline(trialTable([{ variant: '__proto__', evaluator: 'E', outcomes: 'P' }]));
     expect(Object.keys(baseline.variants)).toEqual(['__proto__']);
     expect(parseBaseline(serializeBaseline(baseline), 'b.json').variants['__proto__']).toBeDefined();
+  });
+});
+
+describe('large baselines', () => {
+  /** A baseline of `rows` rows with names in several scripts, the way a run of that many calls would give it. */
+  function large(rows: number): Baseline {
+    const random = seeded(rows);
+    const keys = Array.from({ length: rows }, (_, i) => `suite ✓#r${(i * 7919) % (rows * 3)}x${i % 7}`);
+    const tally = () => {
+      const trials = 1 + Math.floor(random() * 3);
+      return { errors: Math.floor(random() * 2), passes: Math.floor(random() * (trials + 1)), trials };
+    };
+    const entry = () => {
+      const rowsOf = Object.fromEntries(keys.map((k) => [k, tally()]));
+      const total = { errors: 0, passes: 0, trials: 0 };
+      for (const t of Object.values(rowsOf)) {
+        total.errors += t.errors;
+        total.passes += t.passes;
+        total.trials += t.trials;
+      }
+      return { rows: rowsOf, total };
+    };
+    return {
+      schemaVersion: 2,
+      variants: {
+        'gpt · T=0.2': { 'Refusal JSON': entry(), 日本語: entry() },
+        b: { x10: entry(), x9: entry() },
+      },
+      slots: Object.fromEntries(keys.map((k, i) => [k, `prompts/s.prompt.yml#${i}`])),
+      deterministic: ['b'],
+    };
+  }
+
+  it('are written a megabyte at a time, byte for byte the text serializeBaseline makes', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'baseline-write-'));
+    try {
+      for (const rows of [0, 1, 3, 20_000]) {
+        const baseline = large(rows);
+        const file = path.join(dir, `b${rows}.json`);
+        const fd = openSync(file, 'w');
+        writeBaseline(fd, baseline);
+        closeSync(fd);
+        expect(readFileSync(file, 'utf8')).toBe(serializeBaseline(baseline));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('are read from bytes as JSON.parse reads their text', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'baseline-read-'));
+    try {
+      const text = serializeBaseline(large(5_000));
+      const file = path.join(dir, 'b.json');
+      writeFileSync(file, text);
+      expect(readBaseline(file)).toStrictEqual(JSON.parse(text));
+      // The same document in another layout: read the same.
+      writeFileSync(file, JSON.stringify(JSON.parse(text)));
+      expect(readBaseline(file)).toStrictEqual(JSON.parse(text));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sort their keys in natural order as naturalCompare does, splitting each key once', () => {
+    const random = seeded(4);
+    const pieces = ['a', 'b', '#', '0', '007', '7', '10', '2', 'é', '', '99999999999999999999'];
+    const keys = Array.from({ length: 2000 }, () =>
+      Array.from(
+        { length: 1 + Math.floor(random() * 4) },
+        () => pieces[Math.floor(random() * pieces.length)],
+      ).join(''),
+    );
+    expect(naturalSort(keys)).toEqual([...keys].sort(naturalCompare));
   });
 });
 
