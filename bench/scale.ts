@@ -307,6 +307,7 @@ export async function scaleSection(options: ScaleOptions = SCALE_DEFAULTS): Prom
       singleGate: single ? `${millis(single.gate.ms)} and ${mib(single.gate.maxRssMiB)}` : '—',
       shardCompare: sharded ? `${millis(sharded.compare.ms)} and ${mib(sharded.compare.maxRssMiB)}` : '—',
       shardGate: sharded ? `${millis(sharded.gate.ms)} and ${mib(sharded.gate.maxRssMiB)}` : '—',
+      shardBaseline: sharded ? `${millis(sharded.baseline.ms)} and ${mib(sharded.baseline.maxRssMiB)}` : '—',
       shardRate: sharded ? rate(sharded.written.bytes, sharded.compare) : '—',
       exponent: exponent.toFixed(2),
       strataFirst: sweep.result?.[sweep.result.length - 2]
