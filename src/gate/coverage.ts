@@ -62,10 +62,17 @@ export function coverage(
   const notes = offlineOnly ? [DETERMINISTIC_ONLY] : [];
 
   const calledRows = new Map<string, Map<string, RowRef>>();
+  // A run's attempts come variant by variant, or nearly: each variant's map is looked up when the variant changes.
+  let variantOf: string | undefined;
+  let rowsOf = new Map<string, RowRef>();
   for (const a of table.attempts) {
-    const rows = calledRows.get(a.variant) ?? new Map<string, RowRef>();
-    if (!rows.has(a.row.key)) rows.set(a.row.key, a.row);
-    calledRows.set(a.variant, rows);
+    if (a.variant !== variantOf) {
+      variantOf = a.variant;
+      let rows = calledRows.get(variantOf);
+      if (!rows) calledRows.set(variantOf, (rows = new Map()));
+      rowsOf = rows;
+    }
+    if (!rowsOf.has(a.row.key)) rowsOf.set(a.row.key, a.row);
   }
   const where = (row: RowRef | undefined): Location | undefined =>
     row?.file && row.line !== undefined ? { file: row.file, line: row.line } : undefined;
@@ -104,14 +111,21 @@ export function coverage(
     // A baseline's evaluators have rows only where its row verdicts do (baseline.ts checks it when reading), so
     // the evaluators' rows are read only when there are no row verdicts: they are millions of keys in a large run.
     const verdictRows = baseline?.rowVerdicts?.[variant]?.rows;
-    const baselineRows = new Set<string>(Object.keys(verdictRows ?? {}));
-    if (!verdictRows)
-      for (const entry of Object.values(expected))
-        for (const row of Object.keys(entry.rows)) baselineRows.add(row);
-    let missing = naturalSort([...baselineRows].filter((row) => !called.has(row)));
+    let baselineRows: string[];
+    let inBaseline: (row: string) => boolean;
+    if (verdictRows) {
+      baselineRows = Object.keys(verdictRows);
+      inBaseline = (row) => Object.hasOwn(verdictRows, row);
+    } else {
+      const rows = new Set<string>();
+      for (const entry of Object.values(expected)) for (const row of Object.keys(entry.rows)) rows.add(row);
+      baselineRows = [...rows];
+      inBaseline = (row) => rows.has(row);
+    }
+    let missing = naturalSort(baselineRows.filter((row) => !called.has(row)));
     // New rows in the order people read them: by file and line.
     let added = naturalSortBy(
-      [...called.keys()].filter((row) => !baselineRows.has(row)),
+      [...called.keys()].filter((row) => !inBaseline(row)),
       (row) => called.get(row)?.label ?? row,
     );
     // A new row where a missing one sat is that row, changed (values or evaluators): say so, not "missing" + "new".
