@@ -97,11 +97,22 @@ function updateMarkdown(text: string, ran: readonly Ran[], commit: string): stri
       const notes = lines.findIndex((l) => l === '## Profiling notes');
       lines.splice(notes >= 0 ? notes : lines.length, 0, ...section);
     }
+    // A row is the same figure when its name differs only inside parentheses (a count of results that the fixture
+    // made this time): replaced, not left beside the new one.
+    const written = new Set<number>();
     for (const t of s.targets) {
       const row = `| ${[t.name, t.measured, t.target ?? '—', mark(t)].map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
-      const at = lines.findIndex((l) => l.startsWith(`| ${t.name.replace(/\|/g, '\\|')} |`));
-      if (at >= 0) lines[at] = row;
-      else {
+      const name = t.name.replace(/\|/g, '\\|');
+      let at = lines.findIndex((l) => l.startsWith(`| ${name} |`));
+      if (at < 0)
+        at = lines.findIndex(
+          (l, i) =>
+            !written.has(i) && l.startsWith('| ') && stem(l.slice(2).split(' | ')[0] ?? '') === stem(name),
+        );
+      if (at >= 0) {
+        written.add(at);
+        lines[at] = row;
+      } else {
         const summary = lines.indexOf('## Summary');
         let last = summary + 2;
         while (lines[last + 1]?.startsWith('|')) last++;
@@ -110,6 +121,11 @@ function updateMarkdown(text: string, ran: readonly Ran[], commit: string): stri
     }
   }
   return lines.join('\n');
+}
+
+/** A figure's name with what its parentheses hold left out. */
+function stem(name: string): string {
+  return name.replace(/\([^)]*\)/g, '()');
 }
 
 function renderSummary(ran: readonly Ran[]): string {
