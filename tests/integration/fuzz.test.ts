@@ -12,22 +12,11 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { live, repoFile, runEval, tempDir, type EvalRun } from '../support/eval';
 import { startModelServer, type LoggedRequest, type ModelServer } from '../support/server';
+import { seeded } from '../../src/stats/random';
 
 const SEED = Number(process.env['PROMPTFILE_FUZZ_SEED'] ?? randomInt(2 ** 31));
 const CANARY = `canary-${randomBytes(12).toString('hex')}`;
 const VARS = ['v0', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7'];
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CHARACTERS = [
   '{',
@@ -135,7 +124,7 @@ interface FuzzFile {
 }
 
 function fuzzFiles(seed: number, files: number, rows: number): FuzzFile[] {
-  const random = generator(seed);
+  const random = seeded(seed);
   const messageText = () => {
     for (;;) {
       const text = randomString(random);

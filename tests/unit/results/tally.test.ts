@@ -1,5 +1,6 @@
 import { RowNumbering, RowTallies, Tally, tallyAttempts, tallyTrials } from '../../../src/results/tally';
 import type { Attempt, Outcome, RowRef, Trial } from '../../../src/results/trial';
+import { seeded } from '../../../src/stats/random';
 
 /** The counts as plain maps were kept before RowTallies: what every read must agree with. */
 function reference(events: readonly [string, Outcome][]): Map<string, Tally> {
@@ -16,25 +17,13 @@ function reference(events: readonly [string, Outcome][]): Map<string, Tally> {
   return rows;
 }
 
-/** A small deterministic generator (mulberry32), so a failure names its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 const OUTCOMES: Outcome[] = ['pass', 'fail', 'error'];
 
 describe('RowTallies', () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8])(
     'reads as the map of plain tallies it replaces, in order of first count (seed %i)',
     (seed) => {
-      const next = random(seed);
+      const next = seeded(seed);
       // Three evaluators sharing one numbering, counted interleaved, each on its own subset of the rows, with
       // more rows than the first allocation and some counts past the shared small ones.
       const numbering = new RowNumbering();
