@@ -30,7 +30,7 @@
  */
 import { UserError } from '../errors/diagnostics';
 import { shardProblems } from '../results/manifest';
-import { RowRef, Trial, TrialTable } from '../results/trial';
+import { eachVerdict, RowRef, Trial, Trials, TrialTable } from '../results/trial';
 import { controlCharacter } from '../format/visible';
 import { atLevel } from '../stats/alternative';
 import { Counts } from '../stats/fisher';
@@ -743,28 +743,25 @@ function loweredFailure(change: BaselineChange): GateFailure | undefined {
  * Where to point an annotation for (variant, evaluator): the evaluator's line in the prompt file when any trial
  * knows it, else the row of this variant where that evaluator failed or errored most (else its first row).
  */
-function locator(trials: Iterable<Trial>): (variant: string, evaluator: string) => Location | undefined {
+function locator(trials: Trials): (variant: string, evaluator: string) => Location | undefined {
+  // Read verdict by verdict (eachVerdict), not as Trial objects: a million calls are millions of verdicts.
   const evaluatorLines = new Map<string, Location>();
-  for (const t of trials) {
-    if (t.evaluatorLine !== undefined && t.row.file && !evaluatorLines.has(t.evaluator)) {
-      evaluatorLines.set(t.evaluator, { file: t.row.file, line: t.evaluatorLine });
-    }
-  }
+  eachVerdict(trials, (_variant, evaluator, row, _outcome, verdict) => {
+    if (verdict.evaluatorLine !== undefined && row.file && !evaluatorLines.has(evaluator))
+      evaluatorLines.set(evaluator, { file: row.file, line: verdict.evaluatorLine });
+  });
   return (variant, evaluator) => {
     const known = evaluatorLines.get(evaluator);
     if (known) return known;
-    const misses = new Map<string, { trial: Trial; count: number }>();
-    for (const t of trials) {
-      if (t.variant !== variant || t.evaluator !== evaluator || t.row.line === undefined || !t.row.file)
-        continue;
-      const m = misses.get(t.row.key) ?? { trial: t, count: 0 };
-      if (t.outcome !== 'pass') m.count++;
-      misses.set(t.row.key, m);
-    }
-    const worst = [...misses.values()].sort((a, b) => b.count - a.count)[0]?.trial;
-    return worst?.row.file && worst.row.line !== undefined
-      ? { file: worst.row.file, line: worst.row.line }
-      : undefined;
+    const misses = new Map<string, { row: RowRef; count: number }>();
+    eachVerdict(trials, (v, e, row, outcome) => {
+      if (v !== variant || e !== evaluator || row.line === undefined || !row.file) return;
+      const m = misses.get(row.key) ?? { row, count: 0 };
+      if (outcome !== 'pass') m.count++;
+      misses.set(row.key, m);
+    });
+    const worst = [...misses.values()].sort((a, b) => b.count - a.count)[0]?.row;
+    return worst?.file && worst.line !== undefined ? { file: worst.file, line: worst.line } : undefined;
   };
 }
 

@@ -137,19 +137,20 @@ export class GradedAttempts implements Trials {
 }
 
 /**
- * Calls `f` with each trial's variant, evaluator, row and outcome, in the trials' order, without making the trial:
- * counting a million calls' verdicts this way allocates nothing per verdict.
+ * Calls `f` with each trial's variant, evaluator, row and outcome, and the verdict itself (its line, reason and
+ * score), in the trials' order, without making the trial: counting a million calls' verdicts this way allocates
+ * nothing per verdict.
  */
 export function eachVerdict(
   trials: Trials,
-  f: (variant: string, evaluator: string, row: RowRef, outcome: Outcome) => void,
+  f: (variant: string, evaluator: string, row: RowRef, outcome: Outcome, verdict: Graded) => void,
 ): void {
   if (trials instanceof GradedAttempts) {
     for (let i = 0; i < trials.attempts.length; i++) {
       const a = trials.attempts[i] as Attempt;
-      for (const g of trials.graded[i] as readonly Graded[]) f(a.variant, g.evaluator, a.row, g.outcome);
+      for (const g of trials.graded[i] as readonly Graded[]) f(a.variant, g.evaluator, a.row, g.outcome, g);
     }
-  } else for (const t of trials) f(t.variant, t.evaluator, t.row, t.outcome);
+  } else for (const t of trials) f(t.variant, t.evaluator, t.row, t.outcome, t);
 }
 
 /** The trial of one evaluator's verdict on one attempt. */
