@@ -30,7 +30,7 @@
  */
 import { UserError } from '../errors/diagnostics';
 import { shardProblems } from '../results/manifest';
-import { eachVerdict, RowRef, Trial, Trials, TrialTable } from '../results/trial';
+import { eachVerdict, RowRef, Trials, TrialTable } from '../results/trial';
 import { controlCharacter } from '../format/visible';
 import { atLevel } from '../stats/alternative';
 import { Counts } from '../stats/fisher';
@@ -44,7 +44,7 @@ import { Rate, rateOf } from '../compare/compare';
 import { coverage, deterministicVariants } from './coverage';
 import { GateFailure, KIND_NAMES, listKeys, Location, ROW_VERDICT } from './failure';
 import { BaselineChange, baselineChanges } from './lowered';
-import { EvaluatorTally, Tally, tallyAttempts, tallyTrials } from '../results/tally';
+import { EvaluatorTally, Tally, TallyTable, tallyAttempts, tallyTrials } from '../results/tally';
 import { alphaAt, designProblem, type SequentialDesign } from '../stats/sequential';
 import { replayLooks, type VariantLooks } from './sequential';
 
@@ -184,8 +184,8 @@ export function gate(
   }
 
   const run = tallyTrials(table.trials);
-  const locate = locator(table.trials);
   const covered = coverage(table, run, baseline, options.acceptNew === true || baseline === undefined);
+  const locate = locator(table.trials, run, covered.called);
 
   // Graded trials, from the counts just made rather than another pass over a million calls' verdicts.
   let graded = 0;
@@ -587,15 +587,15 @@ function sequentialDesignOf(table: TrialTable, failures: GateFailure[]): Sequent
 
 /**
  * The row whose calls failed most (ties: the first called), among the rows that know their place in a prompt file,
- * for a row verdict's annotation: from the variant's row-verdict counts and the rows it called.
+ * for an annotation: from a variant's counts (its row verdicts, or one evaluator's) and the rows it called.
  */
 function worstRow(
-  verdicts: EvaluatorTally,
+  verdicts: EvaluatorTally | undefined,
   called: ReadonlyMap<string, RowRef> | undefined,
 ): Location | undefined {
   let worst: RowRef | undefined;
   let most = -1;
-  for (const [key, t] of verdicts.rows) {
+  for (const [key, t] of verdicts?.rows ?? []) {
     const row = called?.get(key);
     if (row?.line === undefined || !row.file) continue;
     const misses = t.trials + t.errors - t.passes;
@@ -741,28 +741,22 @@ function loweredFailure(change: BaselineChange): GateFailure | undefined {
 
 /**
  * Where to point an annotation for (variant, evaluator): the evaluator's line in the prompt file when any trial
- * knows it, else the row of this variant where that evaluator failed or errored most (else its first row).
+ * knows it, else the row of this variant where that evaluator failed or errored most (else its first row), read
+ * from the run's counts as the row verdict's worst row is.
  */
-function locator(trials: Trials): (variant: string, evaluator: string) => Location | undefined {
+function locator(
+  trials: Trials,
+  run: TallyTable,
+  called: ReadonlyMap<string, ReadonlyMap<string, RowRef>>,
+): (variant: string, evaluator: string) => Location | undefined {
   // Read verdict by verdict (eachVerdict), not as Trial objects: a million calls are millions of verdicts.
   const evaluatorLines = new Map<string, Location>();
   eachVerdict(trials, (_variant, evaluator, row, _outcome, verdict) => {
     if (verdict.evaluatorLine !== undefined && row.file && !evaluatorLines.has(evaluator))
       evaluatorLines.set(evaluator, { file: row.file, line: verdict.evaluatorLine });
   });
-  return (variant, evaluator) => {
-    const known = evaluatorLines.get(evaluator);
-    if (known) return known;
-    const misses = new Map<string, { row: RowRef; count: number }>();
-    eachVerdict(trials, (v, e, row, outcome) => {
-      if (v !== variant || e !== evaluator || row.line === undefined || !row.file) return;
-      const m = misses.get(row.key) ?? { row, count: 0 };
-      if (outcome !== 'pass') m.count++;
-      misses.set(row.key, m);
-    });
-    const worst = [...misses.values()].sort((a, b) => b.count - a.count)[0]?.row;
-    return worst?.file && worst.line !== undefined ? { file: worst.file, line: worst.line } : undefined;
-  };
+  return (variant, evaluator) =>
+    evaluatorLines.get(evaluator) ?? worstRow(run.get(variant)?.get(evaluator), called.get(variant));
 }
 
 function describe(c: Counts): string {

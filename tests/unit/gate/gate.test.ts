@@ -78,6 +78,23 @@ describe('the gate fails on a regression', () => {
       line: 13,
     });
   });
+
+  it('and, when rows failed alike, to the row called first', () => {
+    const base = trialTable([
+      { variant: V, evaluator: 'E', row: 3, outcomes: times('P', 10) },
+      { variant: V, evaluator: 'E', row: 0, outcomes: times('P', 10) },
+    ]);
+    const worse = trialTable([
+      { variant: V, evaluator: 'E', row: 3, outcomes: times('F', 10) },
+      { variant: V, evaluator: 'E', row: 0, outcomes: times('F', 10) },
+    ]);
+    const failures = gate(worse, buildBaseline(base), BLIND).failures;
+    expect(failures.map((f) => f.kind)).toEqual(['regression', 'regression']);
+    expect(failures.map((f) => f.location)).toEqual([
+      { file: 'prompts/x.prompt.yml', line: 13 },
+      { file: 'prompts/x.prompt.yml', line: 13 },
+    ]);
+  });
 });
 
 /**
