@@ -50,15 +50,29 @@ export interface ScaledResults {
   results: number;
 }
 
+/** How a scaled run is written. */
+export interface ScaledRunOptions {
+  files: number;
+  /** Results per file; or, with `bytesPerFile`, as many as take a file to that size. */
+  resultsPerFile?: number;
+  bytesPerFile?: number;
+  /** One call in this many fails its first evaluator (default FAIL_EVERY). */
+  failEvery?: number;
+  /**
+   * Write only this file (1-based) of the run, with the rows and calls it has in the whole run: a shard of another
+   * run of the same rows (a regressed one, with a smaller `failEvery`). Needs `resultsPerFile`.
+   */
+  only?: number;
+}
+
 /**
  * Writes `files` results files under `dir` from `template`: `resultsPerFile` results each, or, with `bytesPerFile`,
  * as many as take a file to that size. Rows are numbered across files, each row once per variant.
  */
-export function writeScaledResults(
-  template: Json,
-  dir: string,
-  options: { files: number; resultsPerFile?: number; bytesPerFile?: number },
-): ScaledResults {
+export function writeScaledResults(template: Json, dir: string, options: ScaledRunOptions): ScaledResults {
+  if (options.only !== undefined && options.resultsPerFile === undefined)
+    throw new Error('writeScaledResults: `only` numbers calls by resultsPerFile; give it');
+  const failEvery = options.failEvery ?? FAIL_EVERY;
   fs.mkdirSync(dir, { recursive: true });
   const outer = template['results'] as Json;
   const samples = (outer['results'] as Json[]).map((r) => JSON.stringify(r));
@@ -70,6 +84,10 @@ export function writeScaledResults(
   let bytes = 0;
   let call = 0;
   for (let f = 0; f < options.files; f++) {
+    if (options.only !== undefined && f + 1 !== options.only) {
+      call += options.resultsPerFile as number;
+      continue;
+    }
     const file = path.join(dir, `results-${f + 1}.json`);
     paths.push(file);
     const fd = fs.openSync(file, 'w');
@@ -87,7 +105,7 @@ export function writeScaledResults(
       const row = Math.floor(call / variants);
       const result = JSON.parse(samples[call % samples.length] as string) as Json;
       identify(result, row, i);
-      if (call % FAIL_EVERY === 0) failFirst(result);
+      if (call % failEvery === 0) failFirst(result);
       const text = `${i > 0 ? ',' : ''}${JSON.stringify(result)}`;
       buffer.push(text);
       buffered += Buffer.byteLength(text);
@@ -102,7 +120,11 @@ export function writeScaledResults(
     fs.closeSync(fd);
     bytes += size;
   }
-  return { files: paths, bytes, results: call };
+  return {
+    files: paths,
+    bytes,
+    results: options.only === undefined ? call : (options.resultsPerFile as number),
+  };
 }
 
 /** Gives a result row `row`'s identity, as the test generator would for the `row`-th row of one large file. */

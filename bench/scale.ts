@@ -92,6 +92,8 @@ interface CommandRun {
   code: number | null;
   /** The last line it printed on stderr or stdout, for the table. */
   said: string;
+  /** The first line it printed (the gate's verdict). */
+  first: string;
 }
 
 /** Runs `promptfile <args>` in `cwd` with bench/usage.cjs loaded; wall time, CPU time and peak memory. */
@@ -104,8 +106,11 @@ async function promptfile(args: string[], cwd: string, limitMs: number): Promise
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let head = '';
   const keep = (c: Buffer) => {
-    output = (output + c.toString('utf8')).slice(-4000);
+    const text = c.toString('utf8');
+    if (head.length < 4000) head += text.slice(0, 4000 - head.length);
+    output = (output + text).slice(-4000);
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
@@ -117,7 +122,8 @@ async function promptfile(args: string[], cwd: string, limitMs: number): Promise
     ? (JSON.parse(fs.readFileSync(usageFile, 'utf8')) as { cpuMs: number; maxRssKiB: number })
     : { cpuMs: NaN, maxRssKiB: NaN };
   const said = output.trim().split('\n').filter(Boolean).pop() ?? '';
-  return { ms, cpuMs: usage.cpuMs, maxRssMiB: usage.maxRssKiB / 1024, code, said };
+  const first = head.trim().split('\n')[0] ?? '';
+  return { ms, cpuMs: usage.cpuMs, maxRssMiB: usage.maxRssKiB / 1024, code, said, first };
 }
 
 /** Stage: the gate's regression test alone on `strata` rows of one trial each side; milliseconds per size. */
@@ -162,6 +168,20 @@ export const SCALE_DEFAULTS: ScaleOptions = {
   strata: [1000, 5000, 20000, 50000],
   limitMs: 300_000,
 };
+
+/** One call in this many fails in the regressed shard (the run's own rate is one in FAIL_EVERY). */
+const REGRESSED_FAIL_EVERY = 3;
+
+/** What the gate decided on one scenario at full size, against what it must decide. */
+interface Decision {
+  scenario: string;
+  expected: { code: number; first: RegExp };
+  run: CommandRun;
+}
+
+function decisionRight(d: Decision): boolean {
+  return d.run.code === d.expected.code && d.expected.first.test(d.run.first);
+}
 
 /** The targets of issue 11: compare and gate in under 30 s and 1 GiB each. */
 const LIMIT_MS = 30_000;
@@ -215,6 +235,9 @@ export async function scaleSection(options: ScaleOptions = SCALE_DEFAULTS): Prom
       },
     ];
     const measured = [];
+    // A fast gate that decides wrongly is worth nothing: at full size it must still pass the whole run and fail
+    // the run missing a shard and the run with a regressed shard.
+    const decisions: Decision[] = [];
     for (const set of sets) {
       const inputs = set.written.files;
       const baselineFile = path.join(dir, `baseline-${measured.length}.json`);
@@ -225,6 +248,39 @@ export async function scaleSection(options: ScaleOptions = SCALE_DEFAULTS): Prom
       const gate = await promptfile(['gate', ...inputs, '--baseline', baselineFile], dir, limitMs);
       progress(`${set.name} gate`, gate.ms, gate.maxRssMiB, gate.said);
       measured.push({ ...set, compare, baseline, gate });
+      if (inputs.length > 1) {
+        const whole = `the whole run (${set.name}), against its own baseline`;
+        decisions.push({ scenario: whole, expected: { code: 0, first: /^Gate passed/ }, run: gate });
+        const missing = await promptfile(
+          ['gate', ...inputs.slice(0, -1), '--baseline', baselineFile],
+          dir,
+          limitMs,
+        );
+        progress(`${set.name} gate, last shard left out`, missing.ms, missing.maxRssMiB, missing.first);
+        decisions.push({
+          scenario: `the run without its last shard (${inputs.length - 1} of ${inputs.length})`,
+          expected: { code: 1, first: /^Gate failed: .*missing rows/ },
+          run: missing,
+        });
+        const regressed = writeScaledResults(template, path.join(dir, 'regressed'), {
+          files: inputs.length,
+          resultsPerFile: options.resultsPerShard,
+          failEvery: REGRESSED_FAIL_EVERY,
+          only: 1,
+        });
+        const worse = await promptfile(
+          ['gate', ...regressed.files, ...inputs.slice(1), '--baseline', baselineFile],
+          dir,
+          limitMs,
+        );
+        progress(`${set.name} gate, shard 1 regressed`, worse.ms, worse.maxRssMiB, worse.first);
+        decisions.push({
+          scenario: `shard 1 of the run regressed (one call in ${REGRESSED_FAIL_EVERY} fails its first evaluator, not one in ${FAIL_EVERY})`,
+          expected: { code: 1, first: /^Gate failed: .*regression/ },
+          run: worse,
+        });
+        for (const file of regressed.files) fs.rmSync(file, { force: true });
+      }
       for (const file of inputs) fs.rmSync(file, { force: true });
     }
     const sweep = await runIsolated<{ strata: number; ms: number }[]>(
@@ -332,6 +388,18 @@ export async function scaleSection(options: ScaleOptions = SCALE_DEFAULTS): Prom
         table(['stage', 'size', 'time', 'peak RSS', ''], promptRows),
         table(['command', 'input', 'time', 'CPU', 'peak RSS', 'read rate', 'target'], resultRows),
         table(
+          ['scenario', 'must', 'exit', 'the gate said', 'time', 'peak RSS', ''],
+          decisions.map((d) => [
+            d.scenario,
+            d.expected.code === 0 ? 'pass (0)' : 'fail (1)',
+            String(d.run.code),
+            d.run.first.replace(/\|/g, '\\|'),
+            millis(d.run.ms),
+            mib(d.run.maxRssMiB),
+            decisionRight(d) ? 'right' : 'WRONG',
+          ]),
+        ),
+        table(
           [
             'gate regression test (`worseThanBaseline`), rows of 1 trial each side',
             ...strata.map((n) => `${n.toLocaleString('en')} rows`),
@@ -353,6 +421,14 @@ export async function scaleSection(options: ScaleOptions = SCALE_DEFAULTS): Prom
             met: within(m[command]),
           })),
         ),
+        {
+          name: `Scale: the gate's verdicts on ${(sharded?.written.results ?? 0).toLocaleString('en')} results (whole run, a shard left out, a shard regressed)`,
+          measured: decisions
+            .map((d) => `${decisionRight(d) ? 'right' : 'WRONG'} (exit ${d.run.code})`)
+            .join(', '),
+          target: 'pass, fail, fail',
+          met: decisions.length === 3 && decisions.every(decisionRight),
+        },
       ],
       seconds: (performance.now() - started) / 1000,
     };
