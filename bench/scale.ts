@@ -345,6 +345,8 @@ export async function scaleSection(options: ScaleOptions = SCALE_DEFAULTS): Prom
       const last = sweep.result[sweep.result.length - 1] as { strata: number; ms: number };
       return Math.log(last.ms / first.ms) / Math.log(last.strata / first.strata);
     })();
+    const within = (c: CommandRun | undefined) =>
+      c !== undefined && c.ms <= LIMIT_MS && c.maxRssMiB <= LIMIT_MIB;
     const text = fromTemplate(path.join(__dirname, 'text/scale.md'), {
       files: String(files),
       rowsPerFile: String(rowsPerFile),
@@ -365,6 +367,11 @@ export async function scaleSection(options: ScaleOptions = SCALE_DEFAULTS): Prom
       shardGate: sharded ? `${millis(sharded.gate.ms)} and ${mib(sharded.gate.maxRssMiB)}` : '—',
       shardBaseline: sharded ? `${millis(sharded.baseline.ms)} and ${mib(sharded.baseline.maxRssMiB)}` : '—',
       shardRate: sharded ? rate(sharded.written.bytes, sharded.compare) : '—',
+      shardVerdict: sharded
+        ? (['compare', 'gate'] as const)
+            .map((c) => `\`${c}\` ${within(sharded[c]) ? 'meets the target' : 'misses it'}`)
+            .join(', ')
+        : '—',
       exponent: exponent.toFixed(2),
       strataFirst: sweep.result?.[sweep.result.length - 2]
         ? millis(sweep.result[sweep.result.length - 2]!.ms)
@@ -378,8 +385,6 @@ export async function scaleSection(options: ScaleOptions = SCALE_DEFAULTS): Prom
           : '—',
       assertions: tests.result ? tests.result.assertions.toLocaleString('en') : '—',
     });
-    const within = (c: CommandRun | undefined) =>
-      c !== undefined && c.ms <= LIMIT_MS && c.maxRssMiB <= LIMIT_MIB;
     return {
       title:
         '4. Scale: 1,000 prompt files, 100,000 rows; 1 GiB of results, and 1,000,000 results in 10 shards',
