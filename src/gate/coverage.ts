@@ -27,6 +27,8 @@ export interface Coverage {
   notes: string[];
   /** variant -> the rows it called, by key, in the order first called. */
   called: Map<string, Map<string, RowRef>>;
+  /** The run's deterministic variants (deterministicVariants), which the gate compares row by row. */
+  deterministic: Set<string>;
 }
 
 /** The sentence a baseline of deterministic variants alone earns in every report. */
@@ -213,7 +215,7 @@ export function coverage(
         });
     }
   }
-  return { failures, accepted, notes, called: calledRows };
+  return { failures, accepted, notes, called: calledRows, deterministic: deterministicRun };
 }
 
 /** Variants every one of whose calls came from a deterministic provider (offline reference, replay). */

@@ -41,7 +41,7 @@ import { RegressionTest, regressionOn, type Stratum } from '../stats/regression'
 import { formatCount, formatInterval, formatLevel, formatP, formatRate } from '../format/numbers';
 import { Baseline } from './baseline';
 import { Rate, rateOf } from '../compare/compare';
-import { coverage, deterministicVariants } from './coverage';
+import { coverage } from './coverage';
 import { GateFailure, KIND_NAMES, listKeys, Location, ROW_VERDICT } from './failure';
 import { BaselineChange, baselineChanges } from './lowered';
 import { EvaluatorTally, Tally, TallyTable, tallyAttempts, tallyTrials } from '../results/tally';
@@ -281,7 +281,7 @@ export function gate(
         ? 'accepted'
         : 'refused';
 
-  const deterministic = deterministicVariants(table);
+  const deterministic = covered.deterministic;
   const verdicts = tallyAttempts(table.attempts);
   const primaries: GateCheck[] = [];
   for (const [variant, entry] of Object.entries(baseline?.rowVerdicts ?? {})) {

@@ -90,7 +90,7 @@ class Reader {
     // The first members are held aside while they may still be a counts object, which is then shared, not made.
     let object: Record<string, unknown> | undefined;
     const counts: number[] = [];
-    for (;;) {
+    do {
       this.blank();
       if (bytes[this.at] !== QUOTE) throw UNSURE;
       const key = this.string();
@@ -112,13 +112,7 @@ class Reader {
         object ??= countsObject(counts);
         setMember(object, key, value);
       }
-      this.blank();
-      const c = bytes[this.at];
-      this.at++;
-      if (c === COMMA) continue;
-      if (c === CLOSE_OBJECT) break;
-      throw UNSURE;
-    }
+    } while (this.another(CLOSE_OBJECT));
     if (object) return object;
     return counts.length === 3
       ? sharedCounts(counts[0] as number, counts[1] as number, counts[2] as number)
@@ -134,16 +128,18 @@ class Reader {
       this.at++;
       return array;
     }
-    for (;;) {
-      array.push(this.value(depth + 1));
-      this.blank();
-      const c = bytes[this.at];
-      this.at++;
-      if (c === COMMA) continue;
-      if (c === CLOSE_ARRAY) break;
-      throw UNSURE;
-    }
+    do array.push(this.value(depth + 1));
+    while (this.another(CLOSE_ARRAY));
     return array;
+  }
+
+  /** After a member or an element: true at a comma (another follows), false at `close`; anything else is Unsure. */
+  private another(close: number): boolean {
+    this.blank();
+    const c = this.bytes[this.at++];
+    if (c === COMMA) return true;
+    if (c === close) return false;
+    throw UNSURE;
   }
 
   /**
