@@ -6,7 +6,9 @@
  *   promptfoo calls it), each in its own process (isolated.ts) for its peak memory;
  * - results: scaled copies of a real results file (resultsFixture.ts: promptfoo ran the seed through the plugin),
  *   one file of 1 GiB and 10 shards of 100,000 results, read by the real `promptfile compare`, `baseline` and
- *   `gate` commands, each a process of its own whose peak memory and CPU time bench/usage.cjs records.
+ *   `gate` commands, each a process of its own whose peak memory and CPU time bench/usage.cjs records; and the
+ *   gate's verdicts at that size: the whole run passes, the run without its last shard and the run with a shard
+ *   regressed fail.
  *
  * The prose of the section is in bench/text/scale.md, filled with the figures measured here.
  */
