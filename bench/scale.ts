@@ -253,34 +253,35 @@ export async function scaleSection(options: ScaleOptions = SCALE_DEFAULTS): Prom
       if (inputs.length > 1) {
         const whole = `the whole run (${set.name}), against its own baseline`;
         decisions.push({ scenario: whole, expected: { code: 0, first: /^Gate passed/ }, run: gate });
-        const missing = await promptfile(
-          ['gate', ...inputs.slice(0, -1), '--baseline', baselineFile],
-          dir,
-          limitMs,
+        /** Gates `files` against the run's baseline and records what it must have decided. */
+        const decide = async (
+          files: string[],
+          what: string,
+          scenario: string,
+          expected: Decision['expected'],
+        ) => {
+          const run = await promptfile(['gate', ...files, '--baseline', baselineFile], dir, limitMs);
+          progress(`${set.name} gate, ${what}`, run.ms, run.maxRssMiB, run.first);
+          decisions.push({ scenario, expected, run });
+        };
+        await decide(
+          inputs.slice(0, -1),
+          'last shard left out',
+          `the run without its last shard (${inputs.length - 1} of ${inputs.length})`,
+          { code: 1, first: /^Gate failed: .*missing rows/ },
         );
-        progress(`${set.name} gate, last shard left out`, missing.ms, missing.maxRssMiB, missing.first);
-        decisions.push({
-          scenario: `the run without its last shard (${inputs.length - 1} of ${inputs.length})`,
-          expected: { code: 1, first: /^Gate failed: .*missing rows/ },
-          run: missing,
-        });
         const regressed = writeScaledResults(template, path.join(dir, 'regressed'), {
           files: inputs.length,
           resultsPerFile: options.resultsPerShard,
           failEvery: REGRESSED_FAIL_EVERY,
           only: 1,
         });
-        const worse = await promptfile(
-          ['gate', ...regressed.files, ...inputs.slice(1), '--baseline', baselineFile],
-          dir,
-          limitMs,
+        await decide(
+          [...regressed.files, ...inputs.slice(1)],
+          'shard 1 regressed',
+          `shard 1 of the run regressed (one call in ${REGRESSED_FAIL_EVERY} fails its first evaluator, not one in ${FAIL_EVERY})`,
+          { code: 1, first: /^Gate failed: .*regression/ },
         );
-        progress(`${set.name} gate, shard 1 regressed`, worse.ms, worse.maxRssMiB, worse.first);
-        decisions.push({
-          scenario: `shard 1 of the run regressed (one call in ${REGRESSED_FAIL_EVERY} fails its first evaluator, not one in ${FAIL_EVERY})`,
-          expected: { code: 1, first: /^Gate failed: .*regression/ },
-          run: worse,
-        });
         for (const file of regressed.files) fs.rmSync(file, { force: true });
       }
       for (const file of inputs) fs.rmSync(file, { force: true });

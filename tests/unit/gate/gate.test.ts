@@ -64,15 +64,13 @@ describe('the gate fails on a regression', () => {
     expect(verdict.failures[1]?.location).toEqual({ file: 'prompts/x.prompt.yml', line: 76 });
   });
 
+  /** Evaluator E of V on these rows, called in this order, ten calls each that all pass (P) or all fail (F). */
+  const evaluatorOnRows = (...rows: [number, 'P' | 'F'][]) =>
+    trialTable(rows.map(([row, o]) => ({ variant: V, evaluator: 'E', row, outcomes: times(o, 10) })));
+
   it('falling back to the line of the row that failed most when the evaluator line is unknown', () => {
-    const base = trialTable([
-      { variant: V, evaluator: 'E', row: 0, outcomes: times('P', 10) },
-      { variant: V, evaluator: 'E', row: 3, outcomes: times('P', 10) },
-    ]);
-    const worse = trialTable([
-      { variant: V, evaluator: 'E', row: 0, outcomes: times('P', 10) },
-      { variant: V, evaluator: 'E', row: 3, outcomes: times('F', 10) },
-    ]);
+    const base = evaluatorOnRows([0, 'P'], [3, 'P']);
+    const worse = evaluatorOnRows([0, 'P'], [3, 'F']);
     expect(gate(worse, buildBaseline(base), BLIND).failures[1]?.location).toEqual({
       file: 'prompts/x.prompt.yml',
       line: 13,
@@ -80,14 +78,8 @@ describe('the gate fails on a regression', () => {
   });
 
   it('and, when rows failed alike, to the row called first', () => {
-    const base = trialTable([
-      { variant: V, evaluator: 'E', row: 3, outcomes: times('P', 10) },
-      { variant: V, evaluator: 'E', row: 0, outcomes: times('P', 10) },
-    ]);
-    const worse = trialTable([
-      { variant: V, evaluator: 'E', row: 3, outcomes: times('F', 10) },
-      { variant: V, evaluator: 'E', row: 0, outcomes: times('F', 10) },
-    ]);
+    const base = evaluatorOnRows([3, 'P'], [0, 'P']);
+    const worse = evaluatorOnRows([3, 'F'], [0, 'F']);
     const failures = gate(worse, buildBaseline(base), BLIND).failures;
     expect(failures.map((f) => f.kind)).toEqual(['regression', 'regression']);
     expect(failures.map((f) => f.location)).toEqual([
